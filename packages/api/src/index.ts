@@ -1,0 +1,6 @@
+/**
+ * `@teo-effect/api`: under construction.
+ *
+ * @since 0.1.0
+ */
+export {}
