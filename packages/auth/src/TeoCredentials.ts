@@ -28,7 +28,9 @@ const isHttpUrl = (input: string): boolean => {
  * `http://127.0.0.1:4010` gets téo's path, `/oauth2/token`.
  */
 const TokenUrl = Schema.String.check(
-  Schema.makeFilter((input: string) => isHttpUrl(input) || `must be an absolute http(s) URL, got ${JSON.stringify(input)}`)
+  Schema.makeFilter(
+    (input: string) => isHttpUrl(input) || `must be an absolute http(s) URL, got ${JSON.stringify(input)}`
+  )
 ).pipe(
   Schema.decodeTo(
     Schema.String,
@@ -95,12 +97,15 @@ const config: Config.Config<TeoCredentials["Service"]> = Config.all({
  * @since 0.1.0
  * @category services
  */
-export class TeoCredentials extends Context.Service<TeoCredentials, {
-  readonly clientId: string
-  readonly clientSecret: Redacted.Redacted<string>
-  readonly teoId: string
-  readonly tokenUrl: string
-}>()("@teo-effect/auth/TeoCredentials") {
+export class TeoCredentials extends Context.Service<
+  TeoCredentials,
+  {
+    readonly clientId: string
+    readonly clientSecret: Redacted.Redacted<string>
+    readonly teoId: string
+    readonly tokenUrl: string
+  }
+>()("@teo-effect/auth/TeoCredentials") {
   /**
    * téo's OAuth2 token endpoint, as documented on its authentication page.
    *

@@ -25,7 +25,7 @@ const failureOf = <A>(effect: Effect.Effect<A, Config.ConfigError>) =>
 
 describe("TeoCredentials.layerConfig", () => {
   it.effect("reads TEO_CLIENT_ID, TEO_CLIENT_SECRET and TEO_ID, with téo's token endpoint by default", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const credentials = yield* fromEnv(env)
       assert.strictEqual(credentials.clientId, "acme-integration")
       assert.strictEqual(credentials.teoId, "acme-formation")
@@ -33,20 +33,22 @@ describe("TeoCredentials.layerConfig", () => {
       assert.strictEqual(Redacted.value(credentials.clientSecret), secret)
       assert.strictEqual(credentials.tokenUrl, "https://auth.teoapp.fr/oauth2/token")
       assert.strictEqual(credentials.tokenUrl, TeoCredentials.defaultTokenUrl)
-    }))
+    })
+  )
 
   it.effect("takes TEO_AUTH_URL as the token endpoint, and completes a bare origin with /oauth2/token", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const full = yield* fromEnv({ ...env, TEO_AUTH_URL: "https://auth.example.test/custom/token" })
       assert.strictEqual(full.tokenUrl, "https://auth.example.test/custom/token")
       const origin = yield* fromEnv({ ...env, TEO_AUTH_URL: "http://127.0.0.1:4010" })
       assert.strictEqual(origin.tokenUrl, "http://127.0.0.1:4010/oauth2/token")
-    }))
+    })
+  )
 
   it.effect.each(["TEO_CLIENT_ID", "TEO_CLIENT_SECRET", "TEO_ID"] as const)(
     "fails with a ConfigError naming %s when it is missing or empty",
     (name) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const { [name]: _, ...without } = env
         const missing = yield* failureOf(fromEnv(without))
         assert.include(missing.message, `["${name}"]`)
@@ -56,19 +58,20 @@ describe("TeoCredentials.layerConfig", () => {
   )
 
   it.effect("refuses a secret with surrounding whitespace, without printing it", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const error = yield* failureOf(fromEnv({ ...env, TEO_CLIENT_SECRET: `${secret}\n` }))
       assert.include(error.message, `["TEO_CLIENT_SECRET"]`)
       assert.include(error.message, "whitespace")
       assert.notInclude(error.message, secret)
       assert.notInclude(String(error), secret)
       assert.notInclude(inspect(error, { depth: 10 }), secret)
-    }))
+    })
+  )
 
   it.effect.each(["ftp://auth.example.test/token", "auth.teoapp.fr/oauth2/token", "not a url"])(
     "refuses TEO_AUTH_URL=%s, naming the variable",
     (url) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const error = yield* failureOf(fromEnv({ ...env, TEO_AUTH_URL: url }))
         assert.include(error.message, `["TEO_AUTH_URL"]`)
         assert.include(error.message, "absolute http(s) URL")
@@ -78,7 +81,7 @@ describe("TeoCredentials.layerConfig", () => {
 
 describe("TeoCredentials.layer", () => {
   it.effect("builds the service from values", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const credentials = yield* Effect.service(TeoCredentials).pipe(
         Effect.provide(
           TeoCredentials.layer({
@@ -92,22 +95,24 @@ describe("TeoCredentials.layer", () => {
       assert.strictEqual(credentials.clientId, "acme-integration")
       assert.strictEqual(Redacted.value(credentials.clientSecret), secret)
       assert.strictEqual(credentials.tokenUrl, "http://localhost:4010/oauth2/token")
-    }))
+    })
+  )
 
   it.effect("reports every bad option by name in one ConfigError", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const error = yield* failureOf(
         TeoCredentials.make({ clientId: "", clientSecret: Redacted.make(""), teoId: " acme", tokenUrl: "nope" })
       )
       for (const option of ["clientId", "clientSecret", "teoId", "tokenUrl"]) {
         assert.include(error.message, `["${option}"]`)
       }
-    }))
+    })
+  )
 })
 
 describe("the client secret never shows", () => {
   it.effect("in String(), JSON.stringify, util.inspect or logs", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const credentials = yield* fromEnv(env)
       assert.strictEqual(String(credentials.clientSecret), "<redacted>")
       assert.notInclude(JSON.stringify(credentials), secret)
@@ -128,5 +133,6 @@ describe("the client secret never shows", () => {
         assert.include(line, "acme-integration")
         assert.notInclude(line, secret)
       }
-    }))
+    })
+  )
 })

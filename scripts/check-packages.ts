@@ -1,0 +1,76 @@
+/**
+ * Checks the published packages as a user would receive them: each package is
+ * packed with `pnpm pack`, the tarball is linted by publint and by "Are the
+ * Types Wrong?", and a small consumer project that imports the unpacked
+ * tarballs is type-checked with TypeScript 5.9 (effect's minimum), not the
+ * TypeScript 7 the repository builds with.
+ *
+ * Usage: node scripts/check-packages.ts
+ */
+import { spawnSync } from "node:child_process"
+import { cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const work = join(root, ".tmp", "package-checks")
+
+const packageDirs = readdirSync(join(root, "packages"), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => join(root, "packages", entry.name))
+
+const failures: Array<string> = []
+
+const run = (label: string, command: string, args: ReadonlyArray<string>, cwd = root): string => {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8" })
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim()
+  if (result.status !== 0) {
+    failures.push(label)
+    console.error(`✗ ${label}\n${output || String(result.error)}\n`)
+  } else {
+    console.log(`✓ ${label}`)
+  }
+  return result.stdout ?? ""
+}
+
+/** The tools of the `scripts` workspace package, so `tsc` here is TypeScript 5.9, not the root's 7. */
+const bin = (name: string) => join(root, "scripts", "node_modules", ".bin", name)
+
+rmSync(work, { recursive: true, force: true })
+mkdirSync(join(work, "packs"), { recursive: true })
+
+// Fresh build outputs: `tsc -b` is incremental, so this is quick when nothing changed.
+run("build (tsc -b)", process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-b"])
+
+const consumerModules = join(work, "consumer", "node_modules")
+
+for (const dir of packageDirs) {
+  const { name } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string }
+  const packed = run(`${name}: pnpm pack`, "pnpm", ["pack", "--json", "--pack-destination", join(work, "packs")], dir)
+  if (packed === "") continue
+  const tarball = (JSON.parse(packed) as { filename: string }).filename
+
+  run(`${name}: publint`, bin("publint"), ["run", tarball, "--strict"])
+  run(`${name}: attw`, bin("attw"), [tarball, "--profile", "esm-only", "--format", "table-flipped", "--no-emoji"])
+
+  const target = join(consumerModules, ...name.split("/"))
+  mkdirSync(target, { recursive: true })
+  run(`${name}: unpack`, "tar", ["-xzf", tarball, "-C", target, "--strip-components=1"])
+}
+
+// The consumer: its own tsconfig, the unpacked tarballs, and the repository's effect.
+mkdirSync(join(consumerModules, "@types"), { recursive: true })
+symlinkSync(realpathSync(join(root, "node_modules", "effect")), join(consumerModules, "effect"))
+symlinkSync(realpathSync(join(root, "node_modules", "@types", "node")), join(consumerModules, "@types", "node"))
+cpSync(join(root, "scripts", "consumer"), join(work, "consumer"), { recursive: true })
+writeFileSync(
+  join(work, "consumer", "package.json"),
+  JSON.stringify({ name: "consumer", private: true, type: "module" })
+)
+const version = run("TypeScript for the consumer", bin("tsc"), ["--version"]).trim()
+run(`consumer type-check (${version})`, bin("tsc"), ["-p", join(work, "consumer")])
+
+if (failures.length > 0) {
+  console.error(`\n${failures.length} package check(s) failed: ${failures.join(", ")}`)
+  process.exit(1)
+}

@@ -1,0 +1,29 @@
+/**
+ * Everything `npm test` checks, in order. Every step runs even when an earlier
+ * one failed, so one run shows every problem; the exit code is non-zero when
+ * any step failed. Run through `npm test` (which first ensures Node and pnpm),
+ * or `pnpm run verify` when the toolchain is already in place.
+ */
+import { spawnSync } from "node:child_process"
+
+const steps: ReadonlyArray<readonly [name: string, script: string]> = [
+  ["type-check (tsc -b, TypeScript 7)", "typecheck"],
+  ["lint and format (Biome)", "lint"],
+  ["tests (vitest, all projects)", "test:vitest"],
+  ["packages (pack, publint, attw, consumer on TypeScript 5.9)", "check:packages"]
+]
+
+const results = steps.map(([name, script]) => {
+  console.log(`\n━━ ${name}: pnpm run ${script}`)
+  const started = performance.now()
+  const { status } = spawnSync("pnpm", ["run", "--silent", script], { stdio: "inherit" })
+  return { name, ok: status === 0, seconds: (performance.now() - started) / 1000 }
+})
+
+console.log("\n━━ summary")
+for (const { name, ok, seconds } of results) {
+  console.log(`${ok ? "✓" : "✗"} ${name} (${seconds.toFixed(1)} s)`)
+}
+const failed = results.filter((result) => !result.ok).map((result) => result.name)
+console.log(failed.length === 0 ? `all ${results.length} steps passed` : `failed steps: ${failed.join("; ")}`)
+process.exit(failed.length === 0 ? 0 : 1)
