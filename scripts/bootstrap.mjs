@@ -65,6 +65,9 @@ const installIntoToolchain = (name, spec) => {
     "--no-fund",
     "--no-package-lock",
     "--loglevel=error",
+    // Fail within seconds, not minutes, when the registry cannot be reached.
+    "--fetch-retry-mintimeout=1000",
+    "--fetch-retry-maxtimeout=4000",
     spec
   ])
   if (result.status !== 0) {
