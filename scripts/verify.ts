@@ -20,7 +20,7 @@ const results = steps.map(([name, script]) => {
   return { name, ok: status === 0, seconds: (performance.now() - started) / 1000 }
 })
 
-console.log("\n━━ summary")
+console.log(`\n━━ summary (Node ${process.version}, ${process.platform}-${process.arch})`)
 for (const { name, ok, seconds } of results) {
   console.log(`${ok ? "✓" : "✗"} ${name} (${seconds.toFixed(1)} s)`)
 }
