@@ -3,4 +3,7 @@
  *
  * @since 0.1.0
  */
+export * from "./AccessToken.js"
+export * from "./AuthError.js"
 export * from "./TeoCredentials.js"
+export * from "./Token.js"

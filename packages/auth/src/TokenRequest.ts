@@ -1,0 +1,224 @@
+/**
+ * One token request, exactly as téo's authentication page documents it, with
+ * the answer decoded into a `Token` or a typed `AuthError`. Caching, single
+ * flight and retries are `AccessToken`'s job.
+ *
+ * Internal: not exported from the package.
+ *
+ * @since 0.1.0
+ */
+import { DateTime, Duration, Effect, Metric, Option, Redacted, Schema } from "effect"
+import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
+import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "./AuthError.js"
+import type { TeoCredentials } from "./TeoCredentials.js"
+import { Token } from "./Token.js"
+
+/** The success body (RFC 6749 §5.1, as téo sends it). */
+const TokenResponse = Schema.Struct({
+  access_token: Schema.NonEmptyString,
+  token_type: Schema.String.check(
+    Schema.makeFilter((type: string) => type.toLowerCase() === "bearer" || "must be Bearer")
+  ),
+  expires_in: Schema.Finite.check(Schema.isGreaterThan(0)),
+  scope: Schema.optionalKey(Schema.String)
+})
+
+/** The error body (RFC 6749 §5.2), read leniently: only `error` is needed. */
+const OAuthErrorBody = Schema.Struct({
+  error: Schema.String,
+  error_description: Schema.optionalKey(Schema.String)
+})
+
+const decodeTokenResponse = Schema.decodeUnknownEffect(TokenResponse)
+const decodeOAuthError = Schema.decodeUnknownOption(Schema.fromJsonString(OAuthErrorBody))
+
+/**
+ * Counts every token request sent to téo.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const tokenRequests = Metric.counter("teo_auth_token_requests_total", {
+  description: "Token requests sent to téo's token endpoint",
+  incremental: true
+})
+
+/**
+ * Counts failed token requests, by `error` (the error's tag or, for
+ * `TokenRequestFailed`, its reason).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const tokenRequestFailures = Metric.counter("teo_auth_token_request_failures_total", {
+  description: "Token requests that failed, by error",
+  incremental: true
+})
+
+/** The scope téo expects: `target-entity:<TEO_ID>`. */
+export const scopeOf = (teoId: string): string => `target-entity:${teoId}`
+
+const maxDescriptionLength = 200
+
+const shorten = (text: string | undefined): string | undefined =>
+  text === undefined || text.length <= maxDescriptionLength ? text : `${text.slice(0, maxDescriptionLength)}…`
+
+/**
+ * The delay a `Retry-After` header asks for: delta-seconds or an HTTP date
+ * (RFC 9110 §10.2.3). Absent or unreadable → none.
+ */
+export const parseRetryAfter = (value: string | undefined, now: DateTime.Utc): Option.Option<Duration.Duration> => {
+  if (value === undefined) return Option.none()
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Option.some(Duration.seconds(Number(trimmed)))
+  // An HTTP date names its day and month (`Fri, 27 Nov 2026 10:00:30 GMT`); `Date` alone would read "-3" as a year.
+  const date = /[a-z]{3}/i.test(trimmed) ? new Date(trimmed) : new Date(Number.NaN)
+  if (Number.isNaN(date.getTime())) return Option.none()
+  const millis = date.getTime() - DateTime.toEpochMillis(now)
+  return Option.some(Duration.millis(Math.max(0, millis)))
+}
+
+/** Maps a non-2xx answer to a typed error, from its OAuth2 error code first, then its status. */
+const failureFromResponse = Effect.fnUntraced(function* (
+  credentials: TeoCredentials["Service"],
+  response: HttpClientResponse.HttpClientResponse
+) {
+  const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
+  const body = decodeOAuthError(text)
+  const status = response.status
+  const description = Option.match(body, {
+    onNone: () => undefined,
+    onSome: (body) => shorten(body.error_description)
+  })
+  const fields = description === undefined ? { status } : { status, description }
+  switch (Option.getOrUndefined(body)?.error) {
+    case "invalid_client":
+      return new InvalidClient({ clientId: credentials.clientId, ...fields })
+    case "invalid_scope":
+      return new InvalidScope({ scope: scopeOf(credentials.teoId), ...fields })
+    case "expired_token":
+      return description === undefined ? new ExpiredToken({}) : new ExpiredToken({ description })
+  }
+  if (status === 429) {
+    const retryAfter = parseRetryAfter(response.headers["retry-after"], yield* DateTime.now)
+    return new TokenRequestFailed({
+      reason: "RateLimited",
+      status,
+      detail: Option.match(retryAfter, {
+        onNone: () => "too many requests",
+        onSome: (delay) => `too many requests; téo asks to wait ${Duration.format(delay)}`
+      }),
+      ...Option.match(retryAfter, { onNone: () => ({}), onSome: (retryAfter) => ({ retryAfter }) })
+    })
+  }
+  if (status >= 500) {
+    return new TokenRequestFailed({ reason: "ServerError", status, detail: "téo's auth server answered with an error" })
+  }
+  if (Option.isSome(body)) {
+    return new TokenRequestFailed({
+      reason: "OAuthError",
+      status,
+      detail: `téo answered ${body.value.error}${description === undefined ? "" : `: ${description}`}`
+    })
+  }
+  if (status === 401) {
+    return new InvalidClient({ clientId: credentials.clientId, status })
+  }
+  return new TokenRequestFailed({ reason: "UnexpectedStatus", status, detail: "unexpected answer from the token endpoint" })
+})
+
+const decodeToken = Effect.fnUntraced(function* (response: HttpClientResponse.HttpClientResponse) {
+  const status = response.status
+  const json = yield* response.json.pipe(
+    Effect.mapError(
+      () => new TokenRequestFailed({ reason: "InvalidResponse", status, detail: "the response body is not JSON" })
+    )
+  )
+  const body = yield* decodeTokenResponse(json, { errors: "all" }).pipe(
+    Effect.mapError(
+      (error) =>
+        new TokenRequestFailed({
+          reason: "InvalidResponse",
+          status,
+          detail: `the response is not a valid token response: ${error.message.replaceAll("\n", " ")}`
+        })
+    )
+  )
+  const now = yield* DateTime.now
+  return new Token({
+    value: Redacted.make(body.access_token),
+    expiresAt: DateTime.add(now, { milliseconds: Math.round(body.expires_in * 1000) }),
+    scope: body.scope ?? "",
+    tokenType: "Bearer"
+  })
+})
+
+/**
+ * Sends one token request and decodes the answer. `attempt` (1 for the first)
+ * only labels the span.
+ */
+export const requestToken = (
+  credentials: TeoCredentials["Service"],
+  options: { readonly timeout: Duration.Duration; readonly attempt: number }
+): Effect.Effect<Token, AuthError, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const client = yield* HttpClient.HttpClient
+    const request = HttpClientRequest.post(credentials.tokenUrl).pipe(
+      // As téo's examples: base64("CLIENT_ID:CLIENT_SECRET"), the parts not form-encoded.
+      HttpClientRequest.basicAuth(credentials.clientId, credentials.clientSecret),
+      HttpClientRequest.acceptJson,
+      HttpClientRequest.bodyText(
+        `grant_type=client_credentials&scope=${scopeOf(encodeURIComponent(credentials.teoId))}`,
+        "application/x-www-form-urlencoded"
+      )
+    )
+    yield* Metric.update(tokenRequests, 1)
+    const response = yield* client.execute(request).pipe(
+      Effect.mapError(
+        (error) =>
+          new TokenRequestFailed({
+            reason: "Transport",
+            detail: error.reason.description ?? `could not reach ${credentials.tokenUrl}`
+          })
+      )
+    )
+    yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+    if (response.status >= 200 && response.status < 300) {
+      return yield* decodeToken(response)
+    }
+    return yield* Effect.fail(yield* failureFromResponse(credentials, response))
+  }).pipe(
+    Effect.timeoutOrElse({
+      duration: options.timeout,
+      orElse: () =>
+        Effect.fail(
+          new TokenRequestFailed({
+            reason: "Timeout",
+            detail: `no complete answer from ${credentials.tokenUrl} within ${Duration.format(options.timeout)}`
+          })
+        )
+    }),
+    Effect.tapError((error) =>
+      Metric.update(
+        Metric.withAttributes(tokenRequestFailures, {
+          error: error._tag === "TokenRequestFailed" ? error.reason : error._tag
+        }),
+        1
+      )
+    ),
+    Effect.onExit((exit) =>
+      Effect.annotateCurrentSpan(
+        "teo.auth.outcome",
+        exit._tag === "Success"
+          ? "success"
+          : exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error._tag ?? "interrupted"
+      )
+    ),
+    Effect.withSpan("teo.auth.requestToken", {
+      attributes: {
+        "teo.id": credentials.teoId,
+        "teo.auth.token_url": credentials.tokenUrl,
+        "teo.auth.attempt": options.attempt
+      }
+    })
+  )

@@ -1,0 +1,225 @@
+/**
+ * The token request as téo documents it, the decoding of its answer, and the
+ * mapping of every failure to a typed error — over real HTTP on loopback.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "@teo-effect/auth"
+import { DateTime, Duration, Effect, Option, Redacted } from "effect"
+import { parseRetryAfter } from "../src/TokenRequest.js"
+import { clientId, clientSecret, makeHarness, runUntilDone, teoId } from "./utils/harness.js"
+import { oauthError, type Reply, tokenReply } from "./utils/TokenServer.js"
+
+const noRetry = { retry: { times: 0 } }
+
+/** The error of a single `get` against a server that always answers `reply`. */
+const failureFor = (reply: Reply) =>
+  Effect.gen(function* () {
+    const { server, accessToken } = yield* makeHarness(noRetry)
+    server.reply = () => reply
+    const error = yield* Effect.flip(accessToken.get)
+    assert.lengthOf(server.requests, 1, "exactly one request, no retry")
+    return error
+  })
+
+describe("the token request", () => {
+  it.effect("is sent exactly as téo documents it", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      yield* accessToken.get
+      const [request] = server.requests
+      assert.isDefined(request)
+      assert.strictEqual(request.method, "POST")
+      assert.strictEqual(request.url, "/oauth2/token")
+      assert.strictEqual(request.headers["content-type"], "application/x-www-form-urlencoded")
+      assert.strictEqual(request.headers.accept, "application/json")
+      assert.strictEqual(
+        request.headers.authorization,
+        `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`
+      )
+      assert.strictEqual(request.body, `grant_type=client_credentials&scope=target-entity:${teoId}`)
+    }))
+
+  it.effect("encodes CLIENT_ID:CLIENT_SECRET as-is in the Basic header, like téo's examples", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      yield* accessToken.get
+      const header = server.requests[0]?.headers.authorization ?? ""
+      const decoded = Buffer.from(header.replace(/^Basic /, ""), "base64").toString("utf8")
+      assert.strictEqual(decoded, `${clientId}:${clientSecret}`)
+    }))
+})
+
+describe("a successful answer", () => {
+  it.effect.each([599, 3599])("trusts expires_in=%d as received", (expiresIn) =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = () => tokenReply("token-abc", expiresIn)
+      const token = yield* accessToken.get
+      assert.strictEqual(Redacted.value(token.value), "token-abc")
+      assert.strictEqual(token.tokenType, "Bearer")
+      assert.strictEqual(token.scope, "target-entity:acme-formation")
+      // The test clock starts at 0: the token expires expires_in seconds later.
+      assert.strictEqual(DateTime.toEpochMillis(token.expiresAt), expiresIn * 1000)
+    }))
+
+  it.effect("accepts token_type in any case and a missing scope", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = () => ({ status: 200, json: { access_token: "t", expires_in: 30, token_type: "bearer" } })
+      const token = yield* accessToken.get
+      assert.strictEqual(token.tokenType, "Bearer")
+      assert.strictEqual(token.scope, "")
+    }))
+
+  const canaryToken = "eyJ-token-CANARY-77c1"
+  it.effect.each<[string, Reply]>([
+    ["a missing access_token", { status: 200, json: { expires_in: 599, token_type: "Bearer" } }],
+    ["an empty access_token", tokenReply("", 599)],
+    ["token_type mac", tokenReply(canaryToken, 599, { token_type: "mac" })],
+    ["expires_in 0", tokenReply(canaryToken, 0)],
+    ["a negative expires_in", tokenReply(canaryToken, -5)],
+    ["expires_in as a string", tokenReply(canaryToken, 599, { expires_in: "599" })],
+    ["a body that is not JSON", { status: 200, text: `access_token=${canaryToken}` }],
+    ["a JSON string", { status: 200, json: canaryToken }]
+  ])("with %s fails with TokenRequestFailed (InvalidResponse), without echoing the body", ([, reply]) =>
+    Effect.gen(function* () {
+      const error = yield* failureFor(reply)
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "InvalidResponse")
+      assert.strictEqual(error.status, 200)
+      assert.notInclude(error.message, canaryToken)
+      assert.notInclude(JSON.stringify(error), canaryToken)
+    })
+  )
+})
+
+describe("error mapping", () => {
+  const cases: ReadonlyArray<[string, Reply, (error: AuthError) => void]> = [
+    [
+      "400 invalid_client → InvalidClient",
+      oauthError(400, "invalid_client", "Invalid client authentication"),
+      (error) => {
+        assert.instanceOf(error, InvalidClient)
+        assert.strictEqual(error.clientId, clientId)
+        assert.strictEqual(error.status, 400)
+        assert.include(error.message, "check TEO_CLIENT_ID and TEO_CLIENT_SECRET")
+        assert.include(error.message, "Invalid client authentication")
+      }
+    ],
+    [
+      "401 invalid_client → InvalidClient",
+      oauthError(401, "invalid_client"),
+      (error) => assert.instanceOf(error, InvalidClient)
+    ],
+    [
+      "400 invalid_scope → InvalidScope",
+      oauthError(400, "invalid_scope"),
+      (error) => {
+        assert.instanceOf(error, InvalidScope)
+        assert.strictEqual(error.scope, `target-entity:${teoId}`)
+        assert.include(error.message, "check TEO_ID")
+      }
+    ],
+    [
+      "400 expired_token → ExpiredToken",
+      oauthError(400, "expired_token", "Token has expired"),
+      (error) => {
+        assert.instanceOf(error, ExpiredToken)
+        assert.include(error.message, "request a new one")
+      }
+    ],
+    [
+      "401 without a body → InvalidClient",
+      { status: 401 },
+      (error) => {
+        assert.instanceOf(error, InvalidClient)
+        assert.strictEqual(error.status, 401)
+      }
+    ],
+    [
+      "401 with an HTML body → InvalidClient",
+      { status: 401, text: "<html>Unauthorized</html>", headers: { "content-type": "text/html" } },
+      (error) => assert.instanceOf(error, InvalidClient)
+    ],
+    [
+      "400 unsupported_grant_type → TokenRequestFailed (OAuthError)",
+      oauthError(400, "unsupported_grant_type"),
+      (error) => {
+        assert.instanceOf(error, TokenRequestFailed)
+        assert.strictEqual(error.reason, "OAuthError")
+        assert.strictEqual(error.status, 400)
+        assert.include(error.message, "unsupported_grant_type")
+      }
+    ],
+    [
+      "403 without a body → TokenRequestFailed (UnexpectedStatus)",
+      { status: 403 },
+      (error) => {
+        assert.instanceOf(error, TokenRequestFailed)
+        assert.strictEqual(error.reason, "UnexpectedStatus")
+        assert.strictEqual(error.status, 403)
+      }
+    ],
+    [
+      "503 → TokenRequestFailed (ServerError)",
+      { status: 503, text: "Service Unavailable" },
+      (error) => {
+        assert.instanceOf(error, TokenRequestFailed)
+        assert.strictEqual(error.reason, "ServerError")
+        assert.strictEqual(error.status, 503)
+        assert.isTrue(error.isTransient)
+      }
+    ],
+    [
+      "429 with Retry-After → TokenRequestFailed (RateLimited) with the delay",
+      { status: 429, headers: { "retry-after": "7" } },
+      (error) => {
+        assert.instanceOf(error, TokenRequestFailed)
+        assert.strictEqual(error.reason, "RateLimited")
+        assert.strictEqual(error.status, 429)
+        assert.deepStrictEqual(error.retryAfter, Duration.seconds(7))
+      }
+    ],
+    [
+      "a reset connection → TokenRequestFailed (Transport)",
+      { reset: true },
+      (error) => {
+        assert.instanceOf(error, TokenRequestFailed)
+        assert.strictEqual(error.reason, "Transport")
+        assert.isUndefined(error.status)
+      }
+    ]
+  ]
+
+  it.effect.each(cases)("%s", ([, reply, check]) => Effect.map(failureFor(reply), check))
+
+  it.effect("no answer within the request timeout → TokenRequestFailed (Timeout)", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness({ ...noRetry, requestTimeout: "3 seconds" })
+      server.reply = () => new Promise<never>(() => {})
+      const fiber = yield* Effect.forkChild(Effect.flip(accessToken.get))
+      yield* server.received(1)
+      const exit = yield* runUntilDone(fiber, "500 millis")
+      assert.isTrue(exit._tag === "Success")
+      const error = exit._tag === "Success" ? exit.value : undefined
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error?.reason, "Timeout")
+      assert.include(error?.message, "3s")
+    }))
+})
+
+describe("Retry-After", () => {
+  const now = DateTime.makeUnsafe("2026-11-27T10:00:00Z")
+  it("reads delta-seconds and HTTP dates, and ignores the rest", () => {
+    assert.deepStrictEqual(parseRetryAfter("120", now), Option.some(Duration.seconds(120)))
+    assert.deepStrictEqual(parseRetryAfter(" 0 ", now), Option.some(Duration.seconds(0)))
+    assert.deepStrictEqual(
+      parseRetryAfter("Fri, 27 Nov 2026 10:00:30 GMT", now),
+      Option.some(Duration.millis(30_000))
+    )
+    assert.deepStrictEqual(parseRetryAfter("Fri, 27 Nov 2026 09:00:00 GMT", now), Option.some(Duration.millis(0)))
+    assert.deepStrictEqual(parseRetryAfter("soon", now), Option.none())
+    assert.deepStrictEqual(parseRetryAfter("-3", now), Option.none())
+    assert.deepStrictEqual(parseRetryAfter(undefined, now), Option.none())
+  })
+})
