@@ -1,0 +1,324 @@
+/**
+ * The token cache: reuse, single flight, background refresh, retries,
+ * invalidation and lifecycle — over real HTTP on loopback, with the test clock.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { InvalidClient, type Token, TokenRequestFailed } from "@teo-effect/auth"
+import { Effect, Exit, Fiber, Redacted, Scope } from "effect"
+import { TestClock } from "effect/testing"
+import { eventually, ioTick, makeHarness, quiesce, runUntilDone } from "./utils/harness.js"
+import { freshTokens, gate, oauthError, tokenReply } from "./utils/TokenServer.js"
+
+const valueOf = (token: Token) => Redacted.value(token.value)
+
+describe("cache", () => {
+  it.effect("reuses the token until expiry − refresh window, then refreshes it", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = freshTokens(599)
+      assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+
+      // 599 s token, 60 s window: reused up to 539 s.
+      yield* TestClock.adjust("538 seconds")
+      assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      yield* quiesce
+      assert.lengthOf(server.requests, 1)
+
+      yield* TestClock.adjust("1 second")
+      // Inside the window: the current token at once, and one refresh in the background.
+      assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      yield* server.received(2)
+      yield* eventually(accessToken.get, (token) => valueOf(token) === "token-2")
+      assert.lengthOf(server.requests, 2)
+      assert.strictEqual(server.requests[1]?.at, 539_000)
+    }))
+
+  it.effect("caps the refresh window at half the token's lifetime (a 30 s token refreshes at 15 s)", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = freshTokens(30)
+      yield* accessToken.get
+      yield* TestClock.adjust("14900 millis")
+      yield* accessToken.get
+      yield* quiesce
+      assert.lengthOf(server.requests, 1)
+      yield* TestClock.adjust("100 millis")
+      assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      yield* server.received(2)
+      assert.strictEqual(server.requests[1]?.at, 15_000)
+    }))
+
+  it.effect("honours a custom refresh window", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness({ refreshWindow: "2 minutes" })
+      server.reply = freshTokens(599)
+      yield* accessToken.get
+      yield* TestClock.adjust("478 seconds")
+      yield* accessToken.get
+      yield* quiesce
+      assert.lengthOf(server.requests, 1)
+      yield* TestClock.adjust("1 second")
+      yield* accessToken.get
+      yield* server.received(2)
+      assert.strictEqual(server.requests[1]?.at, 479_000)
+    }))
+
+  it.effect("honours a long lifetime (3599 s): no request before 3539 s", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = freshTokens(3599)
+      yield* accessToken.get
+      yield* TestClock.adjust("3538 seconds")
+      yield* accessToken.get
+      yield* quiesce
+      assert.lengthOf(server.requests, 1)
+    }))
+
+  it.effect("fetches anew, and makes callers wait, once the token has expired", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = freshTokens(599)
+      yield* accessToken.get
+      yield* TestClock.adjust("599 seconds")
+      assert.strictEqual(valueOf(yield* accessToken.get), "token-2")
+      assert.lengthOf(server.requests, 2)
+    }))
+})
+
+describe("single flight", () => {
+  it.effect("1,000 concurrent cold calls make exactly one token request", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      const tokens = yield* Effect.all(Array.from({ length: 1000 }, () => accessToken.get), {
+        concurrency: "unbounded"
+      })
+      assert.lengthOf(server.requests, 1)
+      assert.lengthOf(tokens, 1000)
+      assert.isTrue(tokens.every((token) => valueOf(token) === "token-1"))
+    }))
+
+  it.effect("100 concurrent calls against invalid_client make one request and get 100 InvalidClient", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = () => oauthError(401, "invalid_client")
+      const errors = yield* Effect.all(Array.from({ length: 100 }, () => Effect.flip(accessToken.get)), {
+        concurrency: "unbounded"
+      })
+      assert.lengthOf(server.requests, 1)
+      assert.lengthOf(errors, 100)
+      assert.isTrue(errors.every((error) => error instanceof InvalidClient))
+    }))
+
+  it.effect("does not cache a failure: the next call asks again", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = (_request, index) => (index === 0 ? oauthError(401, "invalid_client") : tokenReply("token-ok"))
+      const error = yield* Effect.flip(accessToken.get)
+      assert.instanceOf(error, InvalidClient)
+      assert.strictEqual(valueOf(yield* accessToken.get), "token-ok")
+      assert.lengthOf(server.requests, 2)
+    }))
+
+  it.effect("an interrupted caller cancels nothing for the others", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      const slow = gate()
+      server.reply = async () => {
+        await slow.opened
+        return tokenReply("token-shared")
+      }
+      const first = yield* Effect.forkChild(accessToken.get)
+      const second = yield* Effect.forkChild(accessToken.get)
+      yield* server.received(1)
+      yield* Fiber.interrupt(first)
+      slow.open()
+      const exit = yield* runUntilDone(second)
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.strictEqual(valueOf(yield* accessToken.get), "token-shared")
+      assert.lengthOf(server.requests, 1)
+    }))
+})
+
+describe("background refresh", () => {
+  it.effect("inside the window, get returns at once while the token endpoint is slow", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      const slow = gate()
+      server.reply = async (_request, index) => {
+        if (index > 0) await slow.opened
+        return tokenReply(`token-${index + 1}`)
+      }
+      yield* accessToken.get
+      yield* TestClock.adjust("540 seconds")
+      // The refresh is stuck at the token endpoint; callers are not.
+      for (let i = 0; i < 50; i++) {
+        assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      }
+      yield* server.received(2)
+      assert.lengthOf(server.requests, 2, "one refresh for all those calls")
+      slow.open()
+      yield* eventually(accessToken.get, (token) => valueOf(token) === "token-2")
+      assert.lengthOf(server.requests, 2)
+    }))
+
+  it.effect("a failing refresh keeps serving the valid token, retries until expiry, then callers see the error", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = (_request, index) => (index === 0 ? tokenReply("token-1") : { status: 503 })
+      yield* accessToken.get
+      yield* TestClock.adjust("540 seconds")
+      assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      // Retried with backoff (0.5 s doubling, capped at 10 s) for the rest of the token's life.
+      for (let second = 540; second < 598; second++) {
+        assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+        yield* TestClock.adjust("1 second")
+        yield* ioTick
+      }
+      const retries = server.requests.length - 1
+      assert.isAtLeast(retries, 4, "the refresh was retried")
+      assert.isAtMost(retries, 15, "with backoff, not in a loop")
+      assert.isTrue(server.requests.every((request) => request.at < 599_000), "no retry past expiry")
+
+      // Expired: now callers wait for a request of their own, and get its error.
+      yield* TestClock.adjust("2 seconds")
+      const fiber = yield* Effect.forkChild(Effect.flip(accessToken.get))
+      const exit = yield* runUntilDone(fiber, "1 second")
+      assert.isTrue(Exit.isSuccess(exit))
+      if (Exit.isSuccess(exit)) {
+        assert.instanceOf(exit.value, TokenRequestFailed)
+        assert.strictEqual((exit.value as TokenRequestFailed).reason, "ServerError")
+      }
+    }))
+
+  it.effect("a refresh refused with invalid_client is not retried; the valid token is served until it expires", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = (_request, index) => (index === 0 ? tokenReply("token-1") : oauthError(401, "invalid_client"))
+      yield* accessToken.get
+      yield* TestClock.adjust("540 seconds")
+      yield* accessToken.get
+      yield* server.received(2)
+      for (let second = 540; second < 598; second++) {
+        yield* TestClock.adjust("1 second")
+        yield* ioTick
+        assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      }
+      assert.lengthOf(server.requests, 2, "no retry, and no new refresh on every get")
+      yield* TestClock.adjust("1 second")
+      assert.instanceOf(yield* Effect.flip(accessToken.get), InvalidClient)
+      assert.lengthOf(server.requests, 3)
+    }))
+})
+
+describe("retries", () => {
+  it.effect("retries 5xx with backoff and succeeds", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = (_request, index) => (index < 2 ? { status: 503 } : tokenReply("token-after-retries"))
+      const fiber = yield* Effect.forkChild(accessToken.get)
+      const exit = yield* runUntilDone(fiber)
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.lengthOf(server.requests, 3)
+      // Exponential backoff with jitter (×0.8–1.2): ~0.5 s, then ~1 s.
+      const [first, second, third] = server.requests.map((request) => request.at)
+      assert.isAtLeast((second ?? 0) - (first ?? 0), 400)
+      assert.isAtLeast((third ?? 0) - (second ?? 0), 800)
+    }))
+
+  it.effect("gives up after `times` retries with the last error", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness({ retry: { times: 2 } })
+      server.reply = () => ({ reset: true })
+      const fiber = yield* Effect.forkChild(Effect.flip(accessToken.get))
+      const exit = yield* runUntilDone(fiber)
+      assert.lengthOf(server.requests, 3)
+      assert.isTrue(Exit.isSuccess(exit) && exit.value instanceof TokenRequestFailed)
+      if (Exit.isSuccess(exit)) assert.strictEqual((exit.value as TokenRequestFailed).reason, "Transport")
+    }))
+
+  it.effect("never retries invalid_client or invalid_scope", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = (_request, index) =>
+        index === 0 ? oauthError(400, "invalid_scope") : oauthError(401, "invalid_client")
+      yield* Effect.flip(accessToken.get)
+      yield* Effect.flip(accessToken.get)
+      assert.lengthOf(server.requests, 2)
+    }))
+
+  it.effect("waits what Retry-After asks on a 429", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = (_request, index) =>
+        index === 0 ? { status: 429, headers: { "retry-after": "5" } } : tokenReply("token-after-429")
+      const fiber = yield* Effect.forkChild(accessToken.get)
+      const exit = yield* runUntilDone(fiber)
+      assert.isTrue(Exit.isSuccess(exit))
+      const [first, second] = server.requests.map((request) => request.at)
+      const waited = (second ?? 0) - (first ?? 0)
+      assert.isAtLeast(waited, 5000)
+      assert.isAtMost(waited, 5500)
+    }))
+
+  it.effect("fails at once when Retry-After is longer than maxRetryAfter", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness({ retry: { maxRetryAfter: "30 seconds" } })
+      server.reply = () => ({ status: 429, headers: { "retry-after": "120" } })
+      const error = yield* Effect.flip(accessToken.get)
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual((error as TokenRequestFailed).reason, "RateLimited")
+      assert.lengthOf(server.requests, 1)
+    }))
+})
+
+describe("invalidate", () => {
+  it.effect("drops the cached token when it is still that token", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      const first = yield* accessToken.get
+      yield* accessToken.invalidate(first)
+      assert.strictEqual(valueOf(yield* accessToken.get), "token-2")
+      assert.lengthOf(server.requests, 2)
+    }))
+
+  it.effect("ignores an old token: a late 401 cannot throw away a newer one", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      const first = yield* accessToken.get
+      yield* accessToken.invalidate(first)
+      const second = yield* accessToken.get
+      yield* accessToken.invalidate(first)
+      assert.strictEqual(valueOf(yield* accessToken.get), valueOf(second))
+      assert.lengthOf(server.requests, 2)
+    }))
+})
+
+describe("lifecycle", () => {
+  it.effect("closing the layer's scope stops background work", () =>
+    Effect.gen(function* () {
+      const { server, accessToken, scope } = yield* makeHarness()
+      server.reply = (_request, index) => (index === 0 ? tokenReply("token-1") : { status: 503 })
+      yield* accessToken.get
+      yield* TestClock.adjust("540 seconds")
+      yield* accessToken.get
+      yield* server.received(2)
+      yield* Scope.close(scope, Exit.void)
+      const before = server.requests.length
+      for (let i = 0; i < 60; i++) {
+        yield* TestClock.adjust("1 second")
+        yield* ioTick
+      }
+      assert.strictEqual(server.requests.length, before, "no request after the scope closed")
+    }))
+
+  it.effect("a caller waiting on a request is released when the layer closes", () =>
+    Effect.gen(function* () {
+      const { server, accessToken, scope } = yield* makeHarness()
+      server.reply = () => new Promise<never>(() => {})
+      const fiber = yield* Effect.forkChild(accessToken.get)
+      yield* server.received(1)
+      yield* Scope.close(scope, Exit.void)
+      const exit = yield* Fiber.await(fiber)
+      assert.isTrue(Exit.isFailure(exit))
+    }))
+})
