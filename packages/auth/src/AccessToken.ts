@@ -81,8 +81,9 @@ const DurationSetting = Schema.Unknown.pipe(
   )
 )
 
-const positive = Schema.makeFilter((duration: Duration.Duration) =>
-  (Duration.isPositive(duration) && Duration.isFinite(duration)) || "must be a positive, finite duration"
+const positive = Schema.makeFilter(
+  (duration: Duration.Duration) =>
+    (Duration.isPositive(duration) && Duration.isFinite(duration)) || "must be a positive, finite duration"
 )
 
 const Settings = Schema.Struct({
@@ -148,7 +149,10 @@ const step = (state: State, now: number): readonly [Step, State] => {
   switch (state._tag) {
     case "Empty": {
       const result = Deferred.makeUnsafe<Token, AuthError>()
-      return [{ _tag: "Fetch", result }, { _tag: "Fetching", result }]
+      return [
+        { _tag: "Fetch", result },
+        { _tag: "Fetching", result }
+      ]
     }
     case "Fetching":
       return [{ _tag: "Await", result: state.result }, state]
@@ -156,14 +160,23 @@ const step = (state: State, now: number): readonly [Step, State] => {
       const expiresAt = state.token.expiresAt.epochMilliseconds
       if (now >= expiresAt) {
         if (state.refresh !== undefined) {
-          return [{ _tag: "Await", result: state.refresh }, { _tag: "Fetching", result: state.refresh }]
+          return [
+            { _tag: "Await", result: state.refresh },
+            { _tag: "Fetching", result: state.refresh }
+          ]
         }
         const result = Deferred.makeUnsafe<Token, AuthError>()
-        return [{ _tag: "Fetch", result }, { _tag: "Fetching", result }]
+        return [
+          { _tag: "Fetch", result },
+          { _tag: "Fetching", result }
+        ]
       }
       if (now >= state.refreshAt && state.refresh === undefined && !state.refreshFailed) {
         const result = Deferred.makeUnsafe<Token, AuthError>()
-        return [{ _tag: "ServeAndRefresh", token: state.token, result }, { ...state, refresh: result }]
+        return [
+          { _tag: "ServeAndRefresh", token: state.token, result },
+          { ...state, refresh: result }
+        ]
       }
       return [{ _tag: "Serve", token: state.token }, state]
     }
@@ -181,7 +194,13 @@ const settle = (
     (state._tag === "Fetching" && state.result === result) || (state._tag === "Ready" && state.refresh === result)
   if (!owns) return state
   if (Exit.isSuccess(exit)) {
-    return { _tag: "Ready", token: exit.value, refreshAt: refreshAtOf(exit.value), refresh: undefined, refreshFailed: false }
+    return {
+      _tag: "Ready",
+      token: exit.value,
+      refreshAt: refreshAtOf(exit.value),
+      refresh: undefined,
+      refreshFailed: false
+    }
   }
   // No failure is cached: callers that come after a failed request start a new one…
   if (state._tag === "Fetching") return empty
@@ -198,11 +217,13 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
 
   const refreshWindowMillis = Duration.toMillis(settings.refreshWindow)
   /** When a token received at `now` enters its refresh window: capped at half its lifetime. */
-  const refreshAtOf = (now: number) => (token: Token): number => {
-    const expiresAt = token.expiresAt.epochMilliseconds
-    const lifetime = Math.max(0, expiresAt - now)
-    return expiresAt - Math.min(refreshWindowMillis, lifetime / 2)
-  }
+  const refreshAtOf =
+    (now: number) =>
+    (token: Token): number => {
+      const expiresAt = token.expiresAt.epochMilliseconds
+      const lifetime = Math.max(0, expiresAt - now)
+      return expiresAt - Math.min(refreshWindowMillis, lifetime / 2)
+    }
 
   /**
    * Retries transient failures with capped exponential backoff and jitter,
@@ -215,7 +236,9 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
       Schedule.jittered,
       Schedule.setInputType<AuthError>(),
       Schedule.modifyDelay(({ input, duration }) =>
-        Effect.succeed(input._tag === "TokenRequestFailed" && input.retryAfter !== undefined ? input.retryAfter : duration)
+        Effect.succeed(
+          input._tag === "TokenRequestFailed" && input.retryAfter !== undefined ? input.retryAfter : duration
+        )
       ),
       Schedule.while(({ input, attempt, now, duration }) => {
         if (!isTransient(input)) return false
@@ -227,9 +250,9 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
   const fetchToken = (deadline: number | undefined): Effect.Effect<Token, AuthError> =>
     Effect.suspend(() => {
       let attempt = 0
-      return Effect.suspend(() => requestToken(credentials, { timeout: settings.requestTimeout, attempt: ++attempt })).pipe(
-        Effect.retry(retrySchedule(deadline))
-      )
+      return Effect.suspend(() =>
+        requestToken(credentials, { timeout: settings.requestTimeout, attempt: ++attempt })
+      ).pipe(Effect.retry(retrySchedule(deadline)))
     }).pipe(Effect.provideService(HttpClient.HttpClient, client))
 
   /** Runs the request behind `result` in the layer's scope: an interrupted caller cannot cancel it for the others. */

@@ -23,9 +23,9 @@ export class InvalidClient extends Schema.TaggedError<InvalidClient>()("InvalidC
   description: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    return `téo refused the client credentials of "${this.clientId}" (invalid_client, HTTP ${this.status}${
-      describe(this.description)
-    }): check TEO_CLIENT_ID and TEO_CLIENT_SECRET`
+    return `téo refused the client credentials of "${this.clientId}" (invalid_client, HTTP ${this.status}${describe(
+      this.description
+    )}): check TEO_CLIENT_ID and TEO_CLIENT_SECRET`
   }
 }
 
@@ -42,9 +42,9 @@ export class InvalidScope extends Schema.TaggedError<InvalidScope>()("InvalidSco
   description: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    return `téo refused the scope "${this.scope}" (invalid_scope, HTTP ${this.status}${
-      describe(this.description)
-    }): check TEO_ID, the id of your téo instance`
+    return `téo refused the scope "${this.scope}" (invalid_scope, HTTP ${this.status}${describe(
+      this.description
+    )}): check TEO_ID, the id of your téo instance`
   }
 }
 

@@ -124,7 +124,11 @@ const failureFromResponse = Effect.fnUntraced(function* (
   if (status === 401) {
     return new InvalidClient({ clientId: credentials.clientId, status })
   }
-  return new TokenRequestFailed({ reason: "UnexpectedStatus", status, detail: "unexpected answer from the token endpoint" })
+  return new TokenRequestFailed({
+    reason: "UnexpectedStatus",
+    status,
+    detail: "unexpected answer from the token endpoint"
+  })
 })
 
 const decodeToken = Effect.fnUntraced(function* (response: HttpClientResponse.HttpClientResponse) {
@@ -211,7 +215,7 @@ export const requestToken = (
         "teo.auth.outcome",
         exit._tag === "Success"
           ? "success"
-          : exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error._tag ?? "interrupted"
+          : (exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error._tag ?? "interrupted")
       )
     ),
     Effect.withSpan("teo.auth.requestToken", {

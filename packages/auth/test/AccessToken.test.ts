@@ -3,35 +3,37 @@
  * invalidation and lifecycle — over real HTTP on loopback, with the test clock.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { InvalidClient, type Token, TokenRequestFailed } from "@teo-effect/auth"
-import { Effect, Exit, Fiber, Redacted, Scope } from "effect"
+import { AccessToken, type AccessTokenOptions, InvalidClient, type Token, TokenRequestFailed } from "@teo-effect/auth"
+import { Config, type Duration, Effect, Exit, Fiber, Layer, Redacted, Scope } from "effect"
+import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
-import { eventually, ioTick, makeHarness, quiesce, runUntilDone } from "./utils/harness.js"
-import { freshTokens, gate, oauthError, tokenReply } from "./utils/TokenServer.js"
+import { credentialsLayer, eventually, ioTick, makeHarness, quiesce, runUntilDone } from "./utils/harness.js"
+import { freshTokens, gate, makeTokenServer, oauthError, tokenReply } from "./utils/TokenServer.js"
 
-const valueOf = (token: Token) => Redacted.value(token.value)
+const reveal = (token: Token) => Redacted.value(token.value)
 
 describe("cache", () => {
   it.effect("reuses the token until expiry − refresh window, then refreshes it", () =>
     Effect.gen(function* () {
       const { server, accessToken } = yield* makeHarness()
       server.reply = freshTokens(599)
-      assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      assert.strictEqual(reveal(yield* accessToken.get), "token-1")
 
       // 599 s token, 60 s window: reused up to 539 s.
       yield* TestClock.adjust("538 seconds")
-      assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      assert.strictEqual(reveal(yield* accessToken.get), "token-1")
       yield* quiesce
       assert.lengthOf(server.requests, 1)
 
       yield* TestClock.adjust("1 second")
       // Inside the window: the current token at once, and one refresh in the background.
-      assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      assert.strictEqual(reveal(yield* accessToken.get), "token-1")
       yield* server.received(2)
-      yield* eventually(accessToken.get, (token) => valueOf(token) === "token-2")
+      yield* eventually(accessToken.get, (token) => reveal(token) === "token-2")
       assert.lengthOf(server.requests, 2)
       assert.strictEqual(server.requests[1]?.at, 539_000)
-    }))
+    })
+  )
 
   it.effect("caps the refresh window at half the token's lifetime (a 30 s token refreshes at 15 s)", () =>
     Effect.gen(function* () {
@@ -43,10 +45,11 @@ describe("cache", () => {
       yield* quiesce
       assert.lengthOf(server.requests, 1)
       yield* TestClock.adjust("100 millis")
-      assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      assert.strictEqual(reveal(yield* accessToken.get), "token-1")
       yield* server.received(2)
       assert.strictEqual(server.requests[1]?.at, 15_000)
-    }))
+    })
+  )
 
   it.effect("honours a custom refresh window", () =>
     Effect.gen(function* () {
@@ -61,7 +64,8 @@ describe("cache", () => {
       yield* accessToken.get
       yield* server.received(2)
       assert.strictEqual(server.requests[1]?.at, 479_000)
-    }))
+    })
+  )
 
   it.effect("honours a long lifetime (3599 s): no request before 3539 s", () =>
     Effect.gen(function* () {
@@ -72,7 +76,8 @@ describe("cache", () => {
       yield* accessToken.get
       yield* quiesce
       assert.lengthOf(server.requests, 1)
-    }))
+    })
+  )
 
   it.effect("fetches anew, and makes callers wait, once the token has expired", () =>
     Effect.gen(function* () {
@@ -80,34 +85,43 @@ describe("cache", () => {
       server.reply = freshTokens(599)
       yield* accessToken.get
       yield* TestClock.adjust("599 seconds")
-      assert.strictEqual(valueOf(yield* accessToken.get), "token-2")
+      assert.strictEqual(reveal(yield* accessToken.get), "token-2")
       assert.lengthOf(server.requests, 2)
-    }))
+    })
+  )
 })
 
 describe("single flight", () => {
   it.effect("1,000 concurrent cold calls make exactly one token request", () =>
     Effect.gen(function* () {
       const { server, accessToken } = yield* makeHarness()
-      const tokens = yield* Effect.all(Array.from({ length: 1000 }, () => accessToken.get), {
-        concurrency: "unbounded"
-      })
+      const tokens = yield* Effect.all(
+        Array.from({ length: 1000 }, () => accessToken.get),
+        {
+          concurrency: "unbounded"
+        }
+      )
       assert.lengthOf(server.requests, 1)
       assert.lengthOf(tokens, 1000)
-      assert.isTrue(tokens.every((token) => valueOf(token) === "token-1"))
-    }))
+      assert.isTrue(tokens.every((token) => reveal(token) === "token-1"))
+    })
+  )
 
   it.effect("100 concurrent calls against invalid_client make one request and get 100 InvalidClient", () =>
     Effect.gen(function* () {
       const { server, accessToken } = yield* makeHarness()
       server.reply = () => oauthError(401, "invalid_client")
-      const errors = yield* Effect.all(Array.from({ length: 100 }, () => Effect.flip(accessToken.get)), {
-        concurrency: "unbounded"
-      })
+      const errors = yield* Effect.all(
+        Array.from({ length: 100 }, () => Effect.flip(accessToken.get)),
+        {
+          concurrency: "unbounded"
+        }
+      )
       assert.lengthOf(server.requests, 1)
       assert.lengthOf(errors, 100)
       assert.isTrue(errors.every((error) => error instanceof InvalidClient))
-    }))
+    })
+  )
 
   it.effect("does not cache a failure: the next call asks again", () =>
     Effect.gen(function* () {
@@ -115,9 +129,10 @@ describe("single flight", () => {
       server.reply = (_request, index) => (index === 0 ? oauthError(401, "invalid_client") : tokenReply("token-ok"))
       const error = yield* Effect.flip(accessToken.get)
       assert.instanceOf(error, InvalidClient)
-      assert.strictEqual(valueOf(yield* accessToken.get), "token-ok")
+      assert.strictEqual(reveal(yield* accessToken.get), "token-ok")
       assert.lengthOf(server.requests, 2)
-    }))
+    })
+  )
 
   it.effect("an interrupted caller cancels nothing for the others", () =>
     Effect.gen(function* () {
@@ -134,9 +149,10 @@ describe("single flight", () => {
       slow.open()
       const exit = yield* runUntilDone(second)
       assert.isTrue(Exit.isSuccess(exit))
-      assert.strictEqual(valueOf(yield* accessToken.get), "token-shared")
+      assert.strictEqual(reveal(yield* accessToken.get), "token-shared")
       assert.lengthOf(server.requests, 1)
-    }))
+    })
+  )
 })
 
 describe("background refresh", () => {
@@ -152,14 +168,15 @@ describe("background refresh", () => {
       yield* TestClock.adjust("540 seconds")
       // The refresh is stuck at the token endpoint; callers are not.
       for (let i = 0; i < 50; i++) {
-        assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+        assert.strictEqual(reveal(yield* accessToken.get), "token-1")
       }
       yield* server.received(2)
       assert.lengthOf(server.requests, 2, "one refresh for all those calls")
       slow.open()
-      yield* eventually(accessToken.get, (token) => valueOf(token) === "token-2")
+      yield* eventually(accessToken.get, (token) => reveal(token) === "token-2")
       assert.lengthOf(server.requests, 2)
-    }))
+    })
+  )
 
   it.effect("a failing refresh keeps serving the valid token, retries until expiry, then callers see the error", () =>
     Effect.gen(function* () {
@@ -167,17 +184,20 @@ describe("background refresh", () => {
       server.reply = (_request, index) => (index === 0 ? tokenReply("token-1") : { status: 503 })
       yield* accessToken.get
       yield* TestClock.adjust("540 seconds")
-      assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+      assert.strictEqual(reveal(yield* accessToken.get), "token-1")
       // Retried with backoff (0.5 s doubling, capped at 10 s) for the rest of the token's life.
       for (let second = 540; second < 598; second++) {
-        assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+        assert.strictEqual(reveal(yield* accessToken.get), "token-1")
         yield* TestClock.adjust("1 second")
         yield* ioTick
       }
       const retries = server.requests.length - 1
       assert.isAtLeast(retries, 4, "the refresh was retried")
       assert.isAtMost(retries, 15, "with backoff, not in a loop")
-      assert.isTrue(server.requests.every((request) => request.at < 599_000), "no retry past expiry")
+      assert.isTrue(
+        server.requests.every((request) => request.at < 599_000),
+        "no retry past expiry"
+      )
 
       // Expired: now callers wait for a request of their own, and get its error.
       yield* TestClock.adjust("2 seconds")
@@ -188,7 +208,8 @@ describe("background refresh", () => {
         assert.instanceOf(exit.value, TokenRequestFailed)
         assert.strictEqual((exit.value as TokenRequestFailed).reason, "ServerError")
       }
-    }))
+    })
+  )
 
   it.effect("a refresh refused with invalid_client is not retried; the valid token is served until it expires", () =>
     Effect.gen(function* () {
@@ -201,13 +222,14 @@ describe("background refresh", () => {
       for (let second = 540; second < 598; second++) {
         yield* TestClock.adjust("1 second")
         yield* ioTick
-        assert.strictEqual(valueOf(yield* accessToken.get), "token-1")
+        assert.strictEqual(reveal(yield* accessToken.get), "token-1")
       }
       assert.lengthOf(server.requests, 2, "no retry, and no new refresh on every get")
       yield* TestClock.adjust("1 second")
       assert.instanceOf(yield* Effect.flip(accessToken.get), InvalidClient)
       assert.lengthOf(server.requests, 3)
-    }))
+    })
+  )
 })
 
 describe("retries", () => {
@@ -223,7 +245,8 @@ describe("retries", () => {
       const [first, second, third] = server.requests.map((request) => request.at)
       assert.isAtLeast((second ?? 0) - (first ?? 0), 400)
       assert.isAtLeast((third ?? 0) - (second ?? 0), 800)
-    }))
+    })
+  )
 
   it.effect("gives up after `times` retries with the last error", () =>
     Effect.gen(function* () {
@@ -234,7 +257,8 @@ describe("retries", () => {
       assert.lengthOf(server.requests, 3)
       assert.isTrue(Exit.isSuccess(exit) && exit.value instanceof TokenRequestFailed)
       if (Exit.isSuccess(exit)) assert.strictEqual((exit.value as TokenRequestFailed).reason, "Transport")
-    }))
+    })
+  )
 
   it.effect("never retries invalid_client or invalid_scope", () =>
     Effect.gen(function* () {
@@ -244,7 +268,8 @@ describe("retries", () => {
       yield* Effect.flip(accessToken.get)
       yield* Effect.flip(accessToken.get)
       assert.lengthOf(server.requests, 2)
-    }))
+    })
+  )
 
   it.effect("waits what Retry-After asks on a 429", () =>
     Effect.gen(function* () {
@@ -258,7 +283,8 @@ describe("retries", () => {
       const waited = (second ?? 0) - (first ?? 0)
       assert.isAtLeast(waited, 5000)
       assert.isAtMost(waited, 5500)
-    }))
+    })
+  )
 
   it.effect("fails at once when Retry-After is longer than maxRetryAfter", () =>
     Effect.gen(function* () {
@@ -268,7 +294,8 @@ describe("retries", () => {
       assert.instanceOf(error, TokenRequestFailed)
       assert.strictEqual((error as TokenRequestFailed).reason, "RateLimited")
       assert.lengthOf(server.requests, 1)
-    }))
+    })
+  )
 })
 
 describe("invalidate", () => {
@@ -277,9 +304,10 @@ describe("invalidate", () => {
       const { server, accessToken } = yield* makeHarness()
       const first = yield* accessToken.get
       yield* accessToken.invalidate(first)
-      assert.strictEqual(valueOf(yield* accessToken.get), "token-2")
+      assert.strictEqual(reveal(yield* accessToken.get), "token-2")
       assert.lengthOf(server.requests, 2)
-    }))
+    })
+  )
 
   it.effect("ignores an old token: a late 401 cannot throw away a newer one", () =>
     Effect.gen(function* () {
@@ -288,9 +316,10 @@ describe("invalidate", () => {
       yield* accessToken.invalidate(first)
       const second = yield* accessToken.get
       yield* accessToken.invalidate(first)
-      assert.strictEqual(valueOf(yield* accessToken.get), valueOf(second))
+      assert.strictEqual(reveal(yield* accessToken.get), reveal(second))
       assert.lengthOf(server.requests, 2)
-    }))
+    })
+  )
 })
 
 describe("lifecycle", () => {
@@ -309,7 +338,8 @@ describe("lifecycle", () => {
         yield* ioTick
       }
       assert.strictEqual(server.requests.length, before, "no request after the scope closed")
-    }))
+    })
+  )
 
   it.effect("a caller waiting on a request is released when the layer closes", () =>
     Effect.gen(function* () {
@@ -320,5 +350,34 @@ describe("lifecycle", () => {
       yield* Scope.close(scope, Exit.void)
       const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isFailure(exit))
-    }))
+    })
+  )
+})
+
+describe("options", () => {
+  it.effect.each<[string, AccessTokenOptions, string]>([
+    ["a zero refresh window", { refreshWindow: 0 }, "refreshWindow"],
+    ["a negative refresh window", { refreshWindow: "-5 seconds" }, "refreshWindow"],
+    ["an unreadable duration (from untyped code)", { requestTimeout: "soon" as Duration.Input }, "requestTimeout"],
+    ["a zero timeout", { requestTimeout: "0 millis" }, "requestTimeout"],
+    ["negative retries", { retry: { times: -1 } }, "times"],
+    ["an infinite backoff", { retry: { maxDelay: "Infinity" } }, "maxDelay"]
+  ])("%s fails with a ConfigError naming the option, before any request", ([, options, name]) =>
+    Effect.gen(function* () {
+      const server = yield* makeTokenServer(() => 0)
+      const error = yield* Effect.flip(
+        Effect.scoped(
+          Layer.build(
+            AccessToken.layer(options).pipe(
+              Layer.provide(credentialsLayer(server.url)),
+              Layer.provide(FetchHttpClient.layer)
+            )
+          )
+        )
+      )
+      assert.instanceOf(error, Config.ConfigError)
+      assert.include(error.message, `"${name}"`)
+      assert.lengthOf(server.requests, 0)
+    })
+  )
 })

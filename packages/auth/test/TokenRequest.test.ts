@@ -37,7 +37,8 @@ describe("the token request", () => {
         `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`
       )
       assert.strictEqual(request.body, `grant_type=client_credentials&scope=target-entity:${teoId}`)
-    }))
+    })
+  )
 
   it.effect("encodes CLIENT_ID:CLIENT_SECRET as-is in the Basic header, like téo's examples", () =>
     Effect.gen(function* () {
@@ -46,7 +47,8 @@ describe("the token request", () => {
       const header = server.requests[0]?.headers.authorization ?? ""
       const decoded = Buffer.from(header.replace(/^Basic /, ""), "base64").toString("utf8")
       assert.strictEqual(decoded, `${clientId}:${clientSecret}`)
-    }))
+    })
+  )
 })
 
 describe("a successful answer", () => {
@@ -60,7 +62,8 @@ describe("a successful answer", () => {
       assert.strictEqual(token.scope, "target-entity:acme-formation")
       // The test clock starts at 0: the token expires expires_in seconds later.
       assert.strictEqual(DateTime.toEpochMillis(token.expiresAt), expiresIn * 1000)
-    }))
+    })
+  )
 
   it.effect("accepts token_type in any case and a missing scope", () =>
     Effect.gen(function* () {
@@ -69,7 +72,8 @@ describe("a successful answer", () => {
       const token = yield* accessToken.get
       assert.strictEqual(token.tokenType, "Bearer")
       assert.strictEqual(token.scope, "")
-    }))
+    })
+  )
 
   const canaryToken = "eyJ-token-CANARY-77c1"
   it.effect.each<[string, Reply]>([
@@ -205,7 +209,8 @@ describe("error mapping", () => {
       assert.instanceOf(error, TokenRequestFailed)
       assert.strictEqual(error?.reason, "Timeout")
       assert.include(error?.message, "3s")
-    }))
+    })
+  )
 })
 
 describe("Retry-After", () => {
@@ -213,10 +218,7 @@ describe("Retry-After", () => {
   it("reads delta-seconds and HTTP dates, and ignores the rest", () => {
     assert.deepStrictEqual(parseRetryAfter("120", now), Option.some(Duration.seconds(120)))
     assert.deepStrictEqual(parseRetryAfter(" 0 ", now), Option.some(Duration.seconds(0)))
-    assert.deepStrictEqual(
-      parseRetryAfter("Fri, 27 Nov 2026 10:00:30 GMT", now),
-      Option.some(Duration.millis(30_000))
-    )
+    assert.deepStrictEqual(parseRetryAfter("Fri, 27 Nov 2026 10:00:30 GMT", now), Option.some(Duration.millis(30_000)))
     assert.deepStrictEqual(parseRetryAfter("Fri, 27 Nov 2026 09:00:00 GMT", now), Option.some(Duration.millis(0)))
     assert.deepStrictEqual(parseRetryAfter("soon", now), Option.none())
     assert.deepStrictEqual(parseRetryAfter("-3", now), Option.none())

@@ -19,7 +19,12 @@ export interface RecordedRequest {
 }
 
 export type Reply =
-  | { readonly status: number; readonly json?: unknown; readonly text?: string; readonly headers?: Record<string, string> }
+  | {
+      readonly status: number
+      readonly json?: unknown
+      readonly text?: string
+      readonly headers?: Record<string, string>
+    }
   | { readonly reset: true }
 
 export interface TokenServer {

@@ -64,7 +64,9 @@ export const runUntilDone = <A, E>(fiber: Fiber.Fiber<A, E>, step: Duration.Inpu
       yield* TestClock.adjust(step)
       yield* ioTick
     }
-    return yield* Effect.die(new Error(`fiber not done after 20000 steps of ${Duration.format(Duration.fromInputUnsafe(step))}`))
+    return yield* Effect.die(
+      new Error(`fiber not done after 20000 steps of ${Duration.format(Duration.fromInputUnsafe(step))}`)
+    )
   })
 
 /** Runs `effect` until `done` holds of its result, letting I/O progress between tries (bounded). */

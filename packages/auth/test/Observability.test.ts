@@ -1,0 +1,77 @@
+/**
+ * What the token service tells operators: a span per token request, metrics,
+ * and debug logs around refreshes.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Metric } from "effect"
+import { TestClock } from "effect/testing"
+import { tokenRequestFailures, tokenRequests } from "../src/TokenRequest.js"
+import { capture } from "./utils/capture.js"
+import { eventually, makeHarness, runUntilDone, teoId } from "./utils/harness.js"
+import { tokenReply } from "./utils/TokenServer.js"
+
+const withFreshMetrics = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.provideService(effect, Metric.MetricRegistry, new Map())
+
+describe("observability", () => {
+  it.effect("one teo.auth.requestToken span per attempt, with TEO_ID, URL, attempt, status and outcome", () =>
+    Effect.gen(function* () {
+      const [server, captured] = yield* capture(
+        Effect.gen(function* () {
+          const { server, accessToken } = yield* makeHarness()
+          server.reply = (_request, index) => (index === 0 ? { status: 503 } : tokenReply("token-1"))
+          const fiber = yield* Effect.forkChild(accessToken.get)
+          assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
+          return server
+        })
+      )
+      const spans = captured.spans.filter((span) => span.name === "teo.auth.requestToken")
+      assert.lengthOf(spans, 2)
+      const [failed, succeeded] = spans
+      for (const span of spans) {
+        assert.strictEqual(span.attributes.get("teo.id"), teoId)
+        assert.strictEqual(span.attributes.get("teo.auth.token_url"), server.url)
+      }
+      assert.strictEqual(failed?.attributes.get("teo.auth.attempt"), 1)
+      assert.strictEqual(failed?.attributes.get("http.response.status_code"), 503)
+      assert.strictEqual(failed?.attributes.get("teo.auth.outcome"), "TokenRequestFailed")
+      assert.strictEqual(succeeded?.attributes.get("teo.auth.attempt"), 2)
+      assert.strictEqual(succeeded?.attributes.get("http.response.status_code"), 200)
+      assert.strictEqual(succeeded?.attributes.get("teo.auth.outcome"), "success")
+    })
+  )
+
+  it.effect("counts token requests and failures by error", () =>
+    withFreshMetrics(
+      Effect.gen(function* () {
+        const { server, accessToken } = yield* makeHarness()
+        server.reply = (_request, index) => (index < 2 ? { status: 503 } : tokenReply("token-1"))
+        const fiber = yield* Effect.forkChild(accessToken.get)
+        assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
+        assert.strictEqual((yield* Metric.value(tokenRequests)).count, 3)
+        const serverErrors = yield* Metric.value(Metric.withAttributes(tokenRequestFailures, { error: "ServerError" }))
+        assert.strictEqual(serverErrors.count, 2)
+      })
+    )
+  )
+
+  it.effect("logs at debug level when the token is obtained and refreshed", () =>
+    Effect.gen(function* () {
+      const [, captured] = yield* capture(
+        Effect.gen(function* () {
+          const { accessToken } = yield* makeHarness()
+          yield* accessToken.get
+          yield* TestClock.adjust("540 seconds")
+          yield* accessToken.get
+          yield* eventually(accessToken.get, (token) => token.expiresAt.epochMilliseconds > 599_000)
+        })
+      )
+      const text = captured.logs.join("\n")
+      assert.include(text, "téo token obtained")
+      assert.include(text, "refreshing in the background")
+      assert.include(text, "téo token refreshed in the background")
+      assert.include(text, "DEBUG")
+      assert.include(text, teoId)
+    })
+  )
+})
