@@ -3,7 +3,7 @@
 // the way the README shows. Extend it as packages gain public modules.
 
 import type * as TeoApiPackage from "@teo-effect/api"
-import { TeoCredentials } from "@teo-effect/auth"
+import { AccessToken, type AuthError, TeoCredentials, type Token } from "@teo-effect/auth"
 import type * as TeoCliPackage from "@teo-effect/cli"
 import type * as TeoTestingPackage from "@teo-effect/testing"
 import { type Config, Effect, Layer, Redacted } from "effect"
@@ -11,15 +11,28 @@ import { FetchHttpClient } from "effect/http"
 
 export type Packages = [typeof TeoApiPackage, typeof TeoCliPackage, typeof TeoTestingPackage]
 
-const program = Effect.gen(function* () {
-  const credentials = yield* TeoCredentials
-  yield* Effect.log(`téo instance ${credentials.teoId}, token endpoint ${credentials.tokenUrl}`)
-  return Redacted.isRedacted(credentials.clientSecret)
+const program: Effect.Effect<Token, AuthError, AccessToken> = Effect.gen(function* () {
+  const accessToken = yield* AccessToken
+  const token = yield* accessToken.get
+  yield* Effect.log(`token for ${token.scope}, valid until ${token.expiresAt}`)
+  return token
 })
 
-const MainLayer = Layer.mergeAll(TeoCredentials.layerConfig, FetchHttpClient.layer)
+const handled = program.pipe(
+  Effect.catchTags({
+    InvalidClient: (error) => Effect.die(error.message),
+    InvalidScope: (error) => Effect.die(error.message),
+    ExpiredToken: (error) => Effect.die(error.message),
+    TokenRequestFailed: (error) => Effect.die(`${error.reason}: ${error.message}`)
+  })
+)
 
-export const main: Effect.Effect<boolean, Config.ConfigError> = program.pipe(Effect.provide(MainLayer))
+const TeoLive: Layer.Layer<AccessToken, Config.ConfigError> = AccessToken.layer({ refreshWindow: "2 minutes" }).pipe(
+  Layer.provide(TeoCredentials.layerConfig),
+  Layer.provide(FetchHttpClient.layer)
+)
+
+export const main: Effect.Effect<Token, Config.ConfigError> = handled.pipe(Effect.provide(TeoLive))
 
 export const fromValues: Layer.Layer<TeoCredentials, Config.ConfigError> = TeoCredentials.layer({
   clientId: "client",
