@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { DateTime, Redacted, Schema } from "effect"
+import { Redacted, Schema } from "effect"
 
 /**
  * A téo access token. `value` is `Redacted`: it prints as `<redacted>` and
@@ -38,14 +38,5 @@ export class Token extends Schema.Class<Token>("@teo-effect/auth/Token")({
    */
   isSameAs(that: Token): boolean {
     return Redacted.value(this.value) === Redacted.value(that.value)
-  }
-
-  /**
-   * Whether the token has expired at `now`.
-   *
-   * @since 0.1.0
-   */
-  isExpiredAt(now: DateTime.Utc): boolean {
-    return DateTime.isGreaterThanOrEqualTo(now, this.expiresAt)
   }
 }
