@@ -5,8 +5,11 @@ const packages = ["auth", "api", "testing", "cli"] as const
 
 const source = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))
 
-/** Tests run on the sources: `@teo-effect/*` resolves to each package's `src/index.ts`. */
-const alias = Object.fromEntries(packages.map((name) => [`@teo-effect/${name}`, source(name)]))
+/** Tests run on the sources: `@teo-effect/*` resolves to each package's `src/index.ts` (and the repository's own test helpers). */
+const alias = {
+  ...Object.fromEntries(packages.map((name) => [`@teo-effect/${name}`, source(name)])),
+  "@teo-effect/test-support": fileURLToPath(new URL("./test-support/src/index.ts", import.meta.url))
+}
 
 export default defineConfig({
   test: {

@@ -4,11 +4,21 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { AccessToken, type AccessTokenOptions, InvalidClient, type Token, TokenRequestFailed } from "@teo-effect/auth"
+import {
+  eventually,
+  freshTokens,
+  gate,
+  ioTick,
+  makeScriptedServer,
+  oauthError,
+  quiesce,
+  runUntilDone,
+  tokenReply
+} from "@teo-effect/test-support"
 import { Config, type Duration, Effect, Exit, Fiber, Layer, Redacted, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
-import { credentialsLayer, eventually, ioTick, makeHarness, quiesce, runUntilDone } from "./utils/harness.js"
-import { freshTokens, gate, makeTokenServer, oauthError, tokenReply } from "./utils/TokenServer.js"
+import { credentialsLayer, makeHarness } from "./utils/harness.js"
 
 const reveal = (token: Token) => Redacted.value(token.value)
 
@@ -364,12 +374,12 @@ describe("options", () => {
     ["an infinite backoff", { retry: { maxDelay: "Infinity" } }, "maxDelay"]
   ])("%s fails with a ConfigError naming the option, before any request", ([, options, name]) =>
     Effect.gen(function* () {
-      const server = yield* makeTokenServer(() => 0)
+      const server = yield* makeScriptedServer
       const error = yield* Effect.flip(
         Effect.scoped(
           Layer.build(
             AccessToken.layer(options).pipe(
-              Layer.provide(credentialsLayer(server.url)),
+              Layer.provide(credentialsLayer(`${server.origin}/oauth2/token`)),
               Layer.provide(FetchHttpClient.layer)
             )
           )

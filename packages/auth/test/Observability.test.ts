@@ -3,12 +3,11 @@
  * and debug logs around refreshes.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { capture, eventually, runUntilDone, tokenReply } from "@teo-effect/test-support"
 import { Effect, Exit, Metric } from "effect"
 import { TestClock } from "effect/testing"
 import { tokenRequestFailures, tokenRequests } from "../src/TokenRequest.js"
-import { capture } from "./utils/capture.js"
-import { eventually, makeHarness, runUntilDone, teoId } from "./utils/harness.js"
-import { tokenReply } from "./utils/TokenServer.js"
+import { makeHarness, teoId } from "./utils/harness.js"
 
 const withFreshMetrics = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.provideService(effect, Metric.MetricRegistry, new Map())
@@ -16,13 +15,13 @@ const withFreshMetrics = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
 describe("observability", () => {
   it.effect("one teo.auth.requestToken span per attempt, with TEO_ID, URL, attempt, status and outcome", () =>
     Effect.gen(function* () {
-      const [server, captured] = yield* capture(
+      const [tokenUrl, captured] = yield* capture(
         Effect.gen(function* () {
-          const { server, accessToken } = yield* makeHarness()
+          const { server, tokenUrl, accessToken } = yield* makeHarness()
           server.reply = (_request, index) => (index === 0 ? { status: 503 } : tokenReply("token-1"))
           const fiber = yield* Effect.forkChild(accessToken.get)
           assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
-          return server
+          return tokenUrl
         })
       )
       const spans = captured.spans.filter((span) => span.name === "teo.auth.requestToken")
@@ -30,7 +29,7 @@ describe("observability", () => {
       const [failed, succeeded] = spans
       for (const span of spans) {
         assert.strictEqual(span.attributes.get("teo.id"), teoId)
-        assert.strictEqual(span.attributes.get("teo.auth.token_url"), server.url)
+        assert.strictEqual(span.attributes.get("teo.auth.token_url"), tokenUrl)
       }
       assert.strictEqual(failed?.attributes.get("teo.auth.attempt"), 1)
       assert.strictEqual(failed?.attributes.get("http.response.status_code"), 503)

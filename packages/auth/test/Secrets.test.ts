@@ -6,11 +6,18 @@
  */
 import { inspect } from "node:util"
 import { assert, describe, it } from "@effect/vitest"
+import {
+  capture,
+  capturedText,
+  eventually,
+  oauthError,
+  type Reply,
+  runUntilDone,
+  tokenReply
+} from "@teo-effect/test-support"
 import { Effect, Exit } from "effect"
 import { TestClock } from "effect/testing"
-import { capture, capturedText } from "./utils/capture.js"
-import { clientId, clientSecret, eventually, makeHarness, runUntilDone } from "./utils/harness.js"
-import { oauthError, type Reply, tokenReply } from "./utils/TokenServer.js"
+import { clientId, clientSecret, makeHarness } from "./utils/harness.js"
 
 const tokenCanary = "eyJ-token-CANARY-2d8b"
 

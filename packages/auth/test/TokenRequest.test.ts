@@ -4,10 +4,10 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "@teo-effect/auth"
+import { oauthError, type Reply, runUntilDone, tokenReply } from "@teo-effect/test-support"
 import { DateTime, Duration, Effect, Option, Redacted } from "effect"
 import { parseRetryAfter } from "../src/TokenRequest.js"
-import { clientId, clientSecret, makeHarness, runUntilDone, teoId } from "./utils/harness.js"
-import { oauthError, type Reply, tokenReply } from "./utils/TokenServer.js"
+import { clientId, clientSecret, makeHarness, teoId } from "./utils/harness.js"
 
 const noRetry = { retry: { times: 0 } }
 

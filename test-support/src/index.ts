@@ -1,0 +1,4 @@
+export * from "./Capture.js"
+export * from "./ScriptedServer.js"
+export * from "./TestTime.js"
+export * from "./TokenReplies.js"
