@@ -11,6 +11,7 @@ import { DateTime, Duration, Effect, Metric, Option, Redacted, Schema } from "ef
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "./AuthError.js"
 import type { TeoCredentials } from "./TeoCredentials.js"
+import * as RetryAfter from "./RetryAfter.js"
 import { Token } from "./Token.js"
 
 /** The success body (RFC 6749 §5.1, as téo sends it). */
@@ -63,21 +64,6 @@ const maxDescriptionLength = 200
 const shorten = (text: string | undefined): string | undefined =>
   text === undefined || text.length <= maxDescriptionLength ? text : `${text.slice(0, maxDescriptionLength)}…`
 
-/**
- * The delay a `Retry-After` header asks for: delta-seconds or an HTTP date
- * (RFC 9110 §10.2.3). Absent or unreadable → none.
- */
-export const parseRetryAfter = (value: string | undefined, now: DateTime.Utc): Option.Option<Duration.Duration> => {
-  if (value === undefined) return Option.none()
-  const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Option.some(Duration.seconds(Number(trimmed)))
-  // An HTTP date names its day and month (`Fri, 27 Nov 2026 10:00:30 GMT`); `Date` alone would read "-3" as a year.
-  const date = /[a-z]{3}/i.test(trimmed) ? new Date(trimmed) : new Date(Number.NaN)
-  if (Number.isNaN(date.getTime())) return Option.none()
-  const millis = date.getTime() - DateTime.toEpochMillis(now)
-  return Option.some(Duration.millis(Math.max(0, millis)))
-}
-
 /** Maps a non-2xx answer to a typed error, from its OAuth2 error code first, then its status. */
 const failureFromResponse = Effect.fnUntraced(function* (
   credentials: TeoCredentials["Service"],
@@ -100,7 +86,7 @@ const failureFromResponse = Effect.fnUntraced(function* (
       return description === undefined ? new ExpiredToken({}) : new ExpiredToken({ description })
   }
   if (status === 429) {
-    const retryAfter = parseRetryAfter(response.headers["retry-after"], yield* DateTime.now)
+    const retryAfter = RetryAfter.parse(response.headers["retry-after"], yield* DateTime.now)
     return new TokenRequestFailed({
       reason: "RateLimited",
       status,

@@ -5,5 +5,9 @@
  */
 export * from "./AccessToken.js"
 export * from "./AuthError.js"
+/**
+ * @since 0.1.0
+ */
+export * as RetryAfter from "./RetryAfter.js"
 export * from "./TeoCredentials.js"
 export * from "./Token.js"

@@ -3,10 +3,9 @@
  * mapping of every failure to a typed error — over real HTTP on loopback.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "@teo-effect/auth"
+import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, RetryAfter, TokenRequestFailed } from "@teo-effect/auth"
 import { oauthError, type Reply, runUntilDone, tokenReply } from "@teo-effect/test-support"
 import { DateTime, Duration, Effect, Option, Redacted } from "effect"
-import { parseRetryAfter } from "../src/TokenRequest.js"
 import { clientId, clientSecret, makeHarness, teoId } from "./utils/harness.js"
 
 const noRetry = { retry: { times: 0 } }
@@ -216,12 +215,12 @@ describe("error mapping", () => {
 describe("Retry-After", () => {
   const now = DateTime.makeUnsafe("2026-11-27T10:00:00Z")
   it("reads delta-seconds and HTTP dates, and ignores the rest", () => {
-    assert.deepStrictEqual(parseRetryAfter("120", now), Option.some(Duration.seconds(120)))
-    assert.deepStrictEqual(parseRetryAfter(" 0 ", now), Option.some(Duration.seconds(0)))
-    assert.deepStrictEqual(parseRetryAfter("Fri, 27 Nov 2026 10:00:30 GMT", now), Option.some(Duration.millis(30_000)))
-    assert.deepStrictEqual(parseRetryAfter("Fri, 27 Nov 2026 09:00:00 GMT", now), Option.some(Duration.millis(0)))
-    assert.deepStrictEqual(parseRetryAfter("soon", now), Option.none())
-    assert.deepStrictEqual(parseRetryAfter("-3", now), Option.none())
-    assert.deepStrictEqual(parseRetryAfter(undefined, now), Option.none())
+    assert.deepStrictEqual(RetryAfter.parse("120", now), Option.some(Duration.seconds(120)))
+    assert.deepStrictEqual(RetryAfter.parse(" 0 ", now), Option.some(Duration.seconds(0)))
+    assert.deepStrictEqual(RetryAfter.parse("Fri, 27 Nov 2026 10:00:30 GMT", now), Option.some(Duration.millis(30_000)))
+    assert.deepStrictEqual(RetryAfter.parse("Fri, 27 Nov 2026 09:00:00 GMT", now), Option.some(Duration.millis(0)))
+    assert.deepStrictEqual(RetryAfter.parse("soon", now), Option.none())
+    assert.deepStrictEqual(RetryAfter.parse("-3", now), Option.none())
+    assert.deepStrictEqual(RetryAfter.parse(undefined, now), Option.none())
   })
 })

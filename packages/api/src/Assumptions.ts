@@ -1,0 +1,96 @@
+/**
+ * Everything this package assumes about téo's API that téo does not document.
+ *
+ * téo's public documentation names the endpoints `GET /api/production/dossiers`
+ * and `GET /api/production/dossiers/{dossierId}`, the JSON-LD media type and
+ * the Hydra error body; it does not document field names, the create
+ * endpoint, filters, rate limits or headers. What follows is inferred from
+ * téo's user documentation and from API Platform's conventions (téo's API
+ * shows API Platform's signature). Each assumption is kept here, in one place,
+ * so that it is easy to check and to change when téo documents more.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { Iri } from "./JsonLd.js"
+
+/**
+ * Path of the dossiers collection, from the API base. Documented.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const dossiersPath = "/production/dossiers"
+
+/**
+ * ASSUMED: dossiers are created by `POST` on the collection, as API Platform
+ * does; téo's guide only shows a web form that creates one.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const createDossierPath = dossiersPath
+
+/**
+ * ASSUMED: the fields a dossier may carry, with names guessed from téo's user
+ * documentation (beneficiary's name, birth date, email, phone; number, order
+ * number; creation, start and end dates; status; prestation). All optional and
+ * nullable (API Platform writes `null` for empty fields); dates as téo sends
+ * them (ISO 8601 strings, not parsed); relations as IRIs or embedded objects.
+ * Fields not listed here are kept on the decoded dossier as they came.
+ *
+ * @since 0.1.0
+ * @category fields
+ */
+export const dossierFields = {
+  firstName: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  lastName: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  birthDate: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  email: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  phone: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  number: Schema.optionalKey(Schema.NullOr(Schema.Union([Schema.String, Schema.Number]))),
+  orderNumber: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  status: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  createdAt: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  startDate: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  endDate: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  service: Schema.optionalKey(Schema.NullOr(Schema.Union([Iri, Schema.Record(Schema.String, Schema.Unknown)])))
+}
+
+/**
+ * ASSUMED: the keys of a new dossier on the wire are those of téo's web form
+ * guide — `firstName`, `lastName`, `email`, `phone`, `serviceId` — sent as is.
+ *
+ * @since 0.1.0
+ * @category fields
+ */
+export const newDossierKeys = ["firstName", "lastName", "email", "phone", "serviceId"] as const
+
+/**
+ * ASSUMED: API Platform's pagination parameters, `page` (from 1) and
+ * `itemsPerPage` (30 by default). Pagination follows `hydra:view`'s `next`
+ * link, so only `Dossiers.list`'s query uses these names.
+ *
+ * @since 0.1.0
+ * @category pagination
+ */
+export const pageParameters = { page: "page", itemsPerPage: "itemsPerPage" } as const
+
+/**
+ * 401 messages that mean "expired", from téo's documentation (`Expired token`,
+ * `Token has expired`) and from the JWT library API Platform usually runs
+ * (`Expired JWT Token`). Compared case-insensitively.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const expiredTokenMessages = ["expired token", "token has expired", "expired jwt token"] as const
+
+/**
+ * ASSUMED: headers that may carry a request id for téo's support, in the
+ * order they are looked for.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const requestIdHeaders = ["x-request-id", "request-id", "x-correlation-id"] as const

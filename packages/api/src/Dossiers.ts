@@ -1,0 +1,104 @@
+/**
+ * téo's dossiers (Production › Dossiers): list, page, get and create.
+ *
+ * @since 0.1.0
+ */
+import type { AuthError } from "@teo-effect/auth"
+import { Context, Effect, Layer, Schema, SchemaIssue, type Stream } from "effect"
+import { createDossierPath, dossiersPath, newDossierKeys } from "./Assumptions.js"
+import { Dossier, type DossierId, NewDossier } from "./Dossier.js"
+import type { HydraCollection } from "./HydraCollection.js"
+import type { Iri } from "./JsonLd.js"
+import { type Query, TeoApi, type WriteOptions } from "./TeoApi.js"
+import { type TeoApiError, ValidationFailed, Violation } from "./TeoApiError.js"
+
+const decodeNewDossier = Schema.decodeUnknownEffect(NewDossier)
+
+const violationsOf = SchemaIssue.makeFormatterStandardSchemaV1()
+
+const make = Effect.gen(function* () {
+  const api = yield* TeoApi
+
+  const list = (query?: Query): Stream.Stream<Dossier, TeoApiError | AuthError> =>
+    api.stream(dossiersPath, Dossier, query)
+
+  const page = (query?: Query): Effect.Effect<HydraCollection<Dossier>, TeoApiError | AuthError> =>
+    api.page(dossiersPath, Dossier, query)
+
+  const get = (idOrIri: DossierId | Iri): Effect.Effect<Dossier, TeoApiError | AuthError> =>
+    api.get(idOrIri.startsWith("/") ? idOrIri : `${dossiersPath}/${idOrIri}`, Dossier)
+
+  const create = (input: NewDossier, options?: WriteOptions): Effect.Effect<Dossier, TeoApiError | AuthError> =>
+    decodeNewDossier(input, { errors: "all" }).pipe(
+      Effect.mapError(
+        (error) =>
+          new ValidationFailed({
+            method: "POST",
+            path: createDossierPath,
+            violations: violationsOf(error.issue).issues.map(
+              (issue) =>
+                new Violation({
+                  propertyPath: (issue.path ?? []).map((key) => String(typeof key === "object" ? key.key : key)).join("."),
+                  message: issue.message
+                })
+            )
+          })
+      ),
+      Effect.flatMap((dossier) => {
+        const body: Record<string, unknown> = {}
+        for (const key of newDossierKeys) {
+          if (dossier[key] !== undefined) body[key] = dossier[key]
+        }
+        return api.create(createDossierPath, body, Dossier, options)
+      })
+    )
+
+  return Dossiers.of({ list, page, get, create })
+})
+
+/**
+ * téo's dossiers, decoded.
+ *
+ * @example
+ * ```ts
+ * import { Dossiers } from "@teo-effect/api"
+ * import { Effect, Stream } from "effect"
+ *
+ * const program = Effect.gen(function* () {
+ *   const dossiers = yield* Dossiers
+ *   yield* dossiers.list({ itemsPerPage: 100 }).pipe(
+ *     Stream.runForEach((dossier) => Effect.log(dossier["@id"], dossier.lastName))
+ *   )
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class Dossiers extends Context.Service<
+  Dossiers,
+  {
+    /** Every dossier, page after page (`query` is passed through: `itemsPerPage`, filters…). */
+    readonly list: (query?: Query) => Stream.Stream<Dossier, TeoApiError | AuthError>
+    /** One page of dossiers (`page`, `itemsPerPage`, filters…). */
+    readonly page: (query?: Query) => Effect.Effect<HydraCollection<Dossier>, TeoApiError | AuthError>
+    /** One dossier, by UUID or IRI. */
+    readonly get: (idOrIri: DossierId | Iri) => Effect.Effect<Dossier, TeoApiError | AuthError>
+    /**
+     * Creates a dossier. The input is checked first: a missing name, an
+     * invalid email or service UUID fails with `ValidationFailed` (téo's
+     * French messages) before any request. Not retried on 5xx unless asked.
+     */
+    readonly create: (input: NewDossier, options?: WriteOptions) => Effect.Effect<Dossier, TeoApiError | AuthError>
+  }
+>()("@teo-effect/api/Dossiers") {
+  /**
+   * @since 0.1.0
+   */
+  static readonly make = make
+
+  /**
+   * @since 0.1.0
+   */
+  static readonly layer: Layer.Layer<Dossiers, never, TeoApi> = Layer.effect(Dossiers, make)
+}

@@ -1,0 +1,51 @@
+/**
+ * JSON-LD as téo's API (API Platform) speaks it: every resource carries an
+ * `@id` (its IRI, the path to fetch it again) and an `@type`.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/**
+ * An IRI as API Platform writes them: a path from the API's origin, such as
+ * `/api/production/dossiers/0b6c…`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Iri = Schema.String.check(
+  Schema.makeFilter((iri: string) => iri.startsWith("/") || `an IRI starts with "/", got ${JSON.stringify(iri)}`)
+).pipe(Schema.brand("@teo-effect/api/Iri"))
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Iri = typeof Iri.Type
+
+/**
+ * What every JSON-LD resource has: `@id`, `@type` and, at the top level of a
+ * response, `@context`. Spread its `fields` into your own schemas.
+ *
+ * @example
+ * ```ts
+ * import { JsonLdResource } from "@teo-effect/api"
+ * import { Schema } from "effect"
+ *
+ * const Seance = Schema.Struct({ ...JsonLdResource.fields, startsAt: Schema.String })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const JsonLdResource = Schema.Struct({
+  "@id": Iri,
+  "@type": Schema.String,
+  "@context": Schema.optionalKey(Schema.Unknown)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type JsonLdResource = typeof JsonLdResource.Type
