@@ -6,13 +6,15 @@
 import type { AuthError } from "@teo-effect/auth"
 import { Context, Effect, Layer, Schema, SchemaIssue, type Stream } from "effect"
 import { createDossierPath, dossiersPath, newDossierKeys } from "./Assumptions.js"
-import { Dossier, type DossierId, NewDossier } from "./Dossier.js"
+import { Dossier, DossierId, NewDossier } from "./Dossier.js"
 import type { HydraCollection } from "./HydraCollection.js"
 import type { Iri } from "./JsonLd.js"
 import { type Query, TeoApi, type WriteOptions } from "./TeoApi.js"
 import { type TeoApiError, ValidationFailed, Violation } from "./TeoApiError.js"
 
 const decodeNewDossier = Schema.decodeUnknownEffect(NewDossier)
+
+const isDossierId = Schema.is(DossierId)
 
 const violationsOf = SchemaIssue.makeFormatterStandardSchemaV1()
 
@@ -26,7 +28,7 @@ const make = Effect.gen(function* () {
     api.page(dossiersPath, Dossier, query)
 
   const get = (idOrIri: DossierId | Iri): Effect.Effect<Dossier, TeoApiError | AuthError> =>
-    api.get(idOrIri.startsWith("/") ? idOrIri : `${dossiersPath}/${idOrIri}`, Dossier)
+    api.get(isDossierId(idOrIri) ? `${dossiersPath}/${idOrIri}` : idOrIri, Dossier)
 
   const create = (input: NewDossier, options?: WriteOptions): Effect.Effect<Dossier, TeoApiError | AuthError> =>
     decodeNewDossier(input, { errors: "all" }).pipe(

@@ -8,13 +8,19 @@ import { Schema } from "effect"
 
 /**
  * An IRI as API Platform writes them: a path from the API's origin, such as
- * `/api/production/dossiers/0b6c…`.
+ * `/api/production/dossiers/0b6c…` (the default), or an absolute http(s) URL
+ * (when the server is set to write those).
  *
  * @since 0.1.0
  * @category schemas
  */
 export const Iri = Schema.String.check(
-  Schema.makeFilter((iri: string) => iri.startsWith("/") || `an IRI starts with "/", got ${JSON.stringify(iri)}`)
+  Schema.makeFilter(
+    (iri: string) =>
+      iri.startsWith("/") ||
+      /^https?:\/\/[^/]/i.test(iri) ||
+      `an IRI is a path starting with "/" or an absolute http(s) URL, got ${JSON.stringify(iri)}`
+  )
 ).pipe(Schema.brand("@teo-effect/api/Iri"))
 
 /**

@@ -1,0 +1,158 @@
+/**
+ * Every answer that is not a success becomes a typed error naming the call,
+ * with what téo said; decoding failures name the failing path.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import {
+  BadRequest,
+  Dossier,
+  Forbidden,
+  NotFound,
+  RateLimited,
+  ServerError,
+  type TeoApiError,
+  UnexpectedResponse,
+  ValidationFailed
+} from "@teo-effect/api"
+import type { AuthError } from "@teo-effect/auth"
+import type { Reply } from "@teo-effect/test-support"
+import { Duration, Effect } from "effect"
+import { dossier, ldJson, makeApiHarness, uuid } from "./utils/harness.js"
+
+const hydraError = (status: number, description: string, extra: Record<string, unknown> = {}) =>
+  ldJson(status, {
+    "@context": "/api/contexts/Error",
+    "@type": "hydra:Error",
+    "hydra:title": "An error occurred",
+    "hydra:description": description,
+    ...extra
+  })
+
+/** The error of one GET (no retries) against an API that always answers `reply`. */
+const errorOf = (reply: Reply) =>
+  Effect.gen(function* () {
+    const harness = yield* makeApiHarness({ retry: false })
+    harness.api = () => reply
+    return yield* Effect.flip(harness.teoApi.get(`/production/dossiers/${uuid(7)}`, Dossier))
+  })
+
+describe("status → typed error", () => {
+  const cases: ReadonlyArray<[string, Reply, (error: TeoApiError | AuthError) => void]> = [
+    [
+      "400 → BadRequest",
+      hydraError(400, "Invalid IRI"),
+      (error) => {
+        assert.instanceOf(error, BadRequest)
+        assert.strictEqual(error.status, 400)
+        assert.strictEqual(error.title, "An error occurred")
+        assert.strictEqual(error.description, "Invalid IRI")
+      }
+    ],
+    ["403 → Forbidden", hydraError(403, "Access Denied."), (error) => assert.instanceOf(error, Forbidden)],
+    [
+      "404 → NotFound, with method and path",
+      hydraError(404, "Not Found"),
+      (error) => {
+        assert.instanceOf(error, NotFound)
+        assert.strictEqual(error.method, "GET")
+        assert.strictEqual(error.path, `/production/dossiers/${uuid(7)}`)
+        assert.include(error.message, `GET /production/dossiers/${uuid(7)} → 404`)
+      }
+    ],
+    [
+      "409 → BadRequest with its status",
+      hydraError(409, "Conflict"),
+      (error) => {
+        assert.instanceOf(error, BadRequest)
+        assert.strictEqual(error.status, 409)
+      }
+    ],
+    [
+      "422 → ValidationFailed with the violations",
+      hydraError(422, "email: Cette valeur n'est pas une adresse email valide.", {
+        violations: [{ propertyPath: "email", message: "Cette valeur n'est pas une adresse email valide." }]
+      }),
+      (error) => {
+        assert.instanceOf(error, ValidationFailed)
+        assert.strictEqual(error.violations[0]?.propertyPath, "email")
+        assert.strictEqual(error.violations[0]?.message, "Cette valeur n'est pas une adresse email valide.")
+        assert.include(error.message, "email: Cette valeur n'est pas une adresse email valide.")
+      }
+    ],
+    [
+      "429 → RateLimited with retryAfter",
+      ldJson(429, { title: "Too Many Requests" }, { "retry-after": "120" }),
+      (error) => {
+        assert.instanceOf(error, RateLimited)
+        assert.deepStrictEqual(error.retryAfter, Duration.seconds(120))
+      }
+    ],
+    [
+      "500 → ServerError",
+      hydraError(500, "Internal Server Error"),
+      (error) => {
+        assert.instanceOf(error, ServerError)
+        assert.strictEqual(error.status, 500)
+      }
+    ],
+    [
+      "RFC 7807 title and detail are read too",
+      ldJson(404, { type: "/errors/404", title: "Not Found", detail: "Dossier introuvable", status: 404 }),
+      (error) => {
+        assert.instanceOf(error, NotFound)
+        assert.strictEqual(error.title, "Not Found")
+        assert.strictEqual(error.description, "Dossier introuvable")
+      }
+    ],
+    [
+      "an unparseable body still gives the type of its status",
+      { status: 503, text: "<html><body>Bad gateway</body></html>", headers: { "content-type": "text/html" } },
+      (error) => {
+        assert.instanceOf(error, ServerError)
+        assert.strictEqual(error.status, 503)
+        assert.isUndefined(error.description)
+      }
+    ],
+    [
+      "the request id header is kept",
+      { ...hydraError(500, "boom"), headers: { "x-request-id": "req-42" } } as Reply,
+      (error) => {
+        assert.instanceOf(error, ServerError)
+        assert.strictEqual(error.requestId, "req-42")
+        assert.include(error.message, "req-42")
+      }
+    ]
+  ]
+  it.effect.each(cases)("%s", ([, reply, check]) => Effect.map(errorOf(reply), check))
+})
+
+describe("decoding failures", () => {
+  it.effect("name the failing path as téo sent it, never the whole body", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      const members = [dossier(1), dossier(2), dossier(3), dossier(4, { email: 42, secretNote: "do-not-echo" })]
+      harness.api = () => ldJson(200, { "hydra:member": members, "hydra:totalItems": 4 })
+      const error = yield* Effect.flip(harness.dossiers.page())
+      assert.instanceOf(error, UnexpectedResponse)
+      assert.strictEqual(error.issuePath, "hydra:member[3].email")
+      assert.include(error.message, "hydra:member[3].email")
+      assert.notInclude(error.message, "do-not-echo")
+      assert.notInclude(error.message, "Martin")
+    }))
+
+  it.effect("a success that is not JSON is an UnexpectedResponse", () =>
+    Effect.gen(function* () {
+      const error = yield* errorOf({ status: 200, text: "<html>maintenance</html>" })
+      assert.instanceOf(error, UnexpectedResponse)
+      assert.strictEqual(error.status, 200)
+      assert.include(error.message, "not JSON")
+    }))
+
+  it.effect("a dossier without @id is an UnexpectedResponse at @id", () =>
+    Effect.gen(function* () {
+      const { "@id": _, ...withoutId } = dossier(1)
+      const error = yield* errorOf(ldJson(200, withoutId))
+      assert.instanceOf(error, UnexpectedResponse)
+      assert.strictEqual(error.issuePath, "@id")
+    }))
+})
