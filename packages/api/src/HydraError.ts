@@ -67,5 +67,5 @@ const decode = Schema.decodeUnknownOption(Schema.fromJsonString(HydraError))
  * @since 0.1.0
  * @category decoding
  */
-export const fromBody = (body: string): HydraError =>
+export const decodeHydraError = (body: string): HydraError =>
   Option.getOrElse(decode(body), (): HydraError => ({ violations: [] }))

@@ -247,7 +247,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions = {}) {
     response: HttpClientResponse.HttpClientResponse
   ) {
     const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
-    const body = HydraError.fromBody(text)
+    const body = HydraError.decodeHydraError(text)
     const requestId = requestIdHeaders.map((name) => response.headers[name]).find((value) => value !== undefined)
     const status = response.status
     const fields = {
