@@ -21,15 +21,16 @@ const packageDirs = readdirSync(join(root, "packages"), { withFileTypes: true })
 
 const failures: Array<string> = []
 
-const run = (label: string, command: string, args: ReadonlyArray<string>, cwd = root): string => {
+/** Runs a step; its standard output when it passed, `undefined` when it failed (and was reported). */
+const run = (label: string, command: string, args: ReadonlyArray<string>, cwd = root): string | undefined => {
   const result = spawnSync(command, args, { cwd, encoding: "utf8" })
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim()
   if (result.status !== 0) {
     failures.push(label)
     console.error(`✗ ${label}\n${output || String(result.error)}\n`)
-  } else {
-    console.log(`✓ ${label}`)
+    return undefined
   }
+  console.log(`✓ ${label}`)
   return result.stdout ?? ""
 }
 
@@ -47,7 +48,7 @@ const consumerModules = join(work, "consumer", "node_modules")
 for (const dir of packageDirs) {
   const { name } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string }
   const packed = run(`${name}: pnpm pack`, "pnpm", ["pack", "--json", "--pack-destination", join(work, "packs")], dir)
-  if (packed === "") continue
+  if (packed === undefined) continue
   const tarball = (JSON.parse(packed) as { filename: string }).filename
 
   run(`${name}: publint`, bin("publint"), ["run", tarball, "--strict"])
@@ -67,7 +68,7 @@ writeFileSync(
   join(work, "consumer", "package.json"),
   JSON.stringify({ name: "consumer", private: true, type: "module" })
 )
-const version = run("TypeScript for the consumer", bin("tsc"), ["--version"]).trim()
+const version = run("TypeScript for the consumer", bin("tsc"), ["--version"])?.trim()
 run(`consumer type-check (${version})`, bin("tsc"), ["-p", join(work, "consumer")])
 
 if (failures.length > 0) {

@@ -2,37 +2,57 @@
 // packages (see scripts/check-packages.ts). It composes the layers at the edge
 // the way the README shows. Extend it as packages gain public modules.
 
-import type * as TeoApiPackage from "@teo-effect/api"
-import { AccessToken, type AuthError, TeoCredentials, type Token } from "@teo-effect/auth"
+import {
+  type Dossier,
+  DossierId,
+  Dossiers,
+  HydraCollection,
+  JsonLdResource,
+  TeoApi,
+  type TeoApiError
+} from "@teo-effect/api"
+import { AccessToken, type AuthError, TeoCredentials } from "@teo-effect/auth"
 import type * as TeoCliPackage from "@teo-effect/cli"
 import type * as TeoTestingPackage from "@teo-effect/testing"
-import { type Config, Effect, Layer, Redacted } from "effect"
+import { type Config, Effect, Layer, Redacted, Schema, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 
-export type Packages = [typeof TeoApiPackage, typeof TeoCliPackage, typeof TeoTestingPackage]
+export type Packages = [typeof TeoCliPackage, typeof TeoTestingPackage]
 
-const program: Effect.Effect<Token, AuthError, AccessToken> = Effect.gen(function* () {
-  const accessToken = yield* AccessToken
-  const token = yield* accessToken.get
-  yield* Effect.log(`token for ${token.scope}, valid until ${token.expiresAt}`)
-  return token
+const Seance = Schema.Struct({ ...JsonLdResource.fields, startsAt: Schema.String })
+export const Seances = HydraCollection(Seance)
+
+const program: Effect.Effect<number, TeoApiError | AuthError, Dossiers | TeoApi> = Effect.gen(function* () {
+  const dossiers = yield* Dossiers
+  const first = yield* dossiers.list({ itemsPerPage: 100 }).pipe(Stream.take(10), Stream.runCollect)
+  const one = yield* dossiers.get(Schema.decodeUnknownSync(DossierId)("0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b"))
+  const api = yield* TeoApi
+  const seances = yield* api.stream("/agenda/seances", Seance).pipe(Stream.runCollect)
+  const created: Dossier = yield* dossiers.create({
+    firstName: "Léa",
+    lastName: "Dupont",
+    email: "lea@example.fr",
+    serviceId: "5f1d7a3e-2b4c-4d6e-8f90-a1b2c3d4e5f6"
+  })
+  return first.length + seances.length + (one.lastName ? 1 : 0) + (created["@id"] ? 1 : 0)
 })
 
 const handled = program.pipe(
   Effect.catchTags({
-    InvalidClient: (error) => Effect.die(error.message),
-    InvalidScope: (error) => Effect.die(error.message),
-    ExpiredToken: (error) => Effect.die(error.message),
-    TokenRequestFailed: (error) => Effect.die(`${error.reason}: ${error.message}`)
+    NotFound: () => Effect.succeed(0),
+    ValidationFailed: (error) => Effect.die(error.violations.map((violation) => violation.message).join("\n")),
+    InvalidClient: (error) => Effect.die(error.message)
   })
 )
 
-const TeoLive: Layer.Layer<AccessToken, Config.ConfigError> = AccessToken.layer({ refreshWindow: "2 minutes" }).pipe(
+const TeoLive: Layer.Layer<Dossiers | TeoApi, Config.ConfigError> = Dossiers.layer.pipe(
+  Layer.provideMerge(TeoApi.layerConfig()),
+  Layer.provide(AccessToken.layer({ refreshWindow: "2 minutes" })),
   Layer.provide(TeoCredentials.layerConfig),
   Layer.provide(FetchHttpClient.layer)
 )
 
-export const main: Effect.Effect<Token, Config.ConfigError> = handled.pipe(Effect.provide(TeoLive))
+export const main = handled.pipe(Effect.provide(TeoLive))
 
 export const fromValues: Layer.Layer<TeoCredentials, Config.ConfigError> = TeoCredentials.layer({
   clientId: "client",

@@ -40,7 +40,9 @@ const make = Effect.gen(function* () {
             violations: violationsOf(error.issue).issues.map(
               (issue) =>
                 new Violation({
-                  propertyPath: (issue.path ?? []).map((key) => String(typeof key === "object" ? key.key : key)).join("."),
+                  propertyPath: (issue.path ?? [])
+                    .map((key) => String(typeof key === "object" ? key.key : key))
+                    .join("."),
                   message: issue.message
                 })
             )

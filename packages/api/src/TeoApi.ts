@@ -127,7 +127,10 @@ const BaseUrl = Schema.String.check(
   Schema.makeFilter((input: string) => {
     const url = URL.parse(input)
     return (
-      (url !== null && (url.protocol === "https:" || url.protocol === "http:") && url.search === "" && url.hash === "") ||
+      (url !== null &&
+        (url.protocol === "https:" || url.protocol === "http:") &&
+        url.search === "" &&
+        url.hash === "") ||
       `must be an absolute http(s) URL without query, got ${JSON.stringify(input)}`
     )
   })
@@ -179,7 +182,10 @@ interface Call<A> {
   readonly body?: { readonly json: unknown; readonly contentType: string } | undefined
   /** Whether 5xx, network failures and timeouts are retried. */
   readonly idempotent: boolean
-  readonly decode: (response: HttpClientResponse.HttpClientResponse, path: string) => Effect.Effect<A, UnexpectedResponse>
+  readonly decode: (
+    response: HttpClientResponse.HttpClientResponse,
+    path: string
+  ) => Effect.Effect<A, UnexpectedResponse>
 }
 
 /** `a.b[3].c` from a Schema issue path. */
@@ -229,7 +235,11 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions = {}) {
       const url = URL.parse(target)
       return url !== null && url.origin === base.origin ? url : undefined
     }
-    if (target.startsWith("/") && basePath !== "" && (target === basePath || target.startsWith(`${basePath}/`) || target.startsWith(`${basePath}?`))) {
+    if (
+      target.startsWith("/") &&
+      basePath !== "" &&
+      (target === basePath || target.startsWith(`${basePath}/`) || target.startsWith(`${basePath}?`))
+    ) {
       return new URL(target, base.origin)
     }
     return new URL(`${baseHref}${target.startsWith("/") || target === "" ? "" : "/"}${target}`)
@@ -403,7 +413,10 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions = {}) {
         return yield* Schema.decodeUnknownEffect(schema)(json).pipe(
           Effect.mapError((error) => {
             const [issue] = firstIssue(error.issue).issues
-            const issuePath = issue === undefined ? "" : formatIssuePath((issue.path ?? []).map((key) => (typeof key === "object" ? key.key : key)))
+            const issuePath =
+              issue === undefined
+                ? ""
+                : formatIssuePath((issue.path ?? []).map((key) => (typeof key === "object" ? key.key : key)))
             return new UnexpectedResponse({
               method,
               path,
@@ -415,7 +428,11 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions = {}) {
         )
       })
 
-  const get = <A>(target: string, schema: Schema.Decoder<A>, query?: Query): Effect.Effect<A, TeoApiError | AuthError> =>
+  const get = <A>(
+    target: string,
+    schema: Schema.Decoder<A>,
+    query?: Query
+  ): Effect.Effect<A, TeoApiError | AuthError> =>
     send({ operation: "get", method: "GET", target, query, idempotent: true, decode: decodeWith(schema) })
 
   const page = <A>(
@@ -565,7 +582,11 @@ export class TeoApi extends Context.Service<
   TeoApi,
   {
     /** `GET` one resource, decoded with `schema`. */
-    readonly get: <A>(target: string, schema: Schema.Decoder<A>, query?: Query) => Effect.Effect<A, TeoApiError | AuthError>
+    readonly get: <A>(
+      target: string,
+      schema: Schema.Decoder<A>,
+      query?: Query
+    ) => Effect.Effect<A, TeoApiError | AuthError>
     /** `GET` one page of a collection of `item`. */
     readonly page: <A>(
       target: string,

@@ -22,7 +22,8 @@ describe("Dossiers", () => {
         harness.apiRequests().map((request) => request.url),
         [`/api/production/dossiers/${uuid(1)}`, `/api/production/dossiers/${uuid(2)}`]
       )
-    }))
+    })
+  )
 
   it.effect("keeps the fields it does not know, and reads null as téo sends it", () =>
     Effect.gen(function* () {
@@ -33,7 +34,8 @@ describe("Dossiers", () => {
       assert.isNull(found.phone)
       assert.deepStrictEqual(found.financeurs, [{ nom: "OPCO" }])
       assert.deepStrictEqual(found.seances, ["/api/agenda/seances/1"])
-    }))
+    })
+  )
 
   it.effect("page returns one page with its count and links", () =>
     Effect.gen(function* () {
@@ -49,7 +51,8 @@ describe("Dossiers", () => {
       assert.strictEqual(page.totalItems, 95)
       assert.strictEqual(page.view?.next, "/api/production/dossiers?page=2")
       assert.strictEqual(harness.apiRequests()[0]?.url, "/api/production/dossiers?itemsPerPage=2")
-    }))
+    })
+  )
 
   it.effect("list is a stream of decoded dossiers", () =>
     Effect.gen(function* () {
@@ -60,7 +63,8 @@ describe("Dossiers", () => {
         Stream.runCollect
       )
       assert.deepStrictEqual(names, ["Martin-1", "Martin-2"])
-    }))
+    })
+  )
 
   it.effect("create POSTs the new dossier and decodes the created one", () =>
     Effect.gen(function* () {
@@ -82,17 +86,25 @@ describe("Dossiers", () => {
         email: "lea.dupont@example.fr",
         serviceId
       })
-    }))
+    })
+  )
 
   it.effect("create checks the input before any request, with téo's French messages", () =>
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
       const error = yield* Effect.flip(
-        harness.dossiers.create({ firstName: " ", lastName: "", email: "lea-at-example", serviceId: "42" } as NewDossier)
+        harness.dossiers.create({
+          firstName: " ",
+          lastName: "",
+          email: "lea-at-example",
+          serviceId: "42"
+        } as NewDossier)
       )
       assert.instanceOf(error, ValidationFailed)
       assert.isUndefined(error.status)
-      const byField = Object.fromEntries(error.violations.map((violation) => [violation.propertyPath, violation.message]))
+      const byField = Object.fromEntries(
+        error.violations.map((violation) => [violation.propertyPath, violation.message])
+      )
       assert.deepStrictEqual(byField, {
         firstName: "Cette valeur ne doit pas être vide.",
         lastName: "Cette valeur ne doit pas être vide.",
@@ -101,7 +113,8 @@ describe("Dossiers", () => {
       })
       assert.lengthOf(harness.apiRequests(), 0)
       assert.lengthOf(harness.tokenRequests(), 0)
-    }))
+    })
+  )
 
   it.effect("create reports téo's 422 violations", () =>
     Effect.gen(function* () {
@@ -122,5 +135,6 @@ describe("Dossiers", () => {
         error.violations.map((violation) => [violation.propertyPath, violation.message]),
         [["serviceId", "Cette prestation n'existe pas."]]
       )
-    }))
+    })
+  )
 })

@@ -138,7 +138,8 @@ describe("decoding failures", () => {
       assert.include(error.message, "hydra:member[3].email")
       assert.notInclude(error.message, "do-not-echo")
       assert.notInclude(error.message, "Martin")
-    }))
+    })
+  )
 
   it.effect("a success that is not JSON is an UnexpectedResponse", () =>
     Effect.gen(function* () {
@@ -146,7 +147,8 @@ describe("decoding failures", () => {
       assert.instanceOf(error, UnexpectedResponse)
       assert.strictEqual(error.status, 200)
       assert.include(error.message, "not JSON")
-    }))
+    })
+  )
 
   it.effect("a dossier without @id is an UnexpectedResponse at @id", () =>
     Effect.gen(function* () {
@@ -154,5 +156,6 @@ describe("decoding failures", () => {
       const error = yield* errorOf(ldJson(200, withoutId))
       assert.instanceOf(error, UnexpectedResponse)
       assert.strictEqual(error.issuePath, "@id")
-    }))
+    })
+  )
 })

@@ -28,5 +28,6 @@ describe("spans", () => {
       assert.notInclude(text, "token-1")
       assert.notInclude(text, "token-2")
       assert.notInclude(text, "s3cret-CANARY-api-1c9d")
-    }))
+    })
+  )
 })

@@ -61,7 +61,8 @@ describe("stream", () => {
           "/api/production/dossiers?page=4"
         ]
       )
-    }))
+    })
+  )
 
   it.effect("passes the first query through; later pages come from the next links", () =>
     Effect.gen(function* () {
@@ -71,7 +72,8 @@ describe("stream", () => {
       const [first, second] = harness.apiRequests()
       assert.strictEqual(first?.url, "/api/production/dossiers?itemsPerPage=3&status=En+cours")
       assert.strictEqual(second?.url, "/api/production/dossiers?page=2")
-    }))
+    })
+  )
 
   it.effect("a next link seen twice fails with UnexpectedResponse instead of looping", () =>
     Effect.gen(function* () {
@@ -88,18 +90,23 @@ describe("stream", () => {
       assert.instanceOf(error, UnexpectedResponse)
       assert.include(error.message, "loops")
       assert.lengthOf(harness.apiRequests(), 3)
-    }))
+    })
+  )
 
   it.effect("a next link to another origin fails instead of taking the token there", () =>
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
       harness.api = () =>
-        ldJson(200, { "hydra:member": [dossier(1)], "hydra:view": { "hydra:next": "https://evil.example/api/x?page=2" } })
+        ldJson(200, {
+          "hydra:member": [dossier(1)],
+          "hydra:view": { "hydra:next": "https://evil.example/api/x?page=2" }
+        })
       const error = yield* Effect.flip(Stream.runCollect(harness.dossiers.list()))
       assert.instanceOf(error, UnexpectedResponse)
       assert.include(error.message, "outside")
       assert.lengthOf(harness.apiRequests(), 1)
-    }))
+    })
+  )
 
   it.effect("fetches one page ahead by default, and no further (back-pressure)", () =>
     Effect.gen(function* () {
@@ -111,29 +118,42 @@ describe("stream", () => {
       const first = yield* Fiber.await(fiber)
       assert.strictEqual(first._tag, "Success")
       assert.isAtMost(harness.apiRequests().length, 3, "not the whole collection")
-    }))
+    })
+  )
 
   it.effect("with prefetch 1, page 2 is requested while page 1 is still being consumed", () =>
     Effect.gen(function* () {
       const harness = yield* makeApiHarness({ prefetch: 1 })
       serveCollection(harness, "prefixed")
       const requestsWhenFirstItemArrived = yield* harness.dossiers.list().pipe(
-        Stream.mapEffect(() => Effect.andThen(quiesce, Effect.sync(() => harness.apiRequests().length))),
+        Stream.mapEffect(() =>
+          Effect.andThen(
+            quiesce,
+            Effect.sync(() => harness.apiRequests().length)
+          )
+        ),
         Stream.take(1),
         Stream.runCollect
       )
       assert.isAtLeast(requestsWhenFirstItemArrived[0] ?? 0, 2, "page 2 fetched ahead")
-    }))
+    })
+  )
 
   it.effect("with prefetch 0, a page is fetched only when needed", () =>
     Effect.gen(function* () {
       const harness = yield* makeApiHarness({ prefetch: 0 })
       serveCollection(harness, "prefixed")
       const seen = yield* harness.dossiers.list().pipe(
-        Stream.mapEffect(() => Effect.andThen(quiesce, Effect.sync(() => harness.apiRequests().length))),
+        Stream.mapEffect(() =>
+          Effect.andThen(
+            quiesce,
+            Effect.sync(() => harness.apiRequests().length)
+          )
+        ),
         Stream.take(perPage),
         Stream.runCollect
       )
       assert.deepStrictEqual(seen, [1, 1, 1], "the whole first page is read with one request")
-    }))
+    })
+  )
 })

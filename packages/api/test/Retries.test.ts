@@ -29,7 +29,8 @@ describe("401", () => {
         harness.apiRequests().map((request) => request.headers.authorization),
         ["Bearer token-1", "Bearer token-2"]
       )
-    }))
+    })
+  )
 
   it.effect.each(["Expired token", "Token has expired", "Expired JWT Token"])(
     "a second 401 saying %j is ExpiredToken",
@@ -48,12 +49,17 @@ describe("401", () => {
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
       harness.api = () =>
-        ldJson(401, { "@type": "hydra:Error", "hydra:title": "An error occurred", "hydra:description": "Invalid token" })
+        ldJson(401, {
+          "@type": "hydra:Error",
+          "hydra:title": "An error occurred",
+          "hydra:description": "Invalid token"
+        })
       const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
       assert.instanceOf(error, Unauthorized)
       assert.strictEqual(error.description, "Invalid token")
       assert.lengthOf(harness.apiRequests(), 2)
-    }))
+    })
+  )
 
   it.effect("the 401 retry does not count against the retry budget", () =>
     Effect.gen(function* () {
@@ -64,7 +70,8 @@ describe("401", () => {
       assert.isTrue(Exit.isSuccess(exit))
       // 401, then 503 and 503 retried twice, then 200.
       assert.lengthOf(harness.apiRequests(), 4)
-    }))
+    })
+  )
 })
 
 describe("429", () => {
@@ -78,7 +85,8 @@ describe("429", () => {
       const waited = (second ?? 0) - (first ?? 0)
       assert.isAtLeast(waited, 7000)
       assert.isAtMost(waited, 7750)
-    }))
+    })
+  )
 
   it.effect("reads a Retry-After HTTP date", () =>
     Effect.gen(function* () {
@@ -93,7 +101,8 @@ describe("429", () => {
       const [, second] = harness.apiRequests().map((request) => request.at)
       assert.isAtLeast(second ?? 0, 12_000)
       assert.isAtMost(second ?? 0, 12_750)
-    }))
+    })
+  )
 
   it.effect("fails at once with RateLimited when Retry-After is above the cap", () =>
     Effect.gen(function* () {
@@ -102,7 +111,8 @@ describe("429", () => {
       const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
       assert.instanceOf(error, RateLimited)
       assert.lengthOf(harness.apiRequests(), 1)
-    }))
+    })
+  )
 
   it.effect("without Retry-After, backs off; a POST is retried too (the request was not processed)", () =>
     Effect.gen(function* () {
@@ -111,7 +121,8 @@ describe("429", () => {
       const exit = yield* settle(harness.teoApi.create("/production/dossiers", {}, JsonLdResource))
       assert.isTrue(Exit.isSuccess(exit))
       assert.lengthOf(harness.apiRequests(), 3)
-    }))
+    })
+  )
 })
 
 describe("5xx, network failures, timeouts", () => {
@@ -126,7 +137,8 @@ describe("5xx, network failures, timeouts", () => {
       const [a, b, c] = harness.apiRequests().map((request) => request.at)
       assert.isAtMost((b ?? 0) - (a ?? 0), 750)
       assert.isAtMost((c ?? 0) - (b ?? 0), 1250)
-    }))
+    })
+  )
 
   it.effect("a POST is not retried on 500", () =>
     Effect.gen(function* () {
@@ -135,7 +147,8 @@ describe("5xx, network failures, timeouts", () => {
       const error = yield* Effect.flip(harness.teoApi.create("/production/dossiers", {}, JsonLdResource))
       assert.instanceOf(error, ServerError)
       assert.lengthOf(harness.apiRequests(), 1)
-    }))
+    })
+  )
 
   it.effect("a POST that opts in is retried on 500", () =>
     Effect.gen(function* () {
@@ -144,7 +157,8 @@ describe("5xx, network failures, timeouts", () => {
       const exit = yield* settle(harness.teoApi.create("/production/dossiers", {}, JsonLdResource, { retry: true }))
       assert.isTrue(Exit.isSuccess(exit))
       assert.lengthOf(harness.apiRequests(), 2)
-    }))
+    })
+  )
 
   it.effect("a reset connection is RequestFailed (Transport), retried for GET", () =>
     Effect.gen(function* () {
@@ -158,7 +172,8 @@ describe("5xx, network failures, timeouts", () => {
       const error = yield* Effect.flip(harness.teoApi.remove(path))
       assert.instanceOf(error, RequestFailed)
       assert.strictEqual(error.reason, "Transport")
-    }))
+    })
+  )
 
   it.effect("no answer within the timeout is RequestFailed (Timeout)", () =>
     Effect.gen(function* () {
@@ -170,7 +185,8 @@ describe("5xx, network failures, timeouts", () => {
         assert.instanceOf(exit.value, RequestFailed)
         assert.strictEqual((exit.value as RequestFailed).reason, "Timeout")
       }
-    }))
+    })
+  )
 
   it.effect("retry: false switches retries off", () =>
     Effect.gen(function* () {
@@ -179,5 +195,6 @@ describe("5xx, network failures, timeouts", () => {
       const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
       assert.instanceOf(error, ServerError)
       assert.lengthOf(harness.apiRequests(), 1)
-    }))
+    })
+  )
 })

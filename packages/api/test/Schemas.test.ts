@@ -38,7 +38,8 @@ describe("HydraCollection", () => {
       assert.deepStrictEqual(prefixed, unprefixed)
       assert.strictEqual(prefixed.view?.next, "/api/things?page=2")
       assert.strictEqual(prefixed.totalItems, 31)
-    }))
+    })
+  )
 
   it.effect("accepts a last page without next, and a collection without view or count", () =>
     Effect.gen(function* () {
@@ -46,7 +47,8 @@ describe("HydraCollection", () => {
       assert.isUndefined(last.view?.next)
       const bare = yield* decodeCollection({ member: [item] })
       assert.lengthOf(bare.member, 1)
-    }))
+    })
+  )
 
   it.effect("names the failing key as it was sent", () =>
     Effect.gen(function* () {
@@ -54,7 +56,8 @@ describe("HydraCollection", () => {
       assert.include(error.message, `["hydra:member"][1]["@id"]`)
       const unprefixed = yield* Effect.flip(decodeCollection({ member: [item, { "@type": "Thing" }] }))
       assert.include(unprefixed.message, `["member"][1]["@id"]`)
-    }))
+    })
+  )
 })
 
 describe("HydraError", () => {

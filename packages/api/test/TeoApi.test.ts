@@ -20,7 +20,8 @@ describe("requests", () => {
       assert.strictEqual(request?.url, `/api/production/dossiers/${uuid(1)}`)
       assert.strictEqual(request?.headers.authorization, "Bearer token-1")
       assert.strictEqual(request?.headers.accept, "application/ld+json")
-    }))
+    })
+  )
 
   it.effect("POST sends JSON-LD, PATCH a merge patch, DELETE nothing", () =>
     Effect.gen(function* () {
@@ -40,7 +41,8 @@ describe("requests", () => {
       assert.strictEqual(del?.body, "")
       for (const request of [post, patch, del]) assert.strictEqual(request?.headers.authorization, "Bearer token-1")
       assert.lengthOf(harness.tokenRequests(), 1, "one token for all calls")
-    }))
+    })
+  )
 
   it.effect("takes paths from the base URL and IRIs from the origin", () =>
     Effect.gen(function* () {
@@ -53,7 +55,8 @@ describe("requests", () => {
         harness.apiRequests().map((request) => request.url),
         ["/api/production/dossiers", `/api/production/dossiers/${uuid(2)}`, `/api/production/dossiers/${uuid(3)}`]
       )
-    }))
+    })
+  )
 
   it.effect("passes query parameters through, arrays as repeated keys", () =>
     Effect.gen(function* () {
@@ -70,7 +73,8 @@ describe("requests", () => {
       assert.strictEqual(url.searchParams.get("itemsPerPage"), "50")
       assert.deepStrictEqual(url.searchParams.getAll("status[]"), ["En cours", "Terminé"])
       assert.strictEqual(url.searchParams.get("archived"), "false")
-    }))
+    })
+  )
 
   it.effect("refuses to send the token to another origin", () =>
     Effect.gen(function* () {
@@ -80,7 +84,8 @@ describe("requests", () => {
       assert.include(error.message, "refusing to send the téo token")
       assert.lengthOf(harness.apiRequests(), 0)
       assert.lengthOf(harness.tokenRequests(), 0)
-    }))
+    })
+  )
 })
 
 describe("entrypoint", () => {
@@ -102,7 +107,8 @@ describe("entrypoint", () => {
         prestation: "/api/production/prestations"
       })
       assert.strictEqual(harness.apiRequests()[0]?.url, "/api")
-    }))
+    })
+  )
 })
 
 describe("configuration", () => {
@@ -132,7 +138,8 @@ describe("configuration", () => {
       )
       assert.instanceOf(error, Config.ConfigError)
       assert.include(error.message, `["TEO_API_URL"]`)
-    }))
+    })
+  )
 
   it.effect.each<[string, TeoApiOptions, string]>([
     ["a zero timeout", { timeout: 0 }, "timeout"],

@@ -10,8 +10,8 @@
 import { DateTime, Duration, Effect, Metric, Option, Redacted, Schema } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "./AuthError.js"
-import type { TeoCredentials } from "./TeoCredentials.js"
 import * as RetryAfter from "./RetryAfter.js"
+import type { TeoCredentials } from "./TeoCredentials.js"
 import { Token } from "./Token.js"
 
 /** The success body (RFC 6749 §5.1, as téo sends it). */

@@ -3,7 +3,14 @@
  * mapping of every failure to a typed error — over real HTTP on loopback.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, RetryAfter, TokenRequestFailed } from "@teo-effect/auth"
+import {
+  type AuthError,
+  ExpiredToken,
+  InvalidClient,
+  InvalidScope,
+  RetryAfter,
+  TokenRequestFailed
+} from "@teo-effect/auth"
 import { oauthError, type Reply, runUntilDone, tokenReply } from "@teo-effect/test-support"
 import { DateTime, Duration, Effect, Option, Redacted } from "effect"
 import { clientId, clientSecret, makeHarness, teoId } from "./utils/harness.js"
