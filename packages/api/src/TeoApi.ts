@@ -288,7 +288,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions = {}) {
         HttpClientRequest.bearerToken(token.value),
         HttpClientRequest.accept("application/ld+json")
       )
-      if (call.query !== undefined) request = HttpClientRequest.setUrlParams(request, call.query)
+      if (call.query !== undefined) request = HttpClientRequest.appendUrlParams(request, call.query)
       if (call.body !== undefined) {
         request = HttpClientRequest.bodyText(request, JSON.stringify(call.body.json), call.body.contentType)
       }

@@ -76,6 +76,17 @@ describe("requests", () => {
     })
   )
 
+  it.effect("keeps the query already in a path and adds the given one", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      harness.api = () => ldJson(200, { "hydra:member": [] })
+      yield* harness.teoApi.page("/production/dossiers?status=Termin%C3%A9", JsonLdResource, { page: 3 })
+      const url = new URL(harness.apiRequests()[0]?.url ?? "", harness.origin)
+      assert.strictEqual(url.searchParams.get("status"), "Terminé")
+      assert.strictEqual(url.searchParams.get("page"), "3")
+    })
+  )
+
   it.effect("refuses to send the token to another origin", () =>
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
