@@ -1,6 +1,12 @@
 /**
- * `@teo-effect/testing`: under construction.
+ * `@teo-effect/testing`: FakeTeo, a local téo with fault injection, and a
+ * ready-made test layer.
  *
  * @since 0.1.0
  */
-export {}
+export * from "./FakeData.js"
+export * from "./FakeTeo.js"
+/**
+ * @since 0.1.0
+ */
+export * as TeoTest from "./TeoTest.js"
