@@ -40,15 +40,69 @@ export interface FakeDossier {
 export const dossierStatuses = ["Prévisionnel", "En cours", "Facturé", "Terminé", "Abandonné", "Soldé"] as const
 
 const firstNames = [
-  "Camille", "Léa", "Manon", "Chloé", "Inès", "Sarah", "Emma", "Louise", "Jade", "Zoé",
-  "Lucas", "Hugo", "Louis", "Gabriel", "Arthur", "Jules", "Nathan", "Théo", "Mathis", "Noah",
-  "Nadia", "Karim", "Sofiane", "Amina", "Mehdi", "Yasmine", "Thomas", "Julie", "Nicolas", "Aurélie"
+  "Camille",
+  "Léa",
+  "Manon",
+  "Chloé",
+  "Inès",
+  "Sarah",
+  "Emma",
+  "Louise",
+  "Jade",
+  "Zoé",
+  "Lucas",
+  "Hugo",
+  "Louis",
+  "Gabriel",
+  "Arthur",
+  "Jules",
+  "Nathan",
+  "Théo",
+  "Mathis",
+  "Noah",
+  "Nadia",
+  "Karim",
+  "Sofiane",
+  "Amina",
+  "Mehdi",
+  "Yasmine",
+  "Thomas",
+  "Julie",
+  "Nicolas",
+  "Aurélie"
 ]
 
 const lastNames = [
-  "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
-  "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
-  "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Benali"
+  "Martin",
+  "Bernard",
+  "Dubois",
+  "Thomas",
+  "Robert",
+  "Richard",
+  "Petit",
+  "Durand",
+  "Leroy",
+  "Moreau",
+  "Simon",
+  "Laurent",
+  "Lefèvre",
+  "Michel",
+  "Garcia",
+  "David",
+  "Bertrand",
+  "Roux",
+  "Vincent",
+  "Fournier",
+  "Morel",
+  "Girard",
+  "André",
+  "Mercier",
+  "Dupont",
+  "Lambert",
+  "Bonnet",
+  "François",
+  "Martinez",
+  "Benali"
 ]
 
 const prestationNames = [
@@ -142,9 +196,14 @@ export const makeDossiers = (
       orderNumber: next() < 0.4 ? `BC-${year}-${Math.floor(next() * 9000 + 1000)}` : null,
       firstName,
       lastName,
-      birthDate: isoDate(Date.UTC(1960 + Math.floor(next() * 45), Math.floor(next() * 12), 1 + Math.floor(next() * 28))),
+      birthDate: isoDate(
+        Date.UTC(1960 + Math.floor(next() * 45), Math.floor(next() * 12), 1 + Math.floor(next() * 28))
+      ),
       email: `${ascii(firstName)}.${ascii(lastName)}${index + 1}@example.fr`,
-      phone: next() < 0.8 ? `+33 6 ${Array.from({ length: 4 }, () => String(Math.floor(next() * 90 + 10))).join(" ")}` : null,
+      phone:
+        next() < 0.8
+          ? `+33 6 ${Array.from({ length: 4 }, () => String(Math.floor(next() * 90 + 10))).join(" ")}`
+          : null,
       status: pick(next, dossierStatuses),
       createdAt: new Date(createdAt).toISOString(),
       startDate: isoDate(startDate),

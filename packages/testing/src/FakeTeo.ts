@@ -70,7 +70,11 @@ export interface FakeTeoHandle<F> {
   /** The API's base URL: `<url>/api`. */
   readonly apiUrl: string
   /** The first registered client, on its first instance. */
-  readonly credentials: { readonly clientId: string; readonly clientSecret: Redacted.Redacted<string>; readonly teoId: string }
+  readonly credentials: {
+    readonly clientId: string
+    readonly clientSecret: Redacted.Redacted<string>
+    readonly teoId: string
+  }
   /** The prestations of the default instance: valid `serviceId`s for new dossiers. */
   readonly prestationIds: ReadonlyArray<string>
   /** Every token issued so far is now expired: the API answers 401 `Expired token`. */
@@ -204,7 +208,7 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
               ...(changes.faults === undefined ? {} : { faults: changes.faults }),
               ...(changes.rateLimit === undefined
                 ? {}
-                : { rateLimit: changes.rateLimit === null ? null : windowOf(changes.rateLimit) ?? null })
+                : { rateLimit: changes.rateLimit === null ? null : (windowOf(changes.rateLimit) ?? null) })
             })
           ),
         stats: Effect.sync(() => server.stats()),
@@ -253,7 +257,8 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
       expireTokens: () => server.expireTokens(),
       revokeTokens: () => server.revokeTokens(),
       reset: () => server.reset(copyOf(initial)),
-      failNext: (side: "token" | "api", count: number, failure: InjectedFailure) => server.failNext(side, count, failure),
+      failNext: (side: "token" | "api", count: number, failure: InjectedFailure) =>
+        server.failNext(side, count, failure),
       stats: () => server.stats(),
       requests: () => server.requests(),
       close: () => server.close()

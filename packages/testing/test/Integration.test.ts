@@ -5,8 +5,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Dossiers, UnexpectedResponse, ValidationFailed } from "@teo-effect/api"
 import { AccessToken, InvalidClient, InvalidScope, TeoCredentials } from "@teo-effect/auth"
-import { FakeTeo, TeoTest } from "@teo-effect/testing"
 import { runUntilDone } from "@teo-effect/test-support"
+import { FakeTeo, TeoTest } from "@teo-effect/testing"
 import { Effect, Exit, Layer, Redacted, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
@@ -21,13 +21,15 @@ describe("TeoTest.layer against FakeTeo", () => {
       const stats = yield* (yield* FakeTeo).stats
       assert.strictEqual(stats.apiRequests, 4)
       assert.strictEqual(stats.tokenRequests, 1)
-    }).pipe(Effect.provide(TeoTest.layer())))
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
 
   it.effect("serves the unprefixed key style as well", () =>
     Effect.gen(function* () {
       const all = yield* Stream.runCollect((yield* Dossiers).list({ itemsPerPage: 10 }))
       assert.lengthOf(all, 25)
-    }).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { dossiers: 25, keyStyle: "unprefixed" } }))))
+    }).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { dossiers: 25, keyStyle: "unprefixed" } })))
+  )
 
   it.effect("many concurrent calls cost one token request", () =>
     Effect.gen(function* () {
@@ -37,7 +39,8 @@ describe("TeoTest.layer against FakeTeo", () => {
         { concurrency: "unbounded", discard: true }
       )
       assert.strictEqual((yield* (yield* FakeTeo).stats).tokenRequests, 1)
-    }).pipe(Effect.provide(TeoTest.layer())))
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
 
   it.effect("an expired token is refreshed transparently (test clock shared with FakeTeo)", () =>
     Effect.gen(function* () {
@@ -49,7 +52,8 @@ describe("TeoTest.layer against FakeTeo", () => {
       const stats = yield* fake.stats
       assert.strictEqual(stats.tokensIssued, 2)
       assert.deepStrictEqual(stats.apiByStatus, { "200": 2 })
-    }).pipe(Effect.provide(TeoTest.layer())))
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
 
   it.effect("a token téo expired early: 401, one fresh token, success", () =>
     Effect.gen(function* () {
@@ -61,7 +65,8 @@ describe("TeoTest.layer against FakeTeo", () => {
       const stats = yield* fake.stats
       assert.strictEqual(stats.tokensIssued, 2)
       assert.deepStrictEqual(stats.apiByStatus, { "200": 2, "401": 1 })
-    }).pipe(Effect.provide(TeoTest.layer())))
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
 
   it.effect("a revoked token: 401, one fresh token, success", () =>
     Effect.gen(function* () {
@@ -73,7 +78,8 @@ describe("TeoTest.layer against FakeTeo", () => {
       const stats = yield* fake.stats
       assert.strictEqual(stats.tokensIssued, 2)
       assert.deepStrictEqual(stats.apiByStatus, { "200": 2, "401": 1 })
-    }).pipe(Effect.provide(TeoTest.layer())))
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
 
   it.effect("honours the rate limit's Retry-After", () =>
     Effect.gen(function* () {
@@ -91,7 +97,8 @@ describe("TeoTest.layer against FakeTeo", () => {
       const limited = requests.find((request) => request.status === 429)
       const after = requests.filter((request) => request.status === 200).at(-1)
       assert.isAtLeast((after?.at ?? 0) - (limited?.at ?? 0), 1000, "waited for Retry-After")
-    }).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { rateLimit: { requests: 2, window: "10 seconds" } } }))))
+    }).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { rateLimit: { requests: 2, window: "10 seconds" } } })))
+  )
 
   it.effect("a 500 on a GET is retried", () =>
     Effect.gen(function* () {
@@ -100,7 +107,8 @@ describe("TeoTest.layer against FakeTeo", () => {
       const fiber = yield* Effect.forkChild((yield* Dossiers).page())
       assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
       assert.deepStrictEqual((yield* fake.stats).apiByStatus, { "200": 1, "500": 1 })
-    }).pipe(Effect.provide(TeoTest.layer())))
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
 
   it.effect("a reset connection on a GET is retried; a malformed body is an UnexpectedResponse", () =>
     Effect.gen(function* () {
@@ -112,7 +120,8 @@ describe("TeoTest.layer against FakeTeo", () => {
       yield* fake.failNext("api", 1, "malformed")
       const error = yield* Effect.flip(dossiers.page())
       assert.instanceOf(error, UnexpectedResponse)
-    }).pipe(Effect.provide(TeoTest.layer())))
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
 
   it.effect("creates a dossier and reads it back", () =>
     Effect.gen(function* () {
@@ -128,7 +137,8 @@ describe("TeoTest.layer against FakeTeo", () => {
       const again = yield* dossiers.get(created["@id"])
       assert.strictEqual(again.lastName, "Dupont")
       assert.strictEqual((yield* dossiers.page()).totalItems, 96)
-    }).pipe(Effect.provide(TeoTest.layer())))
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
 
   it.effect("bad input fails with ValidationFailed and téo's French messages (before sending, or from téo)", () =>
     Effect.gen(function* () {
@@ -155,7 +165,8 @@ describe("TeoTest.layer against FakeTeo", () => {
         remote.violations.map((violation) => [violation.propertyPath, violation.message]),
         [["serviceId", "Cette prestation n'existe pas."]]
       )
-    }).pipe(Effect.provide(TeoTest.layer())))
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
 
   it.effect("the request log shows the Authorization scheme only", () =>
     Effect.gen(function* () {
@@ -166,7 +177,8 @@ describe("TeoTest.layer against FakeTeo", () => {
         ["Basic <redacted>", "Bearer <redacted>"]
       )
       assert.notInclude(JSON.stringify(requests), "fake-secret")
-    }).pipe(Effect.provide(TeoTest.layer())))
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
 })
 
 describe("wrong credentials against FakeTeo", () => {
@@ -191,11 +203,13 @@ describe("wrong credentials against FakeTeo", () => {
     Effect.gen(function* () {
       const error = yield* Effect.flip((yield* AccessToken).get)
       assert.instanceOf(error, InvalidClient)
-    }).pipe(Effect.provide(withCredentials("wrong-secret", "fake-instance"))))
+    }).pipe(Effect.provide(withCredentials("wrong-secret", "fake-instance")))
+  )
 
   it.effect("a wrong TEO_ID is InvalidScope", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip((yield* AccessToken).get)
       assert.instanceOf(error, InvalidScope)
-    }).pipe(Effect.provide(withCredentials("fake-secret", "another-instance"))))
+    }).pipe(Effect.provide(withCredentials("fake-secret", "another-instance")))
+  )
 })

@@ -158,7 +158,10 @@ export class FakeTeoServer {
     for (let i = 0; i < count; i++) this.#injected[side].push(failure)
   }
 
-  configure(changes: { readonly faults?: { readonly token?: Faults; readonly api?: Faults }; readonly rateLimit?: ServerConfig["rateLimit"] | null }): void {
+  configure(changes: {
+    readonly faults?: { readonly token?: Faults; readonly api?: Faults }
+    readonly rateLimit?: ServerConfig["rateLimit"] | null
+  }): void {
     if (changes.faults?.token !== undefined) this.#config.faults.token = changes.faults.token
     if (changes.faults?.api !== undefined) this.#config.faults.api = changes.faults.api
     if (changes.rateLimit !== undefined) this.#config.rateLimit = changes.rateLimit ?? undefined
@@ -242,7 +245,11 @@ export class FakeTeoServer {
       case "reset":
         return { reset: true }
       case "malformed":
-        return { status: 200, headers: { "content-type": side === "token" ? "application/json" : LD_JSON }, body: Symbol.for("malformed") }
+        return {
+          status: 200,
+          headers: { "content-type": side === "token" ? "application/json" : LD_JSON },
+          body: Symbol.for("malformed")
+        }
       case "429":
         return this.#rateLimited(1)
       default:
@@ -253,7 +260,10 @@ export class FakeTeoServer {
   }
 
   #rateLimited(seconds: number): Answer {
-    return { ...hydraError(429, "Too Many Requests"), headers: { "content-type": LD_JSON, "retry-after": String(seconds) } } as Answer
+    return {
+      ...hydraError(429, "Too Many Requests"),
+      headers: { "content-type": LD_JSON, "retry-after": String(seconds) }
+    } as Answer
   }
 
   async #send(req: IncomingMessage, res: ServerResponse, answer: Answer, faults: Faults): Promise<void> {
@@ -363,14 +373,18 @@ export class FakeTeoServer {
   #api(req: IncomingMessage, url: URL, body: string): Answer {
     const accept = req.headers.accept
     if (accept !== undefined && !/application\/ld\+json|application\/json|\*\/\*/.test(accept)) {
-      return hydraError(406, `Requested format "${accept}" is not supported. Supported MIME types are "application/ld+json", "application/json".`)
+      return hydraError(
+        406,
+        `Requested format "${accept}" is not supported. Supported MIME types are "application/ld+json", "application/json".`
+      )
     }
     const auth = this.#authenticate(req)
     if (!("teoId" in auth)) return auth
     if (this.#config.rateLimit !== undefined) {
       const { requests, windowMillis } = this.#config.rateLimit
       const now = this.#config.now()
-      if (now - this.#window.start >= windowMillis) this.#window = { start: now - ((now - this.#window.start) % windowMillis), count: 0 }
+      if (now - this.#window.start >= windowMillis)
+        this.#window = { start: now - ((now - this.#window.start) % windowMillis), count: 0 }
       if (this.#window.count >= requests) {
         return this.#rateLimited(Math.max(1, Math.ceil((this.#window.start + windowMillis - now) / 1000)))
       }
@@ -402,10 +416,16 @@ export class FakeTeoServer {
     const item = /^\/api\/production\/dossiers\/([^/]+)$/.exec(path)?.[1]
     if (item !== undefined) {
       if (method !== "GET") return hydraError(405, `No route found for "${method} ${path}": Method Not Allowed`)
-      const dossier = UUID.test(item) ? instance.dossiers.find((candidate) => candidate.id === item.toLowerCase()) : undefined
+      const dossier = UUID.test(item)
+        ? instance.dossiers.find((candidate) => candidate.id === item.toLowerCase())
+        : undefined
       return dossier === undefined
         ? hydraError(404, "Not Found")
-        : { status: 200, headers: { "content-type": LD_JSON }, body: { "@context": "/api/contexts/Dossier", ...this.#resource(dossier) } }
+        : {
+            status: 200,
+            headers: { "content-type": LD_JSON },
+            body: { "@context": "/api/contexts/Dossier", ...this.#resource(dossier) }
+          }
     }
     return hydraError(404, `No route found for "${method} ${path}"`)
   }
@@ -419,11 +439,14 @@ export class FakeTeoServer {
     const page = url.searchParams.has("page") ? Number(url.searchParams.get("page")) : 1
     const perPage = url.searchParams.has("itemsPerPage") ? Number(url.searchParams.get("itemsPerPage")) : 30
     if (!Number.isInteger(page) || page < 1) return hydraError(400, "Page should not be less than 1")
-    if (!Number.isInteger(perPage) || perPage < 0) return hydraError(400, "Item per page parameter should not be less than 0")
+    if (!Number.isInteger(perPage) || perPage < 0)
+      return hydraError(400, "Item per page parameter should not be less than 0")
     const itemsPerPage = Math.min(perPage, 100)
     const total = instance.dossiers.length
     const last = Math.max(1, Math.ceil(total / Math.max(itemsPerPage, 1)))
-    const members = instance.dossiers.slice((page - 1) * itemsPerPage, page * itemsPerPage).map((dossier) => this.#resource(dossier))
+    const members = instance.dossiers
+      .slice((page - 1) * itemsPerPage, page * itemsPerPage)
+      .map((dossier) => this.#resource(dossier))
     const link = (n: number) => {
       const params = new URLSearchParams(url.searchParams)
       params.set("page", String(n))
@@ -456,7 +479,10 @@ export class FakeTeoServer {
   #create(req: IncomingMessage, instance: Instance, body: string): Answer {
     const type = req.headers["content-type"] ?? ""
     if (!/application\/(ld\+)?json/.test(type)) {
-      return hydraError(415, `The content-type "${type}" is not supported. Supported MIME types are "application/ld+json", "application/json".`)
+      return hydraError(
+        415,
+        `The content-type "${type}" is not supported. Supported MIME types are "application/ld+json", "application/json".`
+      )
     }
     let input: unknown
     try {
@@ -469,14 +495,27 @@ export class FakeTeoServer {
     const violations: Array<{ propertyPath: string; message: string; code: string }> = []
     const blank = (name: string) => typeof fields[name] !== "string" || (fields[name] as string).trim() === ""
     for (const name of ["firstName", "lastName", "email"]) {
-      if (blank(name)) violations.push({ propertyPath: name, message: "Cette valeur ne doit pas être vide.", code: "c1051bb4-d103-4f74-8988-acbcafc7fdc3" })
+      if (blank(name))
+        violations.push({
+          propertyPath: name,
+          message: "Cette valeur ne doit pas être vide.",
+          code: "c1051bb4-d103-4f74-8988-acbcafc7fdc3"
+        })
     }
     if (!blank("email") && !EMAIL.test(fields.email as string)) {
-      violations.push({ propertyPath: "email", message: "Cette valeur n'est pas une adresse email valide.", code: "bd79c0ab-ddba-46cc-a703-a7a4b08de310" })
+      violations.push({
+        propertyPath: "email",
+        message: "Cette valeur n'est pas une adresse email valide.",
+        code: "bd79c0ab-ddba-46cc-a703-a7a4b08de310"
+      })
     }
     const serviceId = fields.serviceId
     if (typeof serviceId !== "string" || !instance.prestations.some((prestation) => prestation.id === serviceId)) {
-      violations.push({ propertyPath: "serviceId", message: "Cette prestation n'existe pas.", code: "fake-teo-unknown-service" })
+      violations.push({
+        propertyPath: "serviceId",
+        message: "Cette prestation n'existe pas.",
+        code: "fake-teo-unknown-service"
+      })
     }
     if (violations.length > 0) {
       return {
@@ -486,7 +525,9 @@ export class FakeTeoServer {
           "@context": "/api/contexts/ConstraintViolationList",
           "@type": "ConstraintViolationList",
           "hydra:title": "An error occurred",
-          "hydra:description": violations.map((violation) => `${violation.propertyPath}: ${violation.message}`).join("\n"),
+          "hydra:description": violations
+            .map((violation) => `${violation.propertyPath}: ${violation.message}`)
+            .join("\n"),
           violations
         }
       }

@@ -1,0 +1,193 @@
+/**
+ * FakeTeo as téo documents itself, checked with plain `fetch` and no library
+ * code: téo's curl request for a token, the documented headers, shapes,
+ * statuses and messages (../shared/docs/teo-api.md).
+ */
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { FakeTeo } from "@teo-effect/testing"
+
+type Fake = Awaited<ReturnType<typeof FakeTeo.start>>
+
+let fake: Fake
+
+beforeAll(async () => {
+  fake = await FakeTeo.start({
+    clients: [
+      { clientId: "client-a", clientSecret: "secret-a", teoIds: ["instance-a"] },
+      { clientId: "client-b", clientSecret: "secret-b", teoIds: ["instance-b"] }
+    ]
+  })
+})
+
+afterAll(() => fake.close())
+
+/** téo's documented token request, as its curl example sends it. */
+const requestToken = (clientId: string, secret: string, teoId: string, grantType = "client_credentials") =>
+  fetch(fake.tokenUrl, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`
+    },
+    body: `grant_type=${grantType}&scope=target-entity:${teoId}`
+  })
+
+const tokenFor = async (clientId: string, secret: string, teoId: string): Promise<string> => {
+  const body = (await (await requestToken(clientId, secret, teoId)).json()) as { access_token: string }
+  return body.access_token
+}
+
+const getApi = (path: string, token: string | undefined, accept = "application/ld+json") =>
+  fetch(`${fake.url}${path}`, {
+    headers: { Accept: accept, ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }) }
+  })
+
+describe("the token endpoint", () => {
+  it("answers téo's documented request with a JWT, expires_in 599, the scope and Bearer", async () => {
+    const response = await requestToken("client-a", "secret-a", "instance-a")
+    assert.strictEqual(response.status, 200)
+    const body = (await response.json()) as Record<string, unknown>
+    assert.deepStrictEqual(Object.keys(body).sort(), ["access_token", "expires_in", "scope", "token_type"])
+    assert.strictEqual(body.expires_in, 599)
+    assert.strictEqual(body.scope, "target-entity:instance-a")
+    assert.strictEqual(body.token_type, "Bearer")
+    const [header, payload, signature] = String(body.access_token).split(".")
+    assert.isDefined(signature)
+    assert.deepStrictEqual(JSON.parse(Buffer.from(header ?? "", "base64url").toString()), { alg: "HS256", typ: "JWT" })
+    const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString()) as Record<string, unknown>
+    assert.strictEqual(claims.sub, "client-a")
+    assert.strictEqual(claims.teo_id, "instance-a")
+    assert.strictEqual((claims.exp as number) - (claims.iat as number), 599)
+  })
+
+  it("wrong or missing credentials → 401 invalid_client", async () => {
+    const wrong = await requestToken("client-a", "nope", "instance-a")
+    assert.strictEqual(wrong.status, 401)
+    assert.strictEqual(((await wrong.json()) as { error: string }).error, "invalid_client")
+    const missing = await fetch(fake.tokenUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "grant_type=client_credentials&scope=target-entity:instance-a"
+    })
+    assert.strictEqual(missing.status, 401)
+    assert.strictEqual(((await missing.json()) as { error: string }).error, "invalid_client")
+  })
+
+  it("an instance the client may not open → 400 invalid_scope", async () => {
+    const response = await requestToken("client-a", "secret-a", "instance-b")
+    assert.strictEqual(response.status, 400)
+    assert.strictEqual(((await response.json()) as { error: string }).error, "invalid_scope")
+  })
+
+  it("another grant → 400 unsupported_grant_type", async () => {
+    const response = await requestToken("client-a", "secret-a", "instance-a", "password")
+    assert.strictEqual(response.status, 400)
+    assert.strictEqual(((await response.json()) as { error: string }).error, "unsupported_grant_type")
+  })
+})
+
+describe("the API", () => {
+  it("lists dossiers as a Hydra collection of 30, with links, in JSON-LD", async () => {
+    const response = await getApi("/api/production/dossiers", await tokenFor("client-a", "secret-a", "instance-a"))
+    assert.strictEqual(response.status, 200)
+    assert.match(response.headers.get("content-type") ?? "", /^application\/ld\+json/)
+    const body = (await response.json()) as Record<string, unknown>
+    assert.strictEqual(body["@type"], "hydra:Collection")
+    assert.strictEqual(body["hydra:totalItems"], 95)
+    assert.lengthOf(body["hydra:member"] as Array<unknown>, 30)
+    const view = body["hydra:view"] as Record<string, string>
+    assert.strictEqual(view["hydra:next"], "/api/production/dossiers?page=2")
+    assert.strictEqual(view["hydra:last"], "/api/production/dossiers?page=4")
+    const first = (body["hydra:member"] as Array<Record<string, unknown>>)[0]
+    assert.match(String(first?.["@id"]), /^\/api\/production\/dossiers\/[0-9a-f-]{36}$/)
+    assert.strictEqual(first?.["@type"], "Dossier")
+  })
+
+  it("caps itemsPerPage at 100 and follows page", async () => {
+    const token = await tokenFor("client-a", "secret-a", "instance-a")
+    const body = (await (await getApi("/api/production/dossiers?page=2&itemsPerPage=500", token)).json()) as Record<
+      string,
+      unknown
+    >
+    assert.lengthOf(body["hydra:member"] as Array<unknown>, 0)
+    const firstPage = (await (await getApi("/api/production/dossiers?itemsPerPage=500", token)).json()) as Record<
+      string,
+      unknown
+    >
+    assert.lengthOf(firstPage["hydra:member"] as Array<unknown>, 95)
+  })
+
+  it("a token only opens its own instance's data", async () => {
+    const a = (await (
+      await getApi("/api/production/dossiers", await tokenFor("client-a", "secret-a", "instance-a"))
+    ).json()) as Record<string, Array<{ "@id": string }>>
+    const b = (await (
+      await getApi("/api/production/dossiers", await tokenFor("client-b", "secret-b", "instance-b"))
+    ).json()) as Record<string, Array<{ "@id": string }>>
+    const idsOfB = new Set((b["hydra:member"] ?? []).map((item) => item["@id"]))
+    assert.isTrue((a["hydra:member"] ?? []).every((item) => !idsOfB.has(item["@id"])))
+    const other = (b["hydra:member"] ?? [])[0]?.["@id"] ?? ""
+    const crossing = await getApi(other, await tokenFor("client-a", "secret-a", "instance-a"))
+    assert.strictEqual(crossing.status, 404)
+  })
+
+  it("401 with téo's documented messages, as Hydra errors", async () => {
+    const description = async (response: Response) => {
+      assert.strictEqual(response.status, 401)
+      const body = (await response.json()) as Record<string, unknown>
+      assert.strictEqual(body["@type"], "hydra:Error")
+      return body["hydra:description"]
+    }
+    assert.strictEqual(
+      await description(await getApi("/api/production/dossiers", undefined)),
+      "No authorization header found"
+    )
+    assert.strictEqual(await description(await getApi("/api/production/dossiers", "not.a.jwt")), "Invalid token")
+    const token = await tokenFor("client-a", "secret-a", "instance-a")
+    fake.expireTokens()
+    assert.strictEqual(await description(await getApi("/api/production/dossiers", token)), "Expired token")
+    const fresh = await tokenFor("client-a", "secret-a", "instance-a")
+    assert.strictEqual((await getApi("/api/production/dossiers", fresh)).status, 200)
+  })
+
+  it("an unknown dossier → 404 Hydra error; another Accept → 406", async () => {
+    const token = await tokenFor("client-a", "secret-a", "instance-a")
+    const missing = await getApi("/api/production/dossiers/0b6c6f0e-8f1a-4c5e-9d2b-000000000000", token)
+    assert.strictEqual(missing.status, 404)
+    assert.strictEqual(((await missing.json()) as Record<string, unknown>)["@type"], "hydra:Error")
+    const html = await getApi("/api/production/dossiers", token, "text/html")
+    assert.strictEqual(html.status, 406)
+  })
+
+  it("GET /api is the entrypoint", async () => {
+    const body = (await (await getApi("/api", await tokenFor("client-a", "secret-a", "instance-a"))).json()) as Record<
+      string,
+      unknown
+    >
+    assert.strictEqual(body["@type"], "Entrypoint")
+    assert.strictEqual(body.dossier, "/api/production/dossiers")
+  })
+
+  it("a create with bad data → 422 with violations in French", async () => {
+    const response = await fetch(`${fake.apiUrl}/production/dossiers`, {
+      method: "POST",
+      headers: {
+        Accept: "application/ld+json",
+        "Content-Type": "application/ld+json",
+        Authorization: `Bearer ${await tokenFor("client-a", "secret-a", "instance-a")}`
+      },
+      body: JSON.stringify({ firstName: "", email: "pas-un-email" })
+    })
+    assert.strictEqual(response.status, 422)
+    const body = (await response.json()) as { violations: Array<{ propertyPath: string; message: string }> }
+    assert.deepStrictEqual(
+      body.violations.map((violation) => [violation.propertyPath, violation.message]),
+      [
+        ["firstName", "Cette valeur ne doit pas être vide."],
+        ["lastName", "Cette valeur ne doit pas être vide."],
+        ["email", "Cette valeur n'est pas une adresse email valide."],
+        ["serviceId", "Cette prestation n'existe pas."]
+      ]
+    )
+  })
+})
