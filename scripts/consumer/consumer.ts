@@ -13,11 +13,11 @@ import {
 } from "@teo-effect/api"
 import { AccessToken, type AuthError, TeoCredentials } from "@teo-effect/auth"
 import type * as TeoCliPackage from "@teo-effect/cli"
-import type * as TeoTestingPackage from "@teo-effect/testing"
+import { FakeTeo, TeoTest } from "@teo-effect/testing"
 import { type Config, Effect, Layer, Redacted, Schema, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 
-export type Packages = [typeof TeoCliPackage, typeof TeoTestingPackage]
+export type Packages = [typeof TeoCliPackage]
 
 const Seance = Schema.Struct({ ...JsonLdResource.fields, startsAt: Schema.String })
 export const Seances = HydraCollection(Seance)
@@ -59,3 +59,19 @@ export const fromValues: Layer.Layer<TeoCredentials, Config.ConfigError> = TeoCr
   clientSecret: Redacted.make("secret"),
   teoId: "instance"
 })
+
+// A user's test: the real services against FakeTeo.
+export const test = Effect.gen(function* () {
+  const fake = yield* FakeTeo
+  yield* fake.failNext("api", 1, "503")
+  const count = yield* handled
+  const stats = yield* fake.stats
+  return count + stats.apiRequests
+}).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { dossiers: 12, faults: { api: { latency: 5 } } } })))
+
+export const plain = async () => {
+  const fake = await FakeTeo.start({ keyStyle: "unprefixed" })
+  const env: Record<string, string> = fake.env
+  await fake.close()
+  return env
+}
