@@ -3,13 +3,20 @@ import { defineConfig } from "vitest/config"
 
 const packages = ["auth", "api", "testing", "cli"] as const
 
-const source = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))
+const file = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-/** Tests run on the sources: `@teo-effect/*` resolves to each package's `src/index.ts` (and the repository's own test helpers). */
-const alias = {
-  ...Object.fromEntries(packages.map((name) => [`@teo-effect/${name}`, source(name)])),
-  "@teo-effect/test-support": fileURLToPath(new URL("./test-support/src/index.ts", import.meta.url))
-}
+/**
+ * Tests run on the sources: each `@teo-effect/<name>` resolves to its package's `src/index.ts`
+ * (and `@teo-effect/testing/pact` to its module), the repository's test helpers likewise.
+ */
+const alias = [
+  ...packages.map((name) => ({
+    find: new RegExp(`^@teo-effect/${name}$`),
+    replacement: file(`./packages/${name}/src/index.ts`)
+  })),
+  { find: /^@teo-effect\/testing\/pact$/, replacement: file("./packages/testing/src/TeoPact.ts") },
+  { find: /^@teo-effect\/test-support$/, replacement: file("./test-support/src/index.ts") }
+]
 
 export default defineConfig({
   test: {
@@ -20,16 +27,27 @@ export default defineConfig({
           name,
           root: `./packages/${name}`,
           include: ["test/**/*.test.ts"],
-          sequence: { groupOrder: 0 }
+          sequence: { groupOrder: 1 }
         }
       })),
       {
+        // Consumer tests: they drive the library against Pact's mock server and write the pacts.
         resolve: { alias },
         test: {
-          name: "contracts",
+          name: "contracts:consumer",
           root: "./contracts",
-          include: ["test/**/*.test.ts"],
+          include: ["test/**/*.consumer.test.ts"],
           sequence: { groupOrder: 1 }
+        }
+      },
+      {
+        // Provider verification: FakeTeo against the pacts just written, so after the consumers.
+        resolve: { alias },
+        test: {
+          name: "contracts:provider",
+          root: "./contracts",
+          include: ["test/**/*.provider.test.ts"],
+          sequence: { groupOrder: 2 }
         }
       }
     ]
