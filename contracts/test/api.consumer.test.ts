@@ -29,7 +29,10 @@ const withDossiers = <A, E>(url: string, use: (dossiers: Dossiers["Service"]) =>
         Dossiers.layer.pipe(
           Layer.provide(TeoApi.layer({ baseUrl: `${url}/api`, retry: false })),
           Layer.provide(
-            Layer.succeed(AccessToken, AccessToken.of({ get: Effect.succeed(exampleToken), invalidate: () => Effect.void }))
+            Layer.succeed(
+              AccessToken,
+              AccessToken.of({ get: Effect.succeed(exampleToken), invalidate: () => Effect.void })
+            )
           ),
           Layer.provide(FetchHttpClient.layer)
         )

@@ -49,7 +49,10 @@ describe("teo-effect → teo-auth", () => {
 
   it("is refused a wrong secret with invalid_client", () =>
     TeoPact.tokenError(
-      pact.addInteraction().given("the client fake-client may open fake-instance").uponReceiving("a token request with a wrong secret"),
+      pact
+        .addInteraction()
+        .given("the client fake-client may open fake-instance")
+        .uponReceiving("a token request with a wrong secret"),
       { ...example, clientSecret: "wrong-secret", status: 401, error: "invalid_client" }
     ).executeTest(async (mockServer) => {
       const result = await getToken(mockServer.url, { clientSecret: "wrong-secret", teoId: example.teoId })
@@ -58,7 +61,10 @@ describe("teo-effect → teo-auth", () => {
 
   it("is refused an unknown instance with invalid_scope", () =>
     TeoPact.tokenError(
-      pact.addInteraction().given("the client fake-client may open fake-instance").uponReceiving("a token request for another instance"),
+      pact
+        .addInteraction()
+        .given("the client fake-client may open fake-instance")
+        .uponReceiving("a token request for another instance"),
       { ...example, teoId: "unknown-instance", status: 400, error: "invalid_scope" }
     ).executeTest(async (mockServer) => {
       const result = await getToken(mockServer.url, { clientSecret: example.clientSecret, teoId: "unknown-instance" })

@@ -83,7 +83,10 @@ export const TeoMatchers = {
       "@id": TeoMatchers.iri(id),
       "@type": "Dossier",
       ...Object.fromEntries(
-        Object.entries(fields).map(([key, value]) => [key, value === null ? MatchersV3.nullValue() : MatchersV3.like(value)])
+        Object.entries(fields).map(([key, value]) => [
+          key,
+          value === null ? MatchersV3.nullValue() : MatchersV3.like(value)
+        ])
       )
     }
   },
@@ -104,9 +107,13 @@ export const TeoMatchers = {
     }
   }),
 
-  /** A Hydra error body with `description` as its `hydra:description`. */
-  hydraError: (description: string | Matcher) => ({
-    "@type": "hydra:Error",
+  /**
+   * A Hydra error body with `description` as its `hydra:description`. The
+   * `@type` is matched by type only: API Platform writes `hydra:Error`, `Error`
+   * or, for a 422, `ConstraintViolationList`.
+   */
+  hydraError: (description: string | Matcher, type = "hydra:Error") => ({
+    "@type": MatchersV3.string(type),
     "hydra:title": MatchersV3.string("An error occurred"),
     "hydra:description": description
   })
@@ -202,10 +209,12 @@ export const TeoPact = {
       readonly error: string
     }
   ): TeoInteractionWithResponse =>
-    interaction.withRequest("POST", "/oauth2/token", tokenRequest(options)).willRespondWith(options.status, (response) => {
-      response.headers({ "Content-Type": MatchersV3.regex(patterns.json, "application/json") })
-      response.jsonBody({ error: options.error })
-    }),
+    interaction
+      .withRequest("POST", "/oauth2/token", tokenRequest(options))
+      .willRespondWith(options.status, (response) => {
+        response.headers({ "Content-Type": MatchersV3.regex(patterns.json, "application/json") })
+        response.jsonBody({ error: options.error })
+      }),
 
   /** `GET /api/production/dossiers` answered with a page of dossiers (with a `next` link unless it is the last). */
   listDossiers: (
@@ -271,13 +280,22 @@ export const TeoPact = {
     interaction: TeoInteraction,
     options: {
       readonly token: string
-      readonly input: { readonly firstName: string; readonly lastName: string; readonly email: string; readonly serviceId: string; readonly phone?: string }
+      readonly input: {
+        readonly firstName: string
+        readonly lastName: string
+        readonly email: string
+        readonly serviceId: string
+        readonly phone?: string
+      }
       readonly serviceIdFromState?: string
     }
   ): TeoInteractionWithResponse =>
     interaction
       .withRequest("POST", "/api/production/dossiers", (request) => {
-        request.headers({ ...apiHeaders(options.token), "Content-Type": MatchersV3.regex(patterns.jsonLd, "application/ld+json") })
+        request.headers({
+          ...apiHeaders(options.token),
+          "Content-Type": MatchersV3.regex(patterns.jsonLd, "application/ld+json")
+        })
         request.jsonBody({
           ...options.input,
           serviceId:
@@ -319,14 +337,19 @@ export const TeoPact = {
       .withRequest(options.method, options.path, (request) => {
         request.headers({
           ...apiHeaders(options.token),
-          ...(options.body === undefined ? {} : { "Content-Type": MatchersV3.regex(patterns.jsonLd, "application/ld+json") })
+          ...(options.body === undefined
+            ? {}
+            : { "Content-Type": MatchersV3.regex(patterns.jsonLd, "application/ld+json") })
         })
         if (options.body !== undefined) request.jsonBody(options.body)
       })
       .willRespondWith(options.status, (response) => {
         response.headers({ "Content-Type": TeoMatchers.jsonLdContentType(), ...options.headers })
         response.jsonBody({
-          ...TeoMatchers.hydraError(options.description),
+          ...TeoMatchers.hydraError(
+            options.description,
+            options.violations === undefined ? "hydra:Error" : "ConstraintViolationList"
+          ),
           ...(options.violations === undefined
             ? {}
             : {
