@@ -36,7 +36,8 @@ export default defineConfig({
         test: {
           name: "contracts:consumer",
           root: "./contracts",
-          include: ["test/**/*.consumer.test.ts"],
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/**/*.provider.test.ts"],
           sequence: { groupOrder: 1 }
         }
       },
