@@ -88,7 +88,7 @@ describe("teo-effect → teo-api", () => {
     TeoPact.apiError(interaction("no dossier has this id", "a request for an unknown dossier"), {
       token: example.token,
       method: "GET",
-      path: "/api/production/dossiers/00000000-0000-4000-8000-000000000000",
+      path: TeoMatchers.dossierPath("/api/production/dossiers/00000000-0000-4000-8000-000000000000"),
       status: 404,
       description: "Not Found"
     }).executeTest(async (mockServer) => {

@@ -68,6 +68,9 @@ export const TeoMatchers = {
   /** `Authorization: Basic base64(CLIENT_ID:CLIENT_SECRET)`. */
   basic: (clientId: string, clientSecret: string): Matcher =>
     MatchersV3.regex(patterns.basic, `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`),
+  /** The path of one dossier, `/api/production/dossiers/<uuid>`, any UUID. */
+  dossierPath: (example: string): Matcher =>
+    MatchersV3.regex("^/api/production/dossiers/[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", example),
   /** A header holding a whole number, such as `Retry-After: 30`. */
   integerHeader: (example: string): Matcher => MatchersV3.regex("^\\d+$", example),
   /** A JWT, as téo's `access_token`. */
@@ -75,19 +78,21 @@ export const TeoMatchers = {
 
   /**
    * A dossier: the JSON-LD envelope and the fields of `example` matched by
-   * type (unknown fields are allowed, as téo may add some).
+   * type — `…At` fields as date-times, `…Date` fields as dates (unknown
+   * fields are allowed, as téo may add some).
    */
   dossier: (example: { readonly "@id": string } & Record<string, unknown>) => {
     const { "@id": id, "@type": _type, ...fields } = example
+    const matcherOf = (key: string, value: unknown) => {
+      if (value === null) return MatchersV3.nullValue()
+      if (typeof value === "string" && /At$/.test(key)) return TeoMatchers.dateTime(value)
+      if (typeof value === "string" && /Date$/.test(key)) return TeoMatchers.date(value)
+      return MatchersV3.like(value)
+    }
     return {
       "@id": TeoMatchers.iri(id),
       "@type": "Dossier",
-      ...Object.fromEntries(
-        Object.entries(fields).map(([key, value]) => [
-          key,
-          value === null ? MatchersV3.nullValue() : MatchersV3.like(value)
-        ])
-      )
+      ...Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, matcherOf(key, value)]))
     }
   },
 
@@ -325,7 +330,8 @@ export const TeoPact = {
     options: {
       readonly token: string
       readonly method: string
-      readonly path: string
+      /** A path, or a matcher such as `TeoMatchers.dossierPath(example)`. */
+      readonly path: string | Matcher
       readonly body?: unknown
       readonly status: number
       readonly description: string | Matcher
@@ -368,5 +374,7 @@ const exampleDossier = {
   firstName: "Camille",
   lastName: "Martin",
   email: "camille.martin@example.fr",
-  status: "En cours"
+  status: "En cours",
+  createdAt: "2026-03-02T09:30:00+00:00",
+  startDate: "2026-03-16"
 }
