@@ -1,6 +1,9 @@
 /**
- * `@teo-effect/cli`: under construction.
+ * `@teo-effect/cli`: the `teo` command. Run it with `npx @teo-effect/cli` or,
+ * installed, `teo`; this module exposes it for embedding and tests.
  *
  * @since 0.1.0
  */
-export {}
+
+export { ExitCode } from "./Failure.js"
+export { command, exitCodeOf, main, version } from "./Teo.js"

@@ -1,0 +1,163 @@
+/**
+ * Where `teo` connects: the real téo with the credentials from the
+ * environment (`TEO_*`) or the flags, or — with no credentials at all, or
+ * `--fake` — an embedded FakeTeo, announced on stderr.
+ *
+ * @since 0.1.0
+ */
+import { readFileSync } from "node:fs"
+import { Dossiers, TeoApi } from "@teo-effect/api"
+import { AccessToken, TeoCredentials } from "@teo-effect/auth"
+import { FakeTeo } from "@teo-effect/testing"
+import { Config, Console, Context, Effect, Layer, Option, Redacted } from "effect"
+import { FetchHttpClient, HttpClient } from "effect/http"
+import { UsageError } from "./Failure.js"
+
+/**
+ * The connection flags every command shares.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConnectionFlags {
+  readonly clientId: Option.Option<string>
+  readonly clientSecret: Option.Option<Redacted.Redacted<string>>
+  readonly clientSecretFile: Option.Option<string>
+  readonly teoId: Option.Option<string>
+  readonly authUrl: Option.Option<string>
+  readonly apiUrl: Option.Option<string>
+  readonly fake: boolean
+}
+
+/**
+ * What went over the wire, for `--stats`: token requests and API requests.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class Traffic extends Context.Service<
+  Traffic,
+  { readonly tokenRequests: () => number; readonly apiRequests: () => number; readonly embedded: boolean }
+>()("@teo-effect/cli/Traffic") {}
+
+/** `FetchHttpClient`, counting requests by destination. */
+const countingClient = (tokenUrl: string, embedded: boolean) =>
+  Layer.effectContext(
+    Effect.gen(function* () {
+      const client = yield* HttpClient.HttpClient
+      let tokens = 0
+      let api = 0
+      const counted = HttpClient.tapRequest(client, (request) =>
+        Effect.sync(() => {
+          if (request.url.startsWith(tokenUrl)) tokens++
+          else api++
+        })
+      )
+      return Context.make(HttpClient.HttpClient, counted).pipe(
+        Context.add(Traffic, Traffic.of({ tokenRequests: () => tokens, apiRequests: () => api, embedded }))
+      )
+    })
+  ).pipe(Layer.provide(FetchHttpClient.layer))
+
+/** The services for a connection with these credentials. */
+const services = (
+  credentials: Layer.Layer<TeoCredentials, Config.ConfigError>,
+  tokenUrl: string,
+  apiUrl: string,
+  embedded: boolean
+) =>
+  Dossiers.layer.pipe(
+    Layer.provideMerge(TeoApi.layer({ baseUrl: apiUrl })),
+    Layer.provideMerge(AccessToken.layer()),
+    Layer.provideMerge(credentials),
+    Layer.provideMerge(countingClient(tokenUrl, embedded))
+  )
+
+const env = (name: string) => Config.option(Config.String(name))
+
+/**
+ * Everything a command needs, connected as the flags and environment say.
+ *
+ * @since 0.1.0
+ */
+export const connect = (
+  flags: ConnectionFlags
+): Effect.Effect<
+  Layer.Layer<Dossiers | TeoApi | AccessToken | TeoCredentials | Traffic, Config.ConfigError>,
+  Config.ConfigError | UsageError
+> =>
+  Effect.gen(function* () {
+    if (Option.isSome(flags.clientSecret)) {
+      yield* Console.error(
+        "warning: --client-secret puts the secret in your shell history and the process list; prefer TEO_CLIENT_SECRET or --client-secret-file"
+      )
+    }
+    const fromFile = yield* Option.match(flags.clientSecretFile, {
+      onNone: () => Effect.succeed(Option.none<Redacted.Redacted<string>>()),
+      onSome: (path) =>
+        Effect.try({
+          try: () => Option.some(Redacted.make(readFileSync(path, "utf8").trim())),
+          catch: () => new UsageError(`--client-secret-file: cannot read ${path}`)
+        })
+    })
+    const envClientId = yield* env("TEO_CLIENT_ID")
+    const envSecret = yield* Config.option(Config.Redacted("TEO_CLIENT_SECRET"))
+    const envTeoId = yield* env("TEO_ID")
+    const resolved = {
+      clientId: Option.orElse(flags.clientId, () => envClientId),
+      clientSecret: Option.orElse(
+        Option.orElse(flags.clientSecret, () => fromFile),
+        () => envSecret
+      ),
+      teoId: Option.orElse(flags.teoId, () => envTeoId)
+    }
+    const presence: ReadonlyArray<readonly [string, boolean]> = [
+      ["TEO_CLIENT_ID", Option.isSome(resolved.clientId)],
+      ["TEO_CLIENT_SECRET", Option.isSome(resolved.clientSecret)],
+      ["TEO_ID", Option.isSome(resolved.teoId)]
+    ]
+    const given = presence.filter(([, present]) => present)
+
+    if (flags.fake || given.length === 0) {
+      yield* Console.error(
+        flags.fake
+          ? "Using an embedded FakeTeo (--fake). / FakeTeo embarqué (--fake)."
+          : "No téo credentials (TEO_CLIENT_ID, TEO_CLIENT_SECRET, TEO_ID): using an embedded FakeTeo with generated data. / Pas d'identifiants téo : FakeTeo embarqué, données générées."
+      )
+      return Layer.unwrap(
+        Effect.map(Effect.service(FakeTeo), (fake) =>
+          services(
+            TeoCredentials.layer({ ...fake.credentials, tokenUrl: fake.tokenUrl }),
+            fake.tokenUrl,
+            fake.apiUrl,
+            true
+          )
+        )
+      ).pipe(Layer.provide(FakeTeo.layer()))
+    }
+    if (given.length < 3) {
+      const missing = presence.filter(([, present]) => !present).map(([name]) => name)
+      return yield* Effect.fail(
+        new UsageError(
+          `incomplete credentials: ${missing.join(", ")} missing (set it in the environment or with its flag)`
+        )
+      )
+    }
+    const envAuthUrl = yield* env("TEO_AUTH_URL")
+    const envApiUrl = yield* env("TEO_API_URL")
+    const tokenUrlInput = Option.getOrElse(
+      Option.orElse(flags.authUrl, () => envAuthUrl),
+      () => TeoCredentials.defaultTokenUrl
+    )
+    const credentials = yield* TeoCredentials.make({
+      clientId: Option.getOrThrow(resolved.clientId),
+      clientSecret: Option.getOrThrow(resolved.clientSecret),
+      teoId: Option.getOrThrow(resolved.teoId),
+      tokenUrl: tokenUrlInput
+    })
+    const apiUrl = Option.getOrElse(
+      Option.orElse(flags.apiUrl, () => envApiUrl),
+      () => TeoApi.defaultBaseUrl
+    )
+    return services(Layer.succeed(TeoCredentials, credentials), credentials.tokenUrl, apiUrl, false)
+  })

@@ -1,0 +1,159 @@
+/**
+ * How `teo` ends when something goes wrong: an exit code by kind of failure,
+ * a message, and a hint in French and English after téo's own error table.
+ * Never a stack trace, never the secret or the token.
+ *
+ * @since 0.1.0
+ */
+import type { TeoApiError } from "@teo-effect/api"
+import type { AuthError } from "@teo-effect/auth"
+import { Cause, Config, Predicate } from "effect"
+
+/**
+ * The exit codes of `teo`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ExitCode = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  authentication: 3,
+  api: 4,
+  network: 5
+} as const
+
+/**
+ * A usage mistake found after parsing (conflicting or incomplete settings).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UsageError extends Error {
+  override readonly name = "UsageError"
+}
+
+/**
+ * What to print and which code to exit with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Report {
+  readonly code: number
+  readonly message: string
+  readonly hint?: string
+}
+
+const isTagged = (u: unknown): u is { readonly _tag: string; readonly message: string } =>
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && Predicate.hasProperty(u, "message")
+
+const violationsOf = (error: Extract<TeoApiError, { _tag: "ValidationFailed" }>) =>
+  error.violations.map((violation) => `  ${violation.propertyPath}: ${violation.message}`).join("\n")
+
+/**
+ * The report of a typed failure of teo-effect, a configuration error or a
+ * usage error.
+ *
+ * @since 0.1.0
+ */
+export const reportOf = (error: unknown): Report => {
+  if (error instanceof UsageError) return { code: ExitCode.usage, message: error.message }
+  if (error instanceof Config.ConfigError) {
+    return {
+      code: ExitCode.usage,
+      message: `invalid configuration: ${error.message}`,
+      hint: "Vérifiez les variables TEO_* et les options. / Check the TEO_* variables and the flags."
+    }
+  }
+  if (!isTagged(error)) return { code: ExitCode.unexpected, message: "unexpected error" }
+  const tagged = error as AuthError | TeoApiError | { readonly _tag: string; readonly message: string }
+  switch (tagged._tag) {
+    case "InvalidClient":
+      return {
+        code: ExitCode.authentication,
+        message: tagged.message,
+        hint: "Identifiants incorrects : vérifiez CLIENT_ID et CLIENT_SECRET. / Wrong credentials: check TEO_CLIENT_ID and TEO_CLIENT_SECRET."
+      }
+    case "InvalidScope":
+      return {
+        code: ExitCode.authentication,
+        message: tagged.message,
+        hint: "TEO_ID invalide : vérifiez l'identifiant de votre instance. / Invalid TEO_ID: check your instance's id."
+      }
+    case "ExpiredToken":
+      return {
+        code: ExitCode.authentication,
+        message: tagged.message,
+        hint: "Token expiré : relancez la commande pour en obtenir un nouveau. / Expired token: run the command again to get a new one."
+      }
+    case "TokenRequestFailed": {
+      const failed = tagged as Extract<AuthError, { _tag: "TokenRequestFailed" }>
+      const network = failed.reason === "Transport" || failed.reason === "Timeout"
+      return {
+        code: network ? ExitCode.network : ExitCode.authentication,
+        message: failed.message,
+        hint: network
+          ? "Serveur d'authentification injoignable : vérifiez le réseau et TEO_AUTH_URL. / Auth server unreachable: check the network and TEO_AUTH_URL."
+          : "Réponse inattendue du serveur d'authentification : vérifiez TEO_AUTH_URL. / Unexpected answer from the auth server: check TEO_AUTH_URL."
+      }
+    }
+    case "RequestFailed":
+      return {
+        code: ExitCode.network,
+        message: tagged.message,
+        hint: "API téo injoignable : vérifiez le réseau et TEO_API_URL. / téo's API unreachable: check the network and TEO_API_URL."
+      }
+    case "ValidationFailed": {
+      const failed = tagged as Extract<TeoApiError, { _tag: "ValidationFailed" }>
+      return {
+        code: failed.status === undefined ? ExitCode.usage : ExitCode.api,
+        message: `données invalides / invalid data:\n${violationsOf(failed)}`
+      }
+    }
+    case "Unauthorized":
+      return {
+        code: ExitCode.authentication,
+        message: tagged.message,
+        hint: "Token refusé : révoqué ou d'un autre environnement. / Token refused: revoked, or from another environment."
+      }
+    case "NotFound":
+      return {
+        code: ExitCode.api,
+        message: tagged.message,
+        hint: "Introuvable : vérifiez l'identifiant. / Not found: check the id."
+      }
+    case "Forbidden":
+      return {
+        code: ExitCode.api,
+        message: tagged.message,
+        hint: "Accès refusé : vérifiez TEO_ID. / Access denied: check TEO_ID."
+      }
+    case "RateLimited":
+      return {
+        code: ExitCode.api,
+        message: tagged.message,
+        hint: "Trop de requêtes : réessayez plus tard. / Too many requests: try again later."
+      }
+    case "BadRequest":
+    case "ServerError":
+    case "UnexpectedResponse":
+      return { code: ExitCode.api, message: tagged.message }
+    default:
+      return { code: ExitCode.unexpected, message: tagged.message }
+  }
+}
+
+/**
+ * The report of a failed run: its first typed failure, or an unexpected one.
+ *
+ * @since 0.1.0
+ */
+export const reportOfCause = (cause: Cause.Cause<unknown>): Report => {
+  const failure = cause.reasons.find(Cause.isFailReason)
+  if (failure !== undefined) return reportOf(failure.error)
+  const defect = cause.reasons.find(Cause.isDieReason)
+  if (defect !== undefined && defect.defect instanceof UsageError) return reportOf(defect.defect)
+  return { code: ExitCode.unexpected, message: "unexpected error (set TEO_DEBUG=1 for details)" }
+}

@@ -1,0 +1,373 @@
+/**
+ * The `teo` command: check téo credentials, list, read and create dossiers,
+ * call any téo path, run a local FakeTeo.
+ *
+ * @since 0.1.0
+ */
+import { DossierId, Dossiers, Iri, TeoApi } from "@teo-effect/api"
+import { AccessToken } from "@teo-effect/auth"
+import { FakeTeo } from "@teo-effect/testing"
+import {
+  Cause,
+  Clock,
+  Console,
+  DateTime,
+  Duration,
+  Effect,
+  Exit,
+  Layer,
+  Option,
+  Redacted,
+  Schema,
+  Stream
+} from "effect"
+import { Argument, CliError, Command, Flag } from "effect/cli"
+import { type ConnectionFlags, connect, Traffic } from "./Connection.js"
+import { ExitCode, reportOf, reportOfCause, UsageError } from "./Failure.js"
+import { formats, json, table } from "./Output.js"
+
+/**
+ * The version `teo --version` prints.
+ *
+ * @since 0.1.0
+ */
+export const version = "0.1.0"
+
+const connection = {
+  clientId: Flag.String("client-id").pipe(Flag.withDescription("CLIENT_ID (default: TEO_CLIENT_ID)"), Flag.optional),
+  clientSecret: Flag.Redacted("client-secret").pipe(
+    Flag.withDescription(
+      "CLIENT_SECRET on the command line: avoid it, prefer TEO_CLIENT_SECRET or --client-secret-file"
+    ),
+    Flag.optional
+  ),
+  clientSecretFile: Flag.String("client-secret-file").pipe(
+    Flag.withDescription("a file holding CLIENT_SECRET"),
+    Flag.optional
+  ),
+  teoId: Flag.String("teo-id").pipe(Flag.withDescription("TEO_ID, the téo instance (default: TEO_ID)"), Flag.optional),
+  authUrl: Flag.String("auth-url").pipe(
+    Flag.withDescription("the token endpoint (default: TEO_AUTH_URL, else téo's)"),
+    Flag.optional
+  ),
+  apiUrl: Flag.String("api-url").pipe(
+    Flag.withDescription("the API's base URL (default: TEO_API_URL, else https://teoapp.fr/api)"),
+    Flag.optional
+  ),
+  fake: Flag.Boolean("fake").pipe(
+    Flag.withDescription("use an embedded FakeTeo even when credentials are set"),
+    Flag.withDefault(false)
+  )
+}
+
+const teo = Command.make("teo").pipe(
+  Command.withSharedFlags(connection),
+  Command.withDescription(
+    "téo from the command line. Credentials come from TEO_CLIENT_ID, TEO_CLIENT_SECRET and TEO_ID (or the flags); with none, an embedded FakeTeo answers."
+  )
+)
+
+/** Runs `program` connected as the root flags say. */
+const connected = <A, E, R extends Dossiers | TeoApi | AccessToken | Traffic>(program: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const flags: ConnectionFlags = yield* teo
+    return yield* program.pipe(Effect.provide(yield* connect(flags)))
+  })
+
+const token = Command.make(
+  "token",
+  {
+    showToken: Flag.Boolean("show-token").pipe(
+      Flag.withDescription("also print the token itself (it grants access to your téo data)"),
+      Flag.withDefault(false)
+    )
+  },
+  ({ showToken }) =>
+    connected(
+      Effect.gen(function* () {
+        const accessToken = yield* AccessToken
+        const started = yield* Clock.currentTimeMillis
+        const current = yield* accessToken.get
+        const latency = (yield* Clock.currentTimeMillis) - started
+        const now = yield* DateTime.now
+        const lifetime = Math.round(Duration.toSeconds(DateTime.distance(now, current.expiresAt)))
+        const instance = current.scope.replace(/^target-entity:/, "")
+        yield* Console.log(
+          [
+            `instance    ${instance}`,
+            `scope       ${current.scope}`,
+            `lifetime    ${lifetime} s`,
+            `expires at  ${DateTime.formatIso(current.expiresAt)}`,
+            `latency     ${latency} ms`
+          ].join("\n")
+        )
+        if (showToken) {
+          yield* Console.error(
+            "warning: the token below grants access to your téo data until it expires; do not share it"
+          )
+          yield* Console.log(`token       ${Redacted.value(current.value)}`)
+        }
+      })
+    )
+).pipe(
+  Command.withDescription("Get a token with the configured credentials: instance, scope, lifetime, expiry, latency"),
+  Command.withExamples([
+    { command: "teo token", description: "Check that the credentials work" },
+    { command: "teo token --show-token", description: "Also print the token (with a warning)" }
+  ])
+)
+
+const positive = (name: string) => Flag.Int(name).pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))))
+
+const list = Command.make(
+  "list",
+  {
+    limit: positive("limit").pipe(Flag.withDescription("stop after N dossiers"), Flag.optional),
+    pageSize: positive("page-size").pipe(Flag.withDescription("dossiers per page (itemsPerPage)"), Flag.optional),
+    format: Flag.Literals("format", formats).pipe(Flag.withDescription("output format"), Flag.withDefault("table")),
+    stats: Flag.Boolean("stats").pipe(
+      Flag.withDescription("end with a summary on stderr: dossiers, pages, token requests, time"),
+      Flag.withDefault(false)
+    )
+  },
+  ({ limit, pageSize, format, stats }) =>
+    connected(
+      Effect.gen(function* () {
+        const dossiers = yield* Dossiers
+        const traffic = yield* Traffic
+        const started = yield* Clock.currentTimeMillis
+        const progress = process.stderr.isTTY === true && format !== "table"
+        let count = 0
+        const all = dossiers.list(Option.isSome(pageSize) ? { itemsPerPage: pageSize.value } : undefined).pipe(
+          Option.isSome(limit) ? Stream.take(limit.value) : (stream) => stream,
+          Stream.tap(() =>
+            Effect.sync(() => {
+              count++
+              if (progress && count % 30 === 0) {
+                process.stderr.write(`\r${count} dossiers, ${traffic.apiRequests()} pages…`)
+              }
+            })
+          )
+        )
+        if (format === "ndjson") {
+          yield* Stream.runForEach(all, (dossier) => Console.log(JSON.stringify(dossier)))
+        } else {
+          const collected = yield* Stream.runCollect(all)
+          yield* Console.log(format === "json" ? json(collected) : table(collected, process.stdout.columns ?? 120))
+        }
+        if (progress) process.stderr.write("\n")
+        if (stats) {
+          const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000
+          const pages = traffic.apiRequests()
+          const tokens = traffic.tokenRequests()
+          yield* Console.error(
+            `${count} dossiers shown · ${pages} page${pages === 1 ? "" : "s"} fetched · ${tokens} token request${tokens === 1 ? "" : "s"} · ${seconds.toFixed(2)} s${traffic.embedded ? " (embedded FakeTeo)" : ""}`
+          )
+        }
+      })
+    )
+).pipe(
+  Command.withDescription("List dossiers, following téo's pages"),
+  Command.withExamples([
+    { command: "teo dossiers list --limit 20", description: "The first 20 dossiers as a table" },
+    { command: "teo dossiers list --format ndjson > dossiers.ndjson", description: "Every dossier, one JSON per line" }
+  ])
+)
+
+const DossierRef = Schema.Union([DossierId, Iri])
+
+const get = Command.make(
+  "get",
+  {
+    dossier: Argument.String("uuid-or-iri").pipe(Argument.withDescription("the dossier's UUID or IRI"))
+  },
+  ({ dossier }) =>
+    Effect.gen(function* () {
+      const ref = yield* Schema.decodeUnknownEffect(DossierRef)(dossier).pipe(
+        Effect.mapError(() => new UsageError(`not a dossier UUID or IRI: ${JSON.stringify(dossier)}`))
+      )
+      yield* connected(
+        Effect.gen(function* () {
+          const found = yield* (yield* Dossiers).get(ref)
+          yield* Console.log(json(found))
+        })
+      )
+    })
+).pipe(
+  Command.withDescription("Show one dossier as JSON-LD"),
+  Command.withExamples([{ command: "teo dossiers get 0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b", description: "By UUID" }])
+)
+
+const create = Command.make(
+  "create",
+  {
+    firstName: Flag.String("first-name").pipe(Flag.withDescription("the beneficiary's first name (prénom)")),
+    lastName: Flag.String("last-name").pipe(Flag.withDescription("the beneficiary's last name (nom)")),
+    email: Flag.String("email").pipe(Flag.withDescription("the beneficiary's email")),
+    phone: Flag.String("phone").pipe(Flag.withDescription("the beneficiary's phone"), Flag.optional),
+    serviceId: Flag.String("service-id").pipe(Flag.withDescription("the prestation's UUID"))
+  },
+  ({ firstName, lastName, email, phone, serviceId }) =>
+    connected(
+      Effect.gen(function* () {
+        const dossiers = yield* Dossiers
+        const created = yield* dossiers.create({
+          firstName,
+          lastName,
+          email,
+          serviceId,
+          ...(Option.isSome(phone) ? { phone: phone.value } : {})
+        })
+        yield* Console.log(json(created))
+      })
+    )
+).pipe(
+  Command.withDescription("Create a dossier; invalid fields are listed with téo's messages"),
+  Command.withExamples([
+    {
+      command:
+        "teo dossiers create --first-name Léa --last-name Dupont --email lea.dupont@example.fr --service-id 5f1d7a3e-2b4c-4d6e-8f90-a1b2c3d4e5f6",
+      description: "A new dossier for Léa Dupont"
+    }
+  ])
+)
+
+const dossiers = Command.make("dossiers").pipe(
+  Command.withDescription("téo's dossiers (Production › Dossiers)"),
+  Command.withSubcommands([list, get, create])
+)
+
+const getPath = Command.make(
+  "get",
+  {
+    path: Argument.String("path").pipe(
+      Argument.withDescription("a path from the API base (/production/dossiers) or an IRI (/api/…)")
+    ),
+    all: Flag.Boolean("all").pipe(
+      Flag.withDescription("follow the collection's pages and print every member as NDJSON"),
+      Flag.withDefault(false)
+    )
+  },
+  ({ path, all }) =>
+    connected(
+      Effect.gen(function* () {
+        const api = yield* TeoApi
+        if (all) {
+          yield* Stream.runForEach(api.stream(path, Schema.Unknown), (item) => Console.log(JSON.stringify(item)))
+        } else {
+          yield* Console.log(json(yield* api.get(path, Schema.Unknown)))
+        }
+      })
+    )
+).pipe(
+  Command.withDescription("GET any téo path as JSON-LD"),
+  Command.withExamples([
+    { command: "teo get /api", description: "The API's entrypoint" },
+    { command: "teo get /production/dossiers --all", description: "Every dossier as NDJSON" }
+  ])
+)
+
+const fakeServer = Command.make(
+  "fake-server",
+  {
+    port: Flag.Int("port").pipe(
+      Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))),
+      Flag.withDescription("port on 127.0.0.1 (0: any free port)"),
+      Flag.withDefault(4010)
+    ),
+    dossiers: Flag.Int("dossiers").pipe(
+      Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100_000 }))),
+      Flag.withDescription("generated dossiers"),
+      Flag.withDefault(95)
+    ),
+    tokenTtl: positive("token-ttl").pipe(Flag.withDescription("token lifetime in seconds"), Flag.withDefault(599)),
+    errorRate: Flag.Finite("error-rate").pipe(
+      Flag.withSchema(Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+      Flag.withDescription("probability of a 500/503 on the API"),
+      Flag.withDefault(0)
+    ),
+    latency: Flag.Int("latency").pipe(
+      Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 60_000 }))),
+      Flag.withDescription("milliseconds added to every API answer"),
+      Flag.withDefault(0)
+    )
+  },
+  (options) =>
+    Effect.gen(function* () {
+      const fake = yield* FakeTeo
+      yield* Console.error(`FakeTeo listening on ${fake.url} — Ctrl-C to stop. Point a client at it with:`)
+      yield* Console.log(
+        [
+          `export TEO_CLIENT_ID=${fake.credentials.clientId}`,
+          `export TEO_CLIENT_SECRET=${Redacted.value(fake.credentials.clientSecret)}`,
+          `export TEO_ID=${fake.credentials.teoId}`,
+          `export TEO_AUTH_URL=${fake.tokenUrl}`,
+          `export TEO_API_URL=${fake.apiUrl}`
+        ].join("\n")
+      )
+      return yield* Effect.never
+    }).pipe(
+      Effect.provide(
+        Layer.fresh(
+          FakeTeo.layer({
+            port: options.port,
+            dossiers: options.dossiers,
+            tokenTtl: Duration.seconds(options.tokenTtl),
+            faults: { api: { errorRate: options.errorRate, latency: options.latency } }
+          })
+        )
+      )
+    )
+).pipe(
+  Command.withDescription(
+    "Run FakeTeo, a local téo, until interrupted; prints the environment that points clients at it"
+  ),
+  Command.withExamples([
+    { command: "teo fake-server --port 4010 --dossiers 200", description: "A local téo with 200 dossiers" }
+  ])
+)
+
+/**
+ * The whole `teo` command.
+ *
+ * @since 0.1.0
+ */
+export const command = teo.pipe(Command.withSubcommands([token, dossiers, getPath, fakeServer]))
+
+/**
+ * Runs `teo` with `args`; ends with the exit code, having printed any error
+ * with its hint on stderr.
+ *
+ * @since 0.1.0
+ */
+export const main = (args: ReadonlyArray<string>) =>
+  Command.runWith(command, { version })(args).pipe(
+    Effect.as(ExitCode.ok),
+    Effect.catchCause((cause) => {
+      const failure = cause.reasons.find(Cause.isFailReason)
+      if (failure !== undefined && CliError.isCliError(failure.error)) {
+        // effect/cli has printed the help and the parse errors already.
+        const error = failure.error
+        if (error._tag === "ShowHelp") return Effect.succeed(error.errors.length > 0 ? ExitCode.usage : ExitCode.ok)
+        return Console.error(`teo: ${error.message}`).pipe(Effect.as(ExitCode.usage))
+      }
+      const report = failure === undefined ? reportOfCause(cause) : reportOf(failure.error)
+      return Console.error(`teo: ${report.message}${report.hint === undefined ? "" : `\n${report.hint}`}`).pipe(
+        Effect.as(report.code)
+      )
+    })
+  )
+
+/**
+ * The exit code for how the main fiber ended.
+ *
+ * @since 0.1.0
+ */
+export const exitCodeOf = <E, A>(exit: Exit.Exit<A, E>): number =>
+  Exit.isSuccess(exit)
+    ? typeof exit.value === "number"
+      ? exit.value
+      : ExitCode.ok
+    : Cause.hasInterruptsOnly(exit.cause)
+      ? 130
+      : ExitCode.unexpected

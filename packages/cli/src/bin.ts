@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * The `teo` executable.
+ *
+ * @since 0.1.0
+ */
+import * as NodeChildProcessSpawner from "@effect/platform-node-shared/NodeChildProcessSpawner"
+import * as NodeFileSystem from "@effect/platform-node-shared/NodeFileSystem"
+import * as NodePath from "@effect/platform-node-shared/NodePath"
+import * as NodeRuntime from "@effect/platform-node-shared/NodeRuntime"
+import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
+import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
+import { Effect, Layer } from "effect"
+import { exitCodeOf, main } from "./Teo.js"
+
+const NodeServices = Layer.mergeAll(NodeChildProcessSpawner.layer, NodeStdio.layer, NodeTerminal.layer).pipe(
+  Layer.provideMerge(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer))
+)
+
+main(process.argv.slice(2)).pipe(
+  Effect.provide(NodeServices),
+  NodeRuntime.runMain({
+    disableErrorReporting: true,
+    teardown: (exit, onExit) => onExit(exitCodeOf(exit))
+  })
+)

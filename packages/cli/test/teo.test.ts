@@ -1,0 +1,293 @@
+/**
+ * End to end: the built `teo` executable, spawned as a user would run it,
+ * against a FakeTeo (or its own embedded one). Exit codes, stdout and stderr
+ * kept apart, valid NDJSON, and never the secret or the token unless asked.
+ */
+import { spawn } from "node:child_process"
+import { existsSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { FakeTeo } from "@teo-effect/testing"
+import { afterAll, assert, beforeAll, describe, it } from "vitest"
+
+const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
+const secret = "cli-CANARY-secret-4e1f"
+
+interface Run {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs `teo` with a clean environment plus `env`. */
+const teo = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Run> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+
+let fake: Awaited<ReturnType<typeof FakeTeo.start>>
+let env: Record<string, string>
+
+beforeAll(async () => {
+  assert.isTrue(existsSync(bin), `${bin} is missing: build first (npm test does)`)
+  fake = await FakeTeo.start({ clients: [{ clientId: "cli-client", clientSecret: secret, teoIds: ["cli-instance"] }] })
+  env = fake.env
+})
+
+afterAll(() => fake.close())
+
+/** The secret and every token FakeTeo issued must be absent from `run`'s output. */
+const assertNoSecrets = (run: Run) => {
+  assert.notInclude(run.stdout + run.stderr, secret)
+  assert.notInclude(run.stdout + run.stderr, Buffer.from(`cli-client:${secret}`).toString("base64"))
+  assert.notMatch(run.stdout + run.stderr, /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/)
+}
+
+describe("teo token", () => {
+  it("prints instance, scope, lifetime, expiry and latency, not the token", async () => {
+    const run = await teo(["token"], env)
+    assert.strictEqual(run.code, 0, run.stderr)
+    assert.match(run.stdout, /^instance {4}cli-instance$/m)
+    assert.match(run.stdout, /^scope {7}target-entity:cli-instance$/m)
+    assert.match(run.stdout, /^lifetime {4}599 s$/m)
+    assert.match(run.stdout, /^expires at {2}\d{4}-\d{2}-\d{2}T/m)
+    assert.match(run.stdout, /^latency {5}\d+ ms$/m)
+    assert.strictEqual(run.stderr, "")
+    assertNoSecrets(run)
+  })
+
+  it("prints the token with --show-token, and warns on stderr", async () => {
+    const run = await teo(["token", "--show-token"], env)
+    assert.strictEqual(run.code, 0)
+    assert.match(run.stdout, /^token {7}eyJ[\w-]+\.[\w-]+\.[\w-]+$/m)
+    assert.include(run.stderr, "warning")
+    assert.notInclude(run.stdout + run.stderr, secret)
+  })
+
+  it("a wrong secret exits 3 with a hint in French and English", async () => {
+    const run = await teo(["token"], { ...env, TEO_CLIENT_SECRET: "wrong" })
+    assert.strictEqual(run.code, 3)
+    assert.strictEqual(run.stdout, "")
+    assert.include(run.stderr, "invalid_client")
+    assert.include(run.stderr, "vérifiez CLIENT_ID et CLIENT_SECRET")
+    assert.include(run.stderr, "check TEO_CLIENT_ID and TEO_CLIENT_SECRET")
+    assert.notInclude(run.stderr, "    at ")
+  })
+
+  it("a wrong TEO_ID exits 3", async () => {
+    const run = await teo(["token"], { ...env, TEO_ID: "not-mine" })
+    assert.strictEqual(run.code, 3)
+    assert.include(run.stderr, "TEO_ID")
+  })
+
+  it("an unreachable auth server exits 5", async () => {
+    const run = await teo(["token"], { ...env, TEO_AUTH_URL: "http://127.0.0.1:9/oauth2/token" })
+    assert.strictEqual(run.code, 5)
+    assert.include(run.stderr, "TEO_AUTH_URL")
+  })
+
+  it("incomplete credentials exit 2, naming what is missing", async () => {
+    const run = await teo(["token"], { TEO_CLIENT_ID: "cli-client", TEO_ID: "cli-instance" })
+    assert.strictEqual(run.code, 2)
+    assert.include(run.stderr, "TEO_CLIENT_SECRET missing")
+  })
+
+  it("reads the secret from --client-secret-file", async () => {
+    const { writeFileSync, mkdtempSync } = await import("node:fs")
+    const dir = mkdtempSync(`${process.env.TMPDIR ?? "/tmp"}/teo-`)
+    writeFileSync(`${dir}/secret`, `${secret}\n`)
+    const { TEO_CLIENT_SECRET: _, ...withoutSecret } = env
+    const run = await teo(["--client-secret-file", `${dir}/secret`, "token"], withoutSecret)
+    assert.strictEqual(run.code, 0, run.stderr)
+    assertNoSecrets(run)
+  })
+})
+
+describe("teo dossiers", () => {
+  it("list --format ndjson: one valid dossier per line, 95 in all, nothing else on stdout", async () => {
+    const run = await teo(["dossiers", "list", "--format", "ndjson"], env)
+    assert.strictEqual(run.code, 0, run.stderr)
+    const lines = run.stdout.trimEnd().split("\n")
+    assert.lengthOf(lines, 95)
+    for (const line of lines) {
+      const dossier = JSON.parse(line) as Record<string, unknown>
+      assert.match(String(dossier["@id"]), /^\/api\/production\/dossiers\//)
+    }
+    assertNoSecrets(run)
+  })
+
+  it("list --limit --format json: a JSON array", async () => {
+    const run = await teo(["dossiers", "list", "--limit", "7", "--page-size", "5", "--format", "json"], env)
+    assert.strictEqual(run.code, 0, run.stderr)
+    const dossiers = JSON.parse(run.stdout) as Array<unknown>
+    assert.lengthOf(dossiers, 7)
+  })
+
+  it("list as a table fits the width, with --stats on stderr", async () => {
+    const run = await teo(["dossiers", "list", "--limit", "3", "--stats"], env)
+    assert.strictEqual(run.code, 0, run.stderr)
+    const lines = run.stdout.trimEnd().split("\n")
+    assert.lengthOf(lines, 5)
+    assert.match(lines[0] ?? "", /^Numéro\s+Nom\s+Prénom\s+Statut\s+Début\s+Email$/)
+    for (const line of lines) assert.isAtMost(line.length, 120)
+    assert.match(run.stderr, /^3 dossiers shown · \d+ pages? fetched · 1 token request · \d+\.\d\d s$/m)
+  })
+
+  it("get by UUID prints the dossier; a bad argument exits 2; an unknown dossier exits 4", async () => {
+    const listed = await teo(["dossiers", "list", "--limit", "1", "--format", "json"], env)
+    const [first] = JSON.parse(listed.stdout) as Array<{ "@id": string; lastName: string }>
+    const id = first?.["@id"].split("/").at(-1) ?? ""
+    const found = await teo(["dossiers", "get", id], env)
+    assert.strictEqual(found.code, 0, found.stderr)
+    assert.strictEqual((JSON.parse(found.stdout) as { lastName: string }).lastName, first?.lastName)
+    const byIri = await teo(["dossiers", "get", first?.["@id"] ?? ""], env)
+    assert.strictEqual(byIri.code, 0)
+
+    const bad = await teo(["dossiers", "get", "not-an-id"], env)
+    assert.strictEqual(bad.code, 2)
+    assert.include(bad.stderr, "not a dossier UUID or IRI")
+
+    const unknown = await teo(["dossiers", "get", "00000000-0000-4000-8000-000000000000"], env)
+    assert.strictEqual(unknown.code, 4)
+    assert.include(unknown.stderr, "404")
+  })
+
+  it("create prints the new dossier; invalid fields exit 2 (checked first) or 4 (téo's 422), in French", async () => {
+    const created = await teo(
+      [
+        "dossiers",
+        "create",
+        "--first-name",
+        "Léa",
+        "--last-name",
+        "Dupont",
+        "--email",
+        "lea.dupont@example.fr",
+        "--service-id",
+        fake.prestationIds[0] ?? ""
+      ],
+      env
+    )
+    assert.strictEqual(created.code, 0, created.stderr)
+    assert.strictEqual((JSON.parse(created.stdout) as { lastName: string }).lastName, "Dupont")
+
+    const local = await teo(
+      [
+        "dossiers",
+        "create",
+        "--first-name",
+        "Léa",
+        "--last-name",
+        "Dupont",
+        "--email",
+        "pas-un-email",
+        "--service-id",
+        "x"
+      ],
+      env
+    )
+    assert.strictEqual(local.code, 2)
+    assert.include(local.stderr, "email: Cette valeur n'est pas une adresse email valide.")
+    assert.strictEqual(local.stdout, "")
+
+    const remote = await teo(
+      [
+        "dossiers",
+        "create",
+        "--first-name",
+        "Léa",
+        "--last-name",
+        "Dupont",
+        "--email",
+        "lea@example.fr",
+        "--service-id",
+        "00000000-0000-4000-8000-000000000000"
+      ],
+      env
+    )
+    assert.strictEqual(remote.code, 4)
+    assert.include(remote.stderr, "serviceId: Cette prestation n'existe pas.")
+  })
+})
+
+describe("teo get", () => {
+  it("prints any path as JSON-LD, and every member as NDJSON with --all", async () => {
+    const entrypoint = await teo(["get", "/api"], env)
+    assert.strictEqual(entrypoint.code, 0, entrypoint.stderr)
+    assert.strictEqual((JSON.parse(entrypoint.stdout) as Record<string, unknown>)["@type"], "Entrypoint")
+    const all = await teo(["get", "/production/dossiers", "--all"], env)
+    assert.strictEqual(all.code, 0)
+    const lines = all.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+    assert.isAtLeast(lines.length, 95)
+  })
+})
+
+describe("usage", () => {
+  it("an unknown flag exits 2", async () => {
+    const run = await teo(["dossiers", "list", "--colour"], env)
+    assert.strictEqual(run.code, 2)
+  })
+
+  it("--help shows the commands with examples and exits 0", async () => {
+    const run = await teo(["dossiers", "list", "--help"])
+    assert.strictEqual(run.code, 0)
+    assert.include(run.stdout, "--format")
+    assert.include(run.stdout, "teo dossiers list --limit 20")
+  })
+})
+
+describe("embedded FakeTeo and fake-server", () => {
+  it("with no credentials, says so on stderr and answers from an embedded FakeTeo", async () => {
+    const run = await teo(["dossiers", "list", "--limit", "2", "--format", "json"])
+    assert.strictEqual(run.code, 0, run.stderr)
+    assert.include(run.stderr, "No téo credentials")
+    assert.lengthOf(JSON.parse(run.stdout) as Array<unknown>, 2)
+  })
+
+  it("the demo (npm run demo): 20 dossiers from an embedded FakeTeo, even with credentials set, and a summary", async () => {
+    const run = await teo(["--fake", "dossiers", "list", "--limit", "20", "--format", "table", "--stats"], env)
+    assert.strictEqual(run.code, 0, run.stderr)
+    assert.include(run.stderr, "embedded FakeTeo (--fake)")
+    assert.lengthOf(run.stdout.trimEnd().split("\n"), 22)
+    assert.match(
+      run.stderr,
+      /^20 dossiers shown · \d+ pages? fetched · 1 token request · \d+\.\d\d s \(embedded FakeTeo\)$/m
+    )
+    assertNoSecrets(run)
+  })
+
+  it("fake-server prints the environment, serves, and stops on SIGINT", async () => {
+    const child = spawn(process.execPath, [bin, "fake-server", "--port", "0", "--dossiers", "4"], {
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString()
+        if (stdout.includes("TEO_API_URL")) resolve()
+      })
+    )
+    const served = Object.fromEntries(
+      stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.replace(/^export /, "").split("=") as [string, string])
+    )
+    const run = await teo(["dossiers", "list", "--format", "json"], served)
+    assert.lengthOf(JSON.parse(run.stdout) as Array<unknown>, 4)
+    child.kill("SIGINT")
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    assert.strictEqual(code, 130)
+  })
+})
