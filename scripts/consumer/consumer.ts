@@ -12,12 +12,15 @@ import {
   type TeoApiError
 } from "@teo-effect/api"
 import { AccessToken, type AuthError, TeoCredentials } from "@teo-effect/auth"
-import type * as TeoCliPackage from "@teo-effect/cli"
+import { ExitCode, main as teo } from "@teo-effect/cli"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
 import { type Config, Effect, Layer, Redacted, Schema, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 
-export type Packages = [typeof TeoCliPackage]
+// The `teo` command, embedded: its exit code for some arguments.
+export const teoToken: Effect.Effect<number, never, unknown> = teo(["token"]).pipe(
+  Effect.map((code) => (code === ExitCode.ok ? 0 : code))
+)
 
 const Seance = Schema.Struct({ ...JsonLdResource.fields, startsAt: Schema.String })
 export const Seances = HydraCollection(Seance)

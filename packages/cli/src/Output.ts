@@ -35,7 +35,7 @@ const columns: ReadonlyArray<{
 
 const text = (value: unknown): string => (value === undefined || value === null ? "" : String(value))
 
-const fit = (value: string, width: number): string =>
+const padOrCut = (value: string, width: number): string =>
   value.length <= width ? value.padEnd(width) : `${value.slice(0, Math.max(0, width - 1))}…`
 
 /**
@@ -70,7 +70,7 @@ export const table = (dossiers: ReadonlyArray<Dossier>, width: number): string =
   }
   const line = (cells: ReadonlyArray<string>) =>
     cells
-      .map((cell, index) => fit(cell, widths[index] ?? 0))
+      .map((cell, index) => padOrCut(cell, widths[index] ?? 0))
       .join(" ".repeat(gap))
       .trimEnd()
   return [line(columns.map((column) => column.title)), line(widths.map((w) => "─".repeat(w))), ...rows.map(line)].join(
