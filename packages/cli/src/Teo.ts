@@ -62,6 +62,14 @@ const connection = {
 
 const teo = Command.make("teo").pipe(
   Command.withSharedFlags(connection),
+  Command.withExamples([
+    {
+      command: "teo dossiers list --limit 20",
+      description: "Your first 20 dossiers (an embedded FakeTeo's without credentials)"
+    },
+    { command: "teo token", description: "Check the credentials in TEO_CLIENT_ID, TEO_CLIENT_SECRET and TEO_ID" },
+    { command: "teo fake-server --port 4010", description: "A local téo for your own code" }
+  ]),
   Command.withDescription(
     "téo from the command line. Credentials come from TEO_CLIENT_ID, TEO_CLIENT_SECRET and TEO_ID (or the flags); with none, an embedded FakeTeo answers."
   )
@@ -136,7 +144,7 @@ const list = Command.make(
         const dossiers = yield* Dossiers
         const traffic = yield* Traffic
         const started = yield* Clock.currentTimeMillis
-        const progress = process.stderr.isTTY === true && format !== "table"
+        const progress = process.stderr.isTTY === true
         let count = 0
         const all = dossiers.list(Option.isSome(pageSize) ? { itemsPerPage: pageSize.value } : undefined).pipe(
           Option.isSome(limit) ? Stream.take(limit.value) : (stream) => stream,
@@ -144,7 +152,10 @@ const list = Command.make(
             Effect.sync(() => {
               count++
               if (progress && count % 30 === 0) {
-                process.stderr.write(`\r${count} dossiers, ${traffic.apiRequests()} pages…`)
+                const seconds = Math.max(0.001, (Date.now() - started) / 1000)
+                process.stderr.write(
+                  `\r${count} dossiers · ${traffic.apiRequests()} pages · ${Math.round(count / seconds)} dossiers/s…`
+                )
               }
             })
           )
