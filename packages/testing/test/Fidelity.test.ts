@@ -60,6 +60,16 @@ describe("the token endpoint", () => {
     assert.strictEqual((claims.exp as number) - (claims.iat as number), 599)
   })
 
+  it("accepts the credentials as téo's examples send them and form-urlencoded first (RFC 6749 §2.3.1)", async () => {
+    const encoded = Buffer.from("client%2Da:secret%2Da").toString("base64")
+    const response = await fetch(fake.tokenUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${encoded}` },
+      body: "grant_type=client_credentials&scope=target-entity:instance-a"
+    })
+    assert.strictEqual(response.status, 200)
+  })
+
   it("wrong or missing credentials → 401 invalid_client", async () => {
     const wrong = await requestToken("client-a", "nope", "instance-a")
     assert.strictEqual(wrong.status, 401)

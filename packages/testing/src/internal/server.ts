@@ -300,8 +300,15 @@ export class FakeTeoServer {
     const colon = decoded?.indexOf(":") ?? -1
     const clientId = decoded === undefined || colon < 0 ? undefined : decoded.slice(0, colon)
     const secret = decoded === undefined || colon < 0 ? undefined : decoded.slice(colon + 1)
-    const client = this.#config.clients.find((candidate) => candidate.clientId === clientId)
-    if (client === undefined || secret === undefined || !safeEqual(secret, client.clientSecret)) {
+    // As sent (téo's examples) or form-urlencoded first (RFC 6749 §2.3.1, as oauth4webapi does): both are accepted.
+    const client = this.#config.clients.find(
+      (candidate) => candidate.clientId === clientId || candidate.clientId === formDecode(clientId)
+    )
+    if (
+      client === undefined ||
+      secret === undefined ||
+      !(safeEqual(secret, client.clientSecret) || safeEqual(formDecode(secret) ?? "", client.clientSecret))
+    ) {
       return oauthError(401, "invalid_client", "Invalid client authentication")
     }
     const form = new URLSearchParams(body)
@@ -551,6 +558,16 @@ export class FakeTeoServer {
       headers: { "content-type": LD_JSON, location: resource["@id"] as string },
       body: { "@context": "/api/contexts/Dossier", ...resource }
     }
+  }
+}
+
+/** `application/x-www-form-urlencoded` decoding of one value; `undefined` when it is not valid. */
+const formDecode = (value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined
+  try {
+    return decodeURIComponent(value.replaceAll("+", " "))
+  } catch {
+    return undefined
   }
 }
 

@@ -1,0 +1,176 @@
+/**
+ * The ways of getting a téo token and calling téo that the benchmarks compare:
+ * teo-effect, téo's own documented sample (written as téo's page shows it),
+ * openid-client 6 and @badgateway/oauth2-client — plus the floor, a raw
+ * `fetch` with a static token.
+ */
+import { OAuth2Client, OAuth2Fetch } from "@badgateway/oauth2-client"
+import { Dossiers, TeoApi } from "@teo-effect/api"
+import { AccessToken, TeoCredentials } from "@teo-effect/auth"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { FetchHttpClient } from "effect/http"
+import * as OpenId from "openid-client"
+
+export interface Target {
+  readonly tokenUrl: string
+  readonly apiUrl: string
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly teoId: string
+}
+
+/** A token getter and a page call, each measured separately. */
+export interface Contender {
+  readonly name: string
+  /** Resolves with the token (for the herd). */
+  readonly token: () => Promise<string>
+  /** Gets a token, then the first page of `pageSize` dossiers; resolves with the time spent on the token (ms). */
+  readonly page: (pageSize: number) => Promise<{ readonly tokenMillis: number; readonly items: number }>
+  readonly close: () => Promise<void>
+}
+
+const pagePath = (target: Target, pageSize: number) => `${target.apiUrl}/production/dossiers?itemsPerPage=${pageSize}`
+
+const fetchPage = async (target: Target, token: string, pageSize: number): Promise<number> => {
+  const response = await fetch(pagePath(target, pageSize), {
+    headers: { Authorization: `Bearer ${token}`, Accept: "application/ld+json" }
+  })
+  if (response.status !== 200) throw new Error(`page: HTTP ${response.status}`)
+  const body = (await response.json()) as { "hydra:member": ReadonlyArray<unknown> }
+  return body["hydra:member"].length
+}
+
+/** teo-effect's layers against `target`, as an application composes them. */
+export const teoEffectLayer = (target: Target) =>
+  Dossiers.layer.pipe(
+    Layer.provideMerge(TeoApi.layer({ baseUrl: target.apiUrl, retry: false })),
+    Layer.provideMerge(AccessToken.layer()),
+    Layer.provide(
+      TeoCredentials.layer({
+        clientId: target.clientId,
+        clientSecret: Redacted.make(target.clientSecret),
+        teoId: target.teoId,
+        tokenUrl: target.tokenUrl
+      })
+    ),
+    Layer.provide(FetchHttpClient.layer)
+  )
+
+/** teo-effect: `AccessToken` and `Dossiers`, in one ManagedRuntime (one cache). */
+export const teoEffect = (target: Target): Contender => {
+  const runtime = ManagedRuntime.make(teoEffectLayer(target))
+  const getToken = Effect.flatMap(Effect.service(AccessToken), (accessToken) => accessToken.get)
+  return {
+    name: "teo-effect",
+    token: () => runtime.runPromise(getToken.pipe(Effect.map((token) => Redacted.value(token.value)))),
+    page: (pageSize) =>
+      runtime.runPromise(
+        Effect.gen(function* () {
+          const started = performance.now()
+          yield* getToken
+          const tokenMillis = performance.now() - started
+          const page = yield* (yield* Dossiers).page({ itemsPerPage: pageSize })
+          return { tokenMillis, items: page.member.length }
+        })
+      ),
+    close: () => runtime.dispose()
+  }
+}
+
+/**
+ * téo's sample, as its authentication page writes it: a cache object, renewal
+ * one minute before expiry, no lock.
+ */
+export const teoSample = (target: Target): Contender => {
+  const credentials = Buffer.from(`${target.clientId}:${target.clientSecret}`).toString("base64")
+  const fetchNewToken = async () => {
+    const response = await fetch(target.tokenUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${credentials}` },
+      body: `grant_type=client_credentials&scope=target-entity:${target.teoId}`
+    })
+    return (await response.json()) as { access_token: string; expires_in: number }
+  }
+  let tokenCache: { token: string | null; expiresAt: number } = { token: null, expiresAt: 0 }
+  async function getToken(): Promise<string> {
+    // Renouveler 1 minute avant expiration
+    if (tokenCache.token && Date.now() < tokenCache.expiresAt - 60000) {
+      return tokenCache.token
+    }
+    const response = await fetchNewToken()
+    tokenCache = { token: response.access_token, expiresAt: Date.now() + response.expires_in * 1000 }
+    return tokenCache.token as string
+  }
+  return {
+    name: "téo's sample",
+    token: getToken,
+    page: async (pageSize) => {
+      const started = performance.now()
+      const token = await getToken()
+      const tokenMillis = performance.now() - started
+      return { tokenMillis, items: await fetchPage(target, token, pageSize) }
+    },
+    close: async () => {}
+  }
+}
+
+/** openid-client 6, as its documentation suggests for client credentials: no cache. */
+export const openIdClient = (target: Target): Contender => {
+  const config = new OpenId.Configuration(
+    { issuer: new URL(target.tokenUrl).origin, token_endpoint: target.tokenUrl },
+    target.clientId,
+    undefined,
+    OpenId.ClientSecretBasic(target.clientSecret)
+  )
+  OpenId.allowInsecureRequests(config)
+  const getToken = async () =>
+    (await OpenId.clientCredentialsGrant(config, { scope: `target-entity:${target.teoId}` })).access_token
+  return {
+    name: "openid-client 6",
+    token: getToken,
+    page: async (pageSize) => {
+      const started = performance.now()
+      const token = await getToken()
+      const tokenMillis = performance.now() - started
+      return { tokenMillis, items: await fetchPage(target, token, pageSize) }
+    },
+    close: async () => {}
+  }
+}
+
+/** @badgateway/oauth2-client's OAuth2Fetch: a fetch wrapper that keeps the token. */
+export const badgateway = (target: Target): Contender => {
+  const client = new OAuth2Client({
+    clientId: target.clientId,
+    clientSecret: target.clientSecret,
+    tokenEndpoint: target.tokenUrl,
+    authenticationMethod: "client_secret_basic"
+  })
+  const wrapper = new OAuth2Fetch({
+    client,
+    getNewToken: () => client.clientCredentials({ scope: [`target-entity:${target.teoId}`] }),
+    scheduleRefresh: false
+  })
+  return {
+    name: "@badgateway/oauth2-client",
+    token: async () => (await wrapper.getToken()).accessToken,
+    page: async (pageSize) => {
+      const started = performance.now()
+      const token = (await wrapper.getToken()).accessToken
+      const tokenMillis = performance.now() - started
+      return { tokenMillis, items: await fetchPage(target, token, pageSize) }
+    },
+    close: async () => {}
+  }
+}
+
+/** The floor: `fetch` and `JSON.parse` with a token obtained once, outside the measure. */
+export const floor = async (target: Target): Promise<Contender> => {
+  const token = await teoSample(target).token()
+  return {
+    name: "floor (fetch + JSON.parse)",
+    token: async () => token,
+    page: async (pageSize) => ({ tokenMillis: 0, items: await fetchPage(target, token, pageSize) }),
+    close: async () => {}
+  }
+}

@@ -1,0 +1,381 @@
+/**
+ * The five benchmark scenarios. Each runs its contenders in the same process,
+ * interleaved round by round, and reports the median of the rounds.
+ */
+import { Dossier, Dossiers, HydraCollection } from "@teo-effect/api"
+import { FakeTeo } from "@teo-effect/testing"
+import { Effect, ManagedRuntime, Schema, Stream } from "effect"
+import {
+  badgateway,
+  type Contender,
+  floor,
+  openIdClient,
+  type Target,
+  teoEffect,
+  teoEffectLayer,
+  teoSample
+} from "./Contenders.ts"
+
+export interface Sizes {
+  readonly rounds: number
+  readonly herd: number
+  readonly overheadSequential: number
+  readonly overheadConcurrent: number
+  readonly stallSeconds: number
+  readonly streamDossiers: number
+  readonly decodeDossiers: number
+}
+
+export const sizes = {
+  tiny: {
+    rounds: 1,
+    herd: 20,
+    overheadSequential: 20,
+    overheadConcurrent: 64,
+    stallSeconds: 1,
+    streamDossiers: 300,
+    decodeDossiers: 300
+  },
+  quick: {
+    rounds: 5,
+    herd: 1000,
+    overheadSequential: 300,
+    overheadConcurrent: 2000,
+    stallSeconds: 4,
+    streamDossiers: 20_000,
+    decodeDossiers: 30_000
+  },
+  full: {
+    rounds: 5,
+    herd: 1000,
+    overheadSequential: 2000,
+    overheadConcurrent: 20_000,
+    stallSeconds: 30,
+    streamDossiers: 100_000,
+    decodeDossiers: 100_000
+  }
+} satisfies Record<string, Sizes>
+
+export const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}
+
+export const percentile = (values: ReadonlyArray<number>, p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0
+}
+
+type Fake = Awaited<ReturnType<typeof FakeTeo.start>>
+
+const targetOf = (fake: Fake): Target => ({
+  tokenUrl: fake.tokenUrl,
+  apiUrl: fake.apiUrl,
+  clientId: fake.env.TEO_CLIENT_ID,
+  clientSecret: fake.env.TEO_CLIENT_SECRET,
+  teoId: fake.env.TEO_ID
+})
+
+const withFake = async <A>(
+  options: Parameters<typeof FakeTeo.start>[0],
+  body: (fake: Fake, target: Target) => Promise<A>
+) => {
+  const fake = await FakeTeo.start(options)
+  try {
+    return await body(fake, targetOf(fake))
+  } finally {
+    await fake.close()
+  }
+}
+
+/** Runs `tasks` with at most `concurrency` in flight. */
+const pool = async (count: number, concurrency: number, task: () => Promise<void>) => {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        next++
+        await task()
+      }
+    })
+  )
+}
+
+// 1. Cold-start herd ----------------------------------------------------------
+
+export interface HerdResult {
+  readonly contender: string
+  readonly tokenRequests: number
+}
+
+export const herd = (size: Sizes) =>
+  withFake({ dossiers: 30 }, async (fake, target) => {
+    const makers = [teoEffect, teoSample, openIdClient, badgateway]
+    const rounds = new Map<string, Array<number>>()
+    for (let round = 0; round < size.rounds; round++) {
+      for (const make of makers) {
+        const contender = make(target)
+        fake.reset()
+        const before = fake.stats().tokenRequests
+        await Promise.all(Array.from({ length: size.herd }, () => contender.token()))
+        const requests = fake.stats().tokenRequests - before
+        rounds.set(contender.name, [...(rounds.get(contender.name) ?? []), requests])
+        await contender.close()
+      }
+    }
+    return [...rounds].map(([contender, values]): HerdResult => ({ contender, tokenRequests: median(values) }))
+  })
+
+// 2. Per-call overhead --------------------------------------------------------
+
+export interface OverheadResult {
+  readonly contender: string
+  readonly concurrency: number
+  readonly requestsPerSecond: number
+  readonly p50Millis: number
+  readonly p99Millis: number
+  readonly ratioToFloor: number
+}
+
+export const overhead = (size: Sizes) =>
+  withFake({ dossiers: 95 }, async (_fake, target) => {
+    const contenders: Array<Contender> = [await floor(target), teoEffect(target), teoSample(target)]
+    // Warm up: connections, JIT, the token caches.
+    for (const contender of contenders) for (let i = 0; i < 50; i++) await contender.page(30)
+    const results: Array<OverheadResult> = []
+    for (const [concurrency, count] of [
+      [1, size.overheadSequential],
+      [64, size.overheadConcurrent]
+    ] as const) {
+      const rounds = new Map<string, Array<{ rps: number; p50: number; p99: number }>>()
+      for (let round = 0; round < size.rounds; round++) {
+        for (const contender of contenders) {
+          const latencies: Array<number> = []
+          const started = performance.now()
+          await pool(count, concurrency, async () => {
+            const begin = performance.now()
+            const { items } = await contender.page(30)
+            if (items !== 30) throw new Error(`${contender.name}: ${items} items`)
+            latencies.push(performance.now() - begin)
+          })
+          const seconds = (performance.now() - started) / 1000
+          rounds.set(contender.name, [
+            ...(rounds.get(contender.name) ?? []),
+            { rps: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+          ])
+        }
+      }
+      const floorRps = median((rounds.get(contenders[0]?.name ?? "") ?? []).map((r) => r.rps))
+      for (const [contender, values] of rounds) {
+        const rps = median(values.map((value) => value.rps))
+        results.push({
+          contender,
+          concurrency,
+          requestsPerSecond: rps,
+          p50Millis: median(values.map((value) => value.p50)),
+          p99Millis: median(values.map((value) => value.p99)),
+          ratioToFloor: rps / floorRps
+        })
+      }
+    }
+    for (const contender of contenders) await contender.close()
+    return results
+  })
+
+// 3. Refresh stalls -----------------------------------------------------------
+
+export interface StallResult {
+  readonly contender: string
+  readonly calls: number
+  readonly p99Millis: number
+  readonly maxMillis: number
+  readonly waitedOnToken: number
+  readonly tokenRequests: number
+}
+
+const tokenLatency = 250
+
+export const stalls = (size: Sizes) => {
+  const run = async (name: string, tokenTtl: number, make: (target: Target) => Contender | Promise<Contender>) =>
+    withFake(
+      { dossiers: 30, tokenTtl: `${tokenTtl} seconds`, faults: { token: { latency: tokenLatency } } },
+      async (fake, target) => {
+        const contender = await make(target)
+        await contender.page(1)
+        fake.reset()
+        const latencies: Array<number> = []
+        let waited = 0
+        const inFlight: Array<Promise<void>> = []
+        const end = performance.now() + size.stallSeconds * 1000
+        // About 200 calls per second, on a fixed schedule, whatever the answers' speed.
+        while (performance.now() < end) {
+          const begin = performance.now()
+          inFlight.push(
+            contender.page(1).then(({ tokenMillis }) => {
+              latencies.push(performance.now() - begin)
+              if (tokenMillis >= tokenLatency / 2) waited++
+            })
+          )
+          await new Promise((resolve) => setTimeout(resolve, 5))
+        }
+        await Promise.all(inFlight)
+        const tokenRequests = fake.stats().tokenRequests
+        await contender.close()
+        return {
+          contender: name,
+          calls: latencies.length,
+          p99Millis: percentile(latencies, 99),
+          maxMillis: Math.max(...latencies),
+          waitedOnToken: waited,
+          tokenRequests
+        } satisfies StallResult
+      }
+    )
+  return (async () => {
+    const rounds = new Map<string, Array<StallResult>>()
+    for (let round = 0; round < size.rounds; round++) {
+      for (const [name, ttl, make] of [
+        ["teo-effect", 3, teoEffect],
+        ["téo's sample", 3, teoSample],
+        ["baseline (no refresh)", 3600, floor]
+      ] as const) {
+        rounds.set(name, [...(rounds.get(name) ?? []), await run(name, ttl, make)])
+      }
+    }
+    return [...rounds].map(
+      ([contender, values]): StallResult => ({
+        contender,
+        calls: median(values.map((value) => value.calls)),
+        p99Millis: median(values.map((value) => value.p99Millis)),
+        maxMillis: median(values.map((value) => value.maxMillis)),
+        waitedOnToken: median(values.map((value) => value.waitedOnToken)),
+        tokenRequests: median(values.map((value) => value.tokenRequests))
+      })
+    )
+  })()
+}
+
+// 4. Streaming ----------------------------------------------------------------
+
+export interface StreamResult {
+  readonly contender: string
+  readonly items: number
+  readonly itemsPerSecond: number
+  readonly peakRssGrowthMb: number
+}
+
+const measureRss = async <A>(body: () => Promise<A>) => {
+  globalThis.gc?.()
+  const baseline = process.memoryUsage().rss
+  let peak = baseline
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss)
+  }, 20)
+  try {
+    const result = await body()
+    peak = Math.max(peak, process.memoryUsage().rss)
+    return { result, growthMb: (peak - baseline) / 1024 / 1024 }
+  } finally {
+    clearInterval(sampler)
+  }
+}
+
+export const streaming = (size: Sizes) =>
+  withFake({ dossiers: size.streamDossiers }, async (_fake, target) => {
+    const token = await teoSample(target).token()
+    const viaTeoEffect = async () => {
+      const runtime = ManagedRuntime.make(teoEffectLayer(target))
+      let count = 0
+      await runtime.runPromise(
+        Effect.flatMap(Effect.service(Dossiers), (dossiers) =>
+          Stream.runForEach(dossiers.list({ itemsPerPage: 100 }), () =>
+            Effect.sync(() => {
+              count++
+            })
+          )
+        )
+      )
+      await runtime.dispose()
+      return count
+    }
+    const viaLoop = async () => {
+      let count = 0
+      let next: string | undefined = "/api/production/dossiers?itemsPerPage=100"
+      while (next !== undefined) {
+        const response = await fetch(new URL(next, target.apiUrl).href, {
+          headers: { Authorization: `Bearer ${token}`, Accept: "application/ld+json" }
+        })
+        const body = (await response.json()) as {
+          "hydra:member": ReadonlyArray<unknown>
+          "hydra:view"?: { "hydra:next"?: string }
+        }
+        count += body["hydra:member"].length
+        next = body["hydra:view"]?.["hydra:next"]
+      }
+      return count
+    }
+    const rounds = new Map<string, Array<StreamResult>>()
+    for (let round = 0; round < size.rounds; round++) {
+      for (const [name, body] of [
+        ["teo-effect Dossiers.list", viaTeoEffect],
+        ["hand-written fetch loop", viaLoop]
+      ] as const) {
+        const started = performance.now()
+        const { result: items, growthMb } = await measureRss(body)
+        const seconds = (performance.now() - started) / 1000
+        if (items !== size.streamDossiers) throw new Error(`${name}: ${items} items`)
+        rounds.set(name, [
+          ...(rounds.get(name) ?? []),
+          { contender: name, items, itemsPerSecond: items / seconds, peakRssGrowthMb: growthMb }
+        ])
+      }
+    }
+    return [...rounds].map(
+      ([contender, values]): StreamResult => ({
+        contender,
+        items: median(values.map((value) => value.items)),
+        itemsPerSecond: median(values.map((value) => value.itemsPerSecond)),
+        peakRssGrowthMb: median(values.map((value) => value.peakRssGrowthMb))
+      })
+    )
+  })
+
+// 5. Decode cost --------------------------------------------------------------
+
+export interface DecodeResult {
+  readonly contender: string
+  readonly dossiers: number
+  readonly microsPerDossier: number
+}
+
+export const decode = (size: Sizes) =>
+  withFake({ dossiers: size.decodeDossiers }, async (_fake, target) => {
+    const token = await teoSample(target).token()
+    // FakeTeo caps pages at 100: gather the pages into one big page, as text, once.
+    const members: Array<unknown> = []
+    let next: string | undefined = "/api/production/dossiers?itemsPerPage=100"
+    while (next !== undefined) {
+      const page = (await (
+        await fetch(new URL(next, target.apiUrl).href, { headers: { Authorization: `Bearer ${token}` } })
+      ).json()) as { "hydra:member": Array<unknown>; "hydra:view"?: { "hydra:next"?: string } }
+      members.push(...page["hydra:member"])
+      next = page["hydra:view"]?.["hydra:next"]
+    }
+    const text = JSON.stringify({ "hydra:member": members, "hydra:totalItems": members.length })
+    const decodePage = Schema.decodeUnknownSync(HydraCollection(Dossier))
+    const rounds = { parse: [] as Array<number>, decode: [] as Array<number> }
+    for (let round = 0; round < size.rounds; round++) {
+      let started = performance.now()
+      const parsed = JSON.parse(text)
+      rounds.parse.push(((performance.now() - started) * 1000) / members.length)
+      started = performance.now()
+      const decoded = decodePage(JSON.parse(text))
+      rounds.decode.push(((performance.now() - started) * 1000) / members.length)
+      if (decoded.member.length !== members.length || parsed === undefined) throw new Error("decode: lost dossiers")
+    }
+    return [
+      { contender: "JSON.parse", dossiers: members.length, microsPerDossier: median(rounds.parse) },
+      { contender: "JSON.parse + Dossier schema", dossiers: members.length, microsPerDossier: median(rounds.decode) }
+    ] satisfies Array<DecodeResult>
+  })

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench` — teo-effect against its peers, on FakeTeo over loopback.
+ *
+ *   node bench/src/main.ts [--quick (default) | --full | --tiny] [--out <file.json>]
+ *
+ * Prints a markdown table and writes the results as JSON (default
+ * `bench/results/<mode>.json`), with the machine, Node version, sizes and rounds.
+ */
+import { mkdirSync, writeFileSync } from "node:fs"
+import { cpus, totalmem } from "node:os"
+import { dirname } from "node:path"
+import { fileURLToPath } from "node:url"
+import { decode, herd, overhead, type Sizes, sizes, stalls, streaming } from "./Scenarios.ts"
+
+const args = process.argv.slice(2)
+const mode = args.includes("--full") ? "full" : args.includes("--tiny") ? "tiny" : "quick"
+const size: Sizes = sizes[mode]
+const outIndex = args.indexOf("--out")
+const out =
+  outIndex >= 0 && args[outIndex + 1] !== undefined
+    ? (args[outIndex + 1] as string)
+    : fileURLToPath(new URL(`../results/${mode}.json`, import.meta.url))
+
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const fixed = (value: number, digits = 0) => value.toFixed(digits)
+
+const started = performance.now()
+const machine = {
+  cpus: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,
+  memoryGb: Math.round(totalmem() / 1024 ** 3),
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`
+}
+log(`bench (${mode}): ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}`)
+
+log("1/5 cold-start herd…")
+const herdResults = await herd(size)
+log("2/5 per-call overhead…")
+const overheadResults = await overhead(size)
+log("3/5 refresh stalls…")
+const stallResults = await stalls(size)
+log("4/5 streaming…")
+const streamResults = await streaming(size)
+log("5/5 decode cost…")
+const decodeResults = await decode(size)
+const seconds = (performance.now() - started) / 1000
+
+const results = {
+  date: new Date().toISOString(),
+  mode,
+  machine,
+  sizes: size,
+  seconds,
+  herd: herdResults,
+  overhead: overheadResults,
+  stalls: stallResults,
+  streaming: streamResults,
+  decode: decodeResults
+}
+
+mkdirSync(dirname(out), { recursive: true })
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
+
+const table = (title: string, head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) =>
+  [
+    `### ${title}`,
+    "",
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+    ""
+  ].join("\n")
+
+console.log(
+  [
+    `## teo-effect benchmarks (${mode})`,
+    "",
+    `${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}; median of ${size.rounds} round(s); ${fixed(seconds)} s in all.`,
+    "",
+    table(
+      `1. Cold-start herd: ${size.herd} concurrent calls, empty cache`,
+      ["contender", "token requests"],
+      herdResults.map((r) => [r.contender, fixed(r.tokenRequests)])
+    ),
+    table(
+      `2. Per-call overhead: a 30-dossier page (${size.overheadSequential} calls at concurrency 1, ${size.overheadConcurrent} at 64)`,
+      ["contender", "concurrency", "requests/s", "p50 ms", "p99 ms", "× floor"],
+      overheadResults.map((r) => [
+        r.contender,
+        String(r.concurrency),
+        fixed(r.requestsPerSecond),
+        fixed(r.p50Millis, 2),
+        fixed(r.p99Millis, 2),
+        fixed(r.ratioToFloor, 2)
+      ])
+    ),
+    table(
+      `3. Refresh stalls: 3 s tokens, 250 ms token endpoint, ~200 calls/s for ${size.stallSeconds} s`,
+      ["contender", "calls", "p99 ms", "max ms", "calls that waited on a token", "token requests"],
+      stallResults.map((r) => [
+        r.contender,
+        fixed(r.calls),
+        fixed(r.p99Millis, 1),
+        fixed(r.maxMillis, 1),
+        fixed(r.waitedOnToken),
+        fixed(r.tokenRequests)
+      ])
+    ),
+    table(
+      `4. Streaming ${size.streamDossiers} dossiers (pages of 100)`,
+      ["contender", "dossiers/s", "peak RSS growth MB"],
+      streamResults.map((r) => [r.contender, fixed(r.itemsPerSecond), fixed(r.peakRssGrowthMb, 1)])
+    ),
+    table(
+      `5. Decode cost (${decodeResults[0]?.dossiers ?? 0} dossiers)`,
+      ["contender", "µs per dossier"],
+      decodeResults.map((r) => [r.contender, fixed(r.microsPerDossier, 2)])
+    )
+  ].join("\n")
+)
+log(`results written to ${out}`)
