@@ -78,6 +78,17 @@ const isPrefixed = (input: unknown): boolean => Predicate.isObject(input) && "hy
  * @category schemas
  */
 export const HydraCollection = <S extends Schema.Constraint>(item: S) => {
+  const cached = collections.get(item)
+  if (cached !== undefined) return cached as ReturnType<typeof makeCollection<S>>
+  const made = makeCollection(item)
+  collections.set(item, made)
+  return made
+}
+
+/** One collection schema per item schema: building (and compiling) it per call was most of a page's cost. */
+const collections = new WeakMap<Schema.Constraint, unknown>()
+
+const makeCollection = <S extends Schema.Constraint>(item: S) => {
   const prefixed = Schema.Struct({
     member: Schema.Array(item),
     totalItems: Schema.optionalKey(TotalItems),

@@ -188,6 +188,17 @@ interface Call<A> {
   ) => Effect.Effect<A, UnexpectedResponse>
 }
 
+/** One compiled decoder per schema, not one per call. */
+const decoders = new WeakMap<Schema.Decoder<unknown>, (input: unknown) => Effect.Effect<unknown, Schema.SchemaError>>()
+const decoderOf = <A>(schema: Schema.Decoder<A>): ((input: unknown) => Effect.Effect<A, Schema.SchemaError>) => {
+  let decoder = decoders.get(schema)
+  if (decoder === undefined) {
+    decoder = Schema.decodeUnknownEffect(schema)
+    decoders.set(schema, decoder)
+  }
+  return decoder as (input: unknown) => Effect.Effect<A, Schema.SchemaError>
+}
+
 /** `a.b[3].c` from a Schema issue path. */
 const formatIssuePath = (path: ReadonlyArray<PropertyKey>): string =>
   path
@@ -410,7 +421,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions = {}) {
             () => new UnexpectedResponse({ method, path, status, detail: "the response body is not JSON" })
           )
         )
-        return yield* Schema.decodeUnknownEffect(schema)(json).pipe(
+        return yield* decoderOf(schema)(json).pipe(
           Effect.mapError((error) => {
             const [issue] = firstIssue(error.issue).issues
             const issuePath =
