@@ -31,6 +31,17 @@ export default defineConfig({
         }
       })),
       {
+        // The benchmark's smoke test (tiny sizes, shape only).
+        resolve: { alias },
+        test: {
+          name: "bench",
+          root: "./bench",
+          include: ["test/**/*.test.ts"],
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000
+        }
+      },
+      {
         // Consumer tests: they drive the library against Pact's mock server and write the pacts.
         resolve: { alias },
         test: {

@@ -238,7 +238,8 @@ export const stalls = (size: Sizes) => {
       for (const [name, ttl, make] of [
         ["teo-effect", 3, teoEffect],
         ["téo's sample", 3, teoSample],
-        ["baseline (no refresh)", 3600, floor]
+        ["teo-effect, no refresh (1 h tokens)", 3600, teoEffect],
+        ["fetch floor, no refresh", 3600, floor]
       ] as const) {
         rounds.set(name, [...(rounds.get(name) ?? []), await run(name, ttl, make)])
       }

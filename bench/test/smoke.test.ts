@@ -1,0 +1,50 @@
+/**
+ * The benchmark at tiny sizes: it runs end to end and writes results of the
+ * expected shape. No timing is asserted here; the figures are in
+ * docs/benchmarks.md.
+ */
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { assert, describe, it } from "vitest"
+
+describe("npm run bench --tiny", () => {
+  it("runs every scenario and writes results of the expected shape", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "bench-")), "tiny.json")
+    const run = spawnSync(
+      process.execPath,
+      [fileURLToPath(new URL("../src/main.ts", import.meta.url)), "--tiny", "--out", out],
+      {
+        encoding: "utf8",
+        timeout: 120_000
+      }
+    )
+    assert.strictEqual(run.status, 0, run.stderr)
+    assert.include(run.stdout, "## teo-effect benchmarks (tiny)")
+    const results = JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>
+    assert.includeMembers(Object.keys(results), [
+      "machine",
+      "sizes",
+      "herd",
+      "overhead",
+      "stalls",
+      "streaming",
+      "decode"
+    ])
+    const herd = results.herd as Array<{ contender: string; tokenRequests: number }>
+    assert.deepStrictEqual(
+      herd.map((row) => row.contender),
+      ["teo-effect", "téo's sample", "openid-client 6", "@badgateway/oauth2-client"]
+    )
+    assert.strictEqual(herd[0]?.tokenRequests, 1, "teo-effect: one token request for the herd")
+    for (const row of results.overhead as Array<Record<string, number>>) {
+      assert.isAbove(row.requestsPerSecond ?? 0, 0)
+      assert.isAtLeast(row.p99Millis ?? 0, row.p50Millis ?? 0)
+    }
+    assert.lengthOf(results.stalls as Array<unknown>, 4)
+    assert.lengthOf(results.streaming as Array<unknown>, 2)
+    assert.lengthOf(results.decode as Array<unknown>, 2)
+  })
+})
