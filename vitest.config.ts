@@ -27,7 +27,9 @@ export default defineConfig({
           name,
           root: `./packages/${name}`,
           include: ["test/**/*.test.ts"],
-          sequence: { groupOrder: 1 }
+          sequence: { groupOrder: 1 },
+          // The CLI's end-to-end tests spawn `teo` several times per test.
+          ...(name === "cli" ? { testTimeout: 30_000 } : {})
         }
       })),
       {

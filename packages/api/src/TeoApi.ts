@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { AccessToken, type AuthError, ExpiredToken, RetryAfter, type Token } from "@teo-effect/auth"
+import { AccessToken, type AuthError, EndpointUrl, ExpiredToken, RetryAfter, type Token } from "@teo-effect/auth"
 import {
   Config,
   Context,
@@ -76,6 +76,8 @@ export interface TeoApiOptions {
       }
   /** Pages a `stream` fetches ahead of its consumer. Default 1; 0 fetches a page only when needed. */
   readonly prefetch?: number
+  /** Accept a plain `http:` base URL to another host than this machine. Default `false`. */
+  readonly allowPlainHttp?: boolean
 }
 
 /**
@@ -123,35 +125,34 @@ const PositiveDuration = DurationSetting.check(
   )
 )
 
-const BaseUrl = Schema.String.check(
-  Schema.makeFilter((input: string) => {
-    const url = URL.parse(input)
-    return (
-      (url !== null &&
-        (url.protocol === "https:" || url.protocol === "http:") &&
-        url.search === "" &&
-        url.hash === "") ||
-      `must be an absolute http(s) URL without query, got ${JSON.stringify(input)}`
-    )
+/** An absolute URL without query, https unless on this machine (see `EndpointUrl` in @teo-effect/auth). */
+const BaseUrl = (allowPlainHttp: boolean) =>
+  Schema.String.check(
+    Schema.makeFilter((input: string) => {
+      const problem = EndpointUrl.problem(input, { allowPlainHttp })
+      if (problem !== undefined) return problem
+      const url = new URL(input)
+      return (url.search === "" && url.hash === "") || `must have no query or fragment, got ${JSON.stringify(input)}`
+    })
+  )
+
+const Settings = (allowPlainHttp: boolean) =>
+  Schema.Struct({
+    baseUrl: BaseUrl(allowPlainHttp),
+    timeout: PositiveDuration,
+    retry: Schema.Struct({
+      times: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
+      baseDelay: PositiveDuration,
+      maxDelay: PositiveDuration,
+      maxRetryAfter: PositiveDuration
+    }),
+    prefetch: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 }))
   })
-)
 
-const Settings = Schema.Struct({
-  baseUrl: BaseUrl,
-  timeout: PositiveDuration,
-  retry: Schema.Struct({
-    times: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
-    baseDelay: PositiveDuration,
-    maxDelay: PositiveDuration,
-    maxRetryAfter: PositiveDuration
-  }),
-  prefetch: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 }))
-})
-
-type Settings = typeof Settings.Type
+type Settings = ReturnType<typeof Settings>["Type"]
 
 const resolveSettings = (options: TeoApiOptions): Effect.Effect<Settings, Config.ConfigError> =>
-  Schema.decodeUnknownEffect(Settings)(
+  Schema.decodeUnknownEffect(Settings(options.allowPlainHttp === true))(
     {
       baseUrl: options.baseUrl ?? defaultBaseUrl,
       timeout: options.timeout ?? "30 seconds",
@@ -664,9 +665,14 @@ export class TeoApi extends Context.Service<
     options: Omit<TeoApiOptions, "baseUrl"> = {}
   ): Layer.Layer<TeoApi, Config.ConfigError, AccessToken | HttpClient.HttpClient> =>
     Layer.unwrap(
-      Config.schema(BaseUrl, "TEO_API_URL").pipe(
-        Config.withDefault(defaultBaseUrl),
-        Effect.map((baseUrl) => TeoApi.layer({ ...options, baseUrl }))
+      Config.Boolean("TEO_ALLOW_PLAIN_HTTP").pipe(
+        Config.withDefault(options.allowPlainHttp === true),
+        Config.flatMap((allowPlainHttp) =>
+          Config.schema(BaseUrl(allowPlainHttp), "TEO_API_URL").pipe(
+            Config.withDefault(defaultBaseUrl),
+            Config.map((baseUrl) => TeoApi.layer({ ...options, baseUrl, allowPlainHttp }))
+          )
+        )
       )
     )
 }

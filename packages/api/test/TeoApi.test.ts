@@ -156,7 +156,8 @@ describe("configuration", () => {
     ["a zero timeout", { timeout: 0 }, "timeout"],
     ["negative retries", { retry: { times: -1 } }, "times"],
     ["a base URL with a query", { baseUrl: "https://teoapp.fr/api?x=1" }, "baseUrl"],
-    ["a negative prefetch", { prefetch: -1 }, "prefetch"]
+    ["a negative prefetch", { prefetch: -1 }, "prefetch"],
+    ["plain http to another host", { baseUrl: "http://teoapp.example/api" }, "baseUrl"]
   ])("%s fails with a ConfigError naming the option", ([, options, name]) =>
     Effect.gen(function* () {
       const error = yield* buildError(TeoApi.layer(options))

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Config, Context, Effect, Layer, type Redacted, Schema, SchemaTransformation } from "effect"
+import * as EndpointUrl from "./EndpointUrl.js"
 
 const defaultTokenUrl = "https://auth.teoapp.fr/oauth2/token"
 
@@ -18,38 +19,34 @@ const Credential = Schema.String.check(
   Schema.isTrimmed({ message: "must not start or end with whitespace" })
 )
 
-const isHttpUrl = (input: string): boolean => {
-  const url = URL.parse(input)
-  return url !== null && (url.protocol === "https:" || url.protocol === "http:")
-}
-
 /**
- * An absolute `http:` or `https:` URL, normalised. A bare origin such as
- * `http://127.0.0.1:4010` gets téo's path, `/oauth2/token`.
+ * The token endpoint: an absolute URL, https unless on this machine (see
+ * `EndpointUrl`), normalised. A bare origin such as `http://127.0.0.1:4010`
+ * gets téo's path, `/oauth2/token`.
  */
-const TokenUrl = Schema.String.check(
-  Schema.makeFilter(
-    (input: string) => isHttpUrl(input) || `must be an absolute http(s) URL, got ${JSON.stringify(input)}`
+const TokenUrl = (allowPlainHttp: boolean) =>
+  Schema.String.check(
+    Schema.makeFilter((input: string) => EndpointUrl.problem(input, { allowPlainHttp }) ?? true)
+  ).pipe(
+    Schema.decodeTo(
+      Schema.String,
+      SchemaTransformation.transform({
+        decode: (input) => {
+          const url = new URL(input)
+          return url.pathname === "/" ? new URL("/oauth2/token", url).href : url.href
+        },
+        encode: (url) => url
+      })
+    )
   )
-).pipe(
-  Schema.decodeTo(
-    Schema.String,
-    SchemaTransformation.transform({
-      decode: (input) => {
-        const url = new URL(input)
-        return url.pathname === "/" ? new URL("/oauth2/token", url).href : url.href
-      },
-      encode: (url) => url
-    })
-  )
-)
 
-const Options = Schema.Struct({
-  clientId: Credential,
-  clientSecret: Schema.Redacted(Credential),
-  teoId: Credential,
-  tokenUrl: Schema.optionalKey(TokenUrl)
-})
+const Options = (allowPlainHttp: boolean) =>
+  Schema.Struct({
+    clientId: Credential,
+    clientSecret: Schema.Redacted(Credential),
+    teoId: Credential,
+    tokenUrl: Schema.optionalKey(TokenUrl(allowPlainHttp))
+  })
 
 /**
  * The values `TeoCredentials.layer` and `TeoCredentials.make` accept.
@@ -66,11 +63,18 @@ export interface TeoCredentialsOptions {
   readonly teoId: string
   /** The token endpoint, or just the auth server's origin. Defaults to téo's, `https://auth.teoapp.fr/oauth2/token`. */
   readonly tokenUrl?: string
+  /** Accept a plain `http:` token URL to another host than this machine. Default `false`. */
+  readonly allowPlainHttp?: boolean
 }
 
 const make = (options: TeoCredentialsOptions): Effect.Effect<TeoCredentials["Service"], Config.ConfigError> =>
-  Schema.decodeUnknownEffect(Options)(options, { errors: "all" }).pipe(
-    Effect.map(({ tokenUrl = defaultTokenUrl, ...credentials }) => ({ ...credentials, tokenUrl })),
+  Schema.decodeUnknownEffect(Options(options.allowPlainHttp === true))(options, { errors: "all" }).pipe(
+    Effect.map(({ tokenUrl = defaultTokenUrl, clientId, clientSecret, teoId }) => ({
+      clientId,
+      clientSecret,
+      teoId,
+      tokenUrl
+    })),
     Effect.mapError((error) => new Config.ConfigError(error))
   )
 
@@ -78,7 +82,12 @@ const config: Config.Config<TeoCredentials["Service"]> = Config.all({
   clientId: Config.schema(Credential, "TEO_CLIENT_ID"),
   clientSecret: Config.schema(Schema.Redacted(Credential), "TEO_CLIENT_SECRET"),
   teoId: Config.schema(Credential, "TEO_ID"),
-  tokenUrl: Config.schema(TokenUrl, "TEO_AUTH_URL").pipe(Config.withDefault(defaultTokenUrl))
+  tokenUrl: Config.Boolean("TEO_ALLOW_PLAIN_HTTP").pipe(
+    Config.withDefault(false),
+    Config.flatMap((allowPlainHttp) =>
+      Config.schema(TokenUrl(allowPlainHttp), "TEO_AUTH_URL").pipe(Config.withDefault(defaultTokenUrl))
+    )
+  )
 })
 
 /**

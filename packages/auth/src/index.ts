@@ -8,6 +8,10 @@ export * from "./AuthError.js"
 /**
  * @since 0.1.0
  */
+export * as EndpointUrl from "./EndpointUrl.js"
+/**
+ * @since 0.1.0
+ */
 export * as RetryAfter from "./RetryAfter.js"
 export * from "./TeoCredentials.js"
 export * from "./Token.js"

@@ -136,3 +136,34 @@ describe("the client secret never shows", () => {
     })
   )
 })
+
+describe("plain http", () => {
+  it.effect.each(["http://127.0.0.1:4010", "http://localhost:4010/oauth2/token", "http://[::1]:4010"])(
+    "is accepted on this machine: %s",
+    (url) =>
+      Effect.map(fromEnv({ ...env, TEO_AUTH_URL: url }), (credentials) => assert.match(credentials.tokenUrl, /^http:/))
+  )
+
+  it.effect("is refused to another host, naming the variable, unless explicitly allowed", () =>
+    Effect.gen(function* () {
+      const error = yield* failureOf(fromEnv({ ...env, TEO_AUTH_URL: "http://auth.example.test/oauth2/token" }))
+      assert.include(error.message, `["TEO_AUTH_URL"]`)
+      assert.include(error.message, "must use https")
+      const allowed = yield* fromEnv({
+        ...env,
+        TEO_AUTH_URL: "http://auth.example.test/oauth2/token",
+        TEO_ALLOW_PLAIN_HTTP: "true"
+      })
+      assert.strictEqual(allowed.tokenUrl, "http://auth.example.test/oauth2/token")
+      const fromValues = yield* failureOf(
+        TeoCredentials.make({
+          clientId: "a",
+          clientSecret: Redacted.make("s"),
+          teoId: "i",
+          tokenUrl: "http://auth.example.test"
+        })
+      )
+      assert.include(fromValues.message, `["tokenUrl"]`)
+    })
+  )
+})

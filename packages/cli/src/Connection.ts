@@ -64,10 +64,11 @@ const services = (
   credentials: Layer.Layer<TeoCredentials, Config.ConfigError>,
   tokenUrl: string,
   apiUrl: string,
-  embedded: boolean
+  embedded: boolean,
+  allowPlainHttp = false
 ) =>
   Dossiers.layer.pipe(
-    Layer.provideMerge(TeoApi.layer({ baseUrl: apiUrl })),
+    Layer.provideMerge(TeoApi.layer({ baseUrl: apiUrl, allowPlainHttp })),
     Layer.provideMerge(AccessToken.layer()),
     Layer.provideMerge(credentials),
     Layer.provideMerge(countingClient(tokenUrl, embedded))
@@ -149,7 +150,9 @@ export const connect = (
       Option.orElse(flags.authUrl, () => envAuthUrl),
       () => TeoCredentials.defaultTokenUrl
     )
+    const allowPlainHttp = yield* Config.Boolean("TEO_ALLOW_PLAIN_HTTP").pipe(Config.withDefault(false))
     const credentials = yield* TeoCredentials.make({
+      allowPlainHttp,
       clientId: Option.getOrThrow(resolved.clientId),
       clientSecret: Option.getOrThrow(resolved.clientSecret),
       teoId: Option.getOrThrow(resolved.teoId),
@@ -159,5 +162,5 @@ export const connect = (
       Option.orElse(flags.apiUrl, () => envApiUrl),
       () => TeoApi.defaultBaseUrl
     )
-    return services(Layer.succeed(TeoCredentials, credentials), credentials.tokenUrl, apiUrl, false)
+    return services(Layer.succeed(TeoCredentials, credentials), credentials.tokenUrl, apiUrl, false, allowPlainHttp)
   })

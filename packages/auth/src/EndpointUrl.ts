@@ -1,0 +1,36 @@
+/**
+ * The rule for téo endpoint URLs (token endpoint, API base): absolute,
+ * `https:` — or `http:` on this machine only (127.0.0.0/8, `localhost`,
+ * `[::1]`), so that a local FakeTeo works and the secret or a token never
+ * crosses a network in clear, unless explicitly allowed.
+ *
+ * @since 0.1.0
+ */
+
+const isLoopback = (hostname: string): boolean =>
+  hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname)
+
+/**
+ * What is wrong with `input` as a téo endpoint URL, or `undefined` when
+ * nothing is. `allowPlainHttp` accepts `http:` to any host.
+ *
+ * @example
+ * ```ts
+ * import { EndpointUrl } from "@teo-effect/auth"
+ *
+ * EndpointUrl.problem("http://teo.example/api", { allowPlainHttp: false })
+ * // "must use https (http is only allowed for 127.0.0.1, localhost or [::1] …)"
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const problem = (input: string, options: { readonly allowPlainHttp: boolean }): string | undefined => {
+  const url = URL.parse(input)
+  if (url === null || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    return `must be an absolute http(s) URL, got ${JSON.stringify(input)}`
+  }
+  if (url.protocol === "http:" && !options.allowPlainHttp && !isLoopback(url.hostname)) {
+    return `must use https, got ${JSON.stringify(input)} (plain http is only allowed for 127.0.0.1, localhost or [::1]; set TEO_ALLOW_PLAIN_HTTP=true or allowPlainHttp to allow it elsewhere)`
+  }
+  return undefined
+}
