@@ -33,6 +33,17 @@ export default defineConfig({
         }
       })),
       {
+        // Chaos soak (2,000 calls), fuzzing, secret canaries, bad configuration.
+        resolve: { alias },
+        test: {
+          name: "reliability",
+          root: "./reliability",
+          include: ["test/**/*.test.ts"],
+          sequence: { groupOrder: 1 },
+          testTimeout: 90_000
+        }
+      },
+      {
         // The benchmark's smoke test (tiny sizes, shape only).
         resolve: { alias },
         test: {

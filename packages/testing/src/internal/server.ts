@@ -22,6 +22,11 @@ export interface Faults {
   readonly malformedRate?: number
   /** When set, a success body is sent in two halves this many milliseconds apart. */
   readonly slowBody?: number
+  /** Probability of a 429 with a `Retry-After` of 0 or 1 second. */
+  readonly rateLimitRate?: number
+  /** Probability of a latency spike of `latencySpike` milliseconds (default 200). */
+  readonly latencySpikeRate?: number
+  readonly latencySpike?: number
 }
 
 export type InjectedFailure = "500" | "503" | "429" | "reset" | "malformed"
@@ -203,9 +208,12 @@ export class FakeTeoServer {
     const url = new URL(req.url ?? "/", "http://fake.invalid")
     const side = url.pathname === "/oauth2/token" ? "token" : "api"
     const faults = this.#config.faults[side]
-    if (faults.latency !== undefined && faults.latency > 0) {
-      await new Promise((resolve) => setTimeout(resolve, faults.latency))
-    }
+    const spike =
+      faults.latencySpikeRate !== undefined && faults.latencySpikeRate > 0 && this.#next() < faults.latencySpikeRate
+        ? (faults.latencySpike ?? 200)
+        : 0
+    const delay = (faults.latency ?? 0) + spike
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
     const answer = this.#fault(side, faults) ?? (side === "token" ? this.#token(req, body) : this.#api(req, url, body))
     const scheme = req.headers.authorization?.split(" ")[0]
     const status = "reset" in answer ? ("reset" as const) : answer.status
@@ -238,7 +246,9 @@ export class FakeTeoServer {
             : "503"
           : roll(faults.malformedRate)
             ? "malformed"
-            : undefined)
+            : roll(faults.rateLimitRate)
+              ? "429"
+              : undefined)
     switch (failure) {
       case undefined:
         return undefined
@@ -251,7 +261,7 @@ export class FakeTeoServer {
           body: Symbol.for("malformed")
         }
       case "429":
-        return this.#rateLimited(1)
+        return this.#rateLimited(injected === undefined ? Math.floor(this.#next() * 2) : 1)
       default:
         return side === "token"
           ? oauthError(Number(failure), "server_error", "The authorization server is temporarily unavailable")
