@@ -217,6 +217,8 @@ export class FakeTeoServer {
     const answer = this.#fault(side, faults) ?? (side === "token" ? this.#token(req, body) : this.#api(req, url, body))
     const scheme = req.headers.authorization?.split(" ")[0]
     const status = "reset" in answer ? ("reset" as const) : answer.status
+    // The log keeps the last 10,000 requests: a FakeTeo left running must not grow without bound.
+    if (this.#log.length >= 10_000) this.#log.shift()
     this.#log.push({
       at: this.#config.now(),
       method: req.method ?? "",
