@@ -11,7 +11,8 @@ const steps: ReadonlyArray<readonly [name: string, script: string]> = [
   ["lint and format (Biome)", "lint"],
   ["tests (vitest, all projects; consumer tests regenerate the pacts)", "test:vitest"],
   ["contracts drift (regenerated pacts = contracts/)", "check:contracts"],
-  ["packages (pack, publint, attw, consumer on TypeScript 5.9)", "check:packages"]
+  ["packages (pack, publint, attw, consumer on TypeScript 5.9)", "check:packages"],
+  ["docs (every TypeScript block type-checks)", "check:docs"]
 ]
 
 const results = steps.map(([name, script]) => {
