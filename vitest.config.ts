@@ -32,6 +32,16 @@ export default defineConfig({
           ...(name === "cli" ? { testTimeout: 30_000 } : {})
         }
       })),
+      ...["sync-job", "http-service", "plain-vitest"].map((name) => ({
+        // The examples, tested as they are documented.
+        resolve: { alias },
+        test: {
+          name: `example:${name}`,
+          root: `./examples/${name}`,
+          include: ["test/**/*.test.ts"],
+          sequence: { groupOrder: 1 }
+        }
+      })),
       {
         // Chaos soak (2,000 calls), fuzzing, secret canaries, bad configuration.
         resolve: { alias },

@@ -1,0 +1,63 @@
+/**
+ * A project without Effect: plain vitest, FakeTeo as a Promise, and a Pact
+ * contract written with the TeoPact builders.
+ */
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { PactV4 } from "@pact-foundation/pact"
+import { FakeTeo } from "@teo-effect/testing"
+import { TeoPact } from "@teo-effect/testing/pact"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { makeTeoClient } from "../src/teoClient.ts"
+
+describe("against FakeTeo", () => {
+  let fake: Awaited<ReturnType<typeof FakeTeo.start>>
+  beforeAll(async () => {
+    fake = await FakeTeo.start({ dossiers: 12 })
+  })
+  afterAll(() => fake.close())
+
+  it("lists dossier names with one token", async () => {
+    const client = makeTeoClient(fake.env)
+    expect(await client.dossierNames(5)).toHaveLength(5)
+    expect(await client.dossierNames(30)).toHaveLength(12)
+    expect(fake.stats().tokenRequests).toBe(1)
+  })
+
+  it("reports téo's failures", async () => {
+    const client = makeTeoClient(fake.env)
+    fake.failNext("api", 1, "503")
+    await expect(client.dossierNames(5)).rejects.toThrow("HTTP 503")
+  })
+})
+
+describe("a Pact contract with téo's API", () => {
+  const token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwbGFpbi1hcHAifQ.c2lnbmF0dXJl"
+  const pact = new PactV4({
+    consumer: "plain-app",
+    provider: "teo-api",
+    dir: mkdtempSync(join(tmpdir(), "pacts-")),
+    logLevel: (process.env.PACT_LOG_LEVEL ?? "error") as "error"
+  })
+
+  it("reads a page of dossiers", () =>
+    TeoPact.listDossiers(pact.addInteraction().given("95 dossiers exist").uponReceiving("a page of 5 dossiers"), {
+      token,
+      query: { itemsPerPage: "5" }
+    }).executeTest(async (mockServer) => {
+      // The contract is about the API: the example token stands in for the token request.
+      const client = makeTeoClient(
+        {
+          TEO_CLIENT_ID: "plain-app",
+          TEO_CLIENT_SECRET: "unused",
+          TEO_ID: "unused",
+          TEO_AUTH_URL: "unused",
+          TEO_API_URL: `${mockServer.url}/api`
+        },
+        { token: async () => token }
+      )
+      const names = await client.dossierNames(5)
+      expect(names.length).toBeGreaterThan(0)
+    }))
+})

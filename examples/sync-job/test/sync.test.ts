@@ -1,0 +1,64 @@
+/**
+ * The sync job against FakeTeo: a full run, and a run that fails half way and
+ * resumes without losing or duplicating a dossier.
+ */
+import { existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { assert, describe, it } from "@effect/vitest"
+import { FakeTeo, TeoTest } from "@teo-effect/testing"
+import { Effect, Exit } from "effect"
+import { sync } from "../src/SyncJob.ts"
+
+const files = () => {
+  const dir = mkdtempSync(join(tmpdir(), "sync-job-"))
+  return { output: join(dir, "dossiers.csv"), checkpoint: join(dir, "checkpoint.json") }
+}
+
+const lines = (path: string) => readFileSync(path, "utf8").trimEnd().split("\n")
+
+describe("sync job", () => {
+  it.effect("writes every dossier to the CSV file, with a header, and removes its checkpoint", () =>
+    Effect.gen(function* () {
+      const paths = files()
+      const summary = yield* sync({ ...paths, pageSize: 30 })
+      assert.deepStrictEqual(
+        { dossiers: summary.dossiers, pages: summary.pages, resumed: summary.resumed },
+        {
+          dossiers: 95,
+          pages: 4,
+          resumed: false
+        }
+      )
+      const csv = lines(paths.output)
+      assert.strictEqual(csv[0], "id,number,lastName,firstName,email,status,startDate,endDate")
+      assert.lengthOf(csv, 96)
+      assert.isFalse(existsSync(paths.checkpoint))
+    }).pipe(Effect.provide(TeoTest.layer({ teoApi: { retry: false } })))
+  )
+
+  it.effect("resumes after a failure without losing or repeating a dossier", () =>
+    Effect.gen(function* () {
+      const paths = files()
+      const fake = yield* FakeTeo
+      // téo lets two pages through, then rate-limits for an hour: the run fails after page 2.
+      yield* fake.configure({ rateLimit: { requests: 2, window: "1 hour" } })
+      const failed = yield* Effect.exit(sync({ ...paths, pageSize: 30 }))
+      assert.isTrue(Exit.isFailure(failed))
+      assert.lengthOf(lines(paths.output), 61)
+      assert.isTrue(existsSync(paths.checkpoint))
+
+      // téo is back: the next run resumes at page 3.
+      yield* fake.configure({ rateLimit: null })
+      const summary = yield* sync({ ...paths, pageSize: 30 })
+      assert.isTrue(summary.resumed)
+      assert.strictEqual(summary.dossiers, 95)
+      const ids = lines(paths.output)
+        .slice(1)
+        .map((line) => line.split(",")[0])
+      assert.lengthOf(ids, 95)
+      assert.strictEqual(new Set(ids).size, 95, "no dossier repeated")
+      assert.isFalse(existsSync(paths.checkpoint))
+    }).pipe(Effect.provide(TeoTest.layer({ teoApi: { retry: false } })))
+  )
+})
