@@ -3,6 +3,7 @@
  * pagination as a `Stream`, typed errors, safe retries.
  *
  * @since 0.1.0
+ * @module @teo-effect/api
  */
 export * from "./Dossier.js"
 export * from "./Dossiers.js"

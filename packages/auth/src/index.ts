@@ -2,6 +2,7 @@
  * `@teo-effect/auth`: téo credentials and the téo access token as Effect services.
  *
  * @since 0.1.0
+ * @module @teo-effect/auth
  */
 export * from "./AccessToken.js"
 export * from "./AuthError.js"

@@ -3,6 +3,7 @@
  * installed, `teo`; this module exposes it for embedding and tests.
  *
  * @since 0.1.0
+ * @module @teo-effect/cli
  */
 
 export { ExitCode } from "./Failure.js"

@@ -9,6 +9,7 @@
  * it with its request and response, ready for `executeTest`.
  *
  * @since 0.1.0
+ * @module @teo-effect/testing/pact
  */
 import { MatchersV3, type PactV4 } from "@pact-foundation/pact"
 

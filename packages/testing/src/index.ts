@@ -3,6 +3,7 @@
  * ready-made test layer.
  *
  * @since 0.1.0
+ * @module @teo-effect/testing
  */
 export * from "./FakeData.js"
 export * from "./FakeTeo.js"
