@@ -17,6 +17,8 @@ const work = join(root, "scripts", ".docs-check")
 const markdown = (dir: string): Array<string> =>
   readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
+    // docs/reference is generated (npm run docs), not written.
+    if (path === join(root, "docs", "reference")) return []
     return statSync(path).isDirectory() ? markdown(path) : name.endsWith(".md") ? [path] : []
   })
 
