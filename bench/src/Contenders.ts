@@ -40,6 +40,19 @@ const fetchPage = async (target: Target, token: string, pageSize: number): Promi
   return body["hydra:member"].length
 }
 
+/** A contender that gets a token with `getToken`, then fetches the page by hand. */
+const withTokenGetter = (name: string, target: Target, getToken: () => Promise<string>): Contender => ({
+  name,
+  token: getToken,
+  page: async (pageSize) => {
+    const started = performance.now()
+    const token = await getToken()
+    const tokenMillis = performance.now() - started
+    return { tokenMillis, items: await fetchPage(target, token, pageSize) }
+  },
+  close: async () => {}
+})
+
 /** teo-effect's layers against `target`, as an application composes them. */
 export const teoEffectLayer = (target: Target) =>
   Dossiers.layer.pipe(
@@ -101,17 +114,7 @@ export const teoSample = (target: Target): Contender => {
     tokenCache = { token: response.access_token, expiresAt: Date.now() + response.expires_in * 1000 }
     return tokenCache.token as string
   }
-  return {
-    name: "téo's sample",
-    token: getToken,
-    page: async (pageSize) => {
-      const started = performance.now()
-      const token = await getToken()
-      const tokenMillis = performance.now() - started
-      return { tokenMillis, items: await fetchPage(target, token, pageSize) }
-    },
-    close: async () => {}
-  }
+  return withTokenGetter("téo's sample", target, getToken)
 }
 
 /** openid-client 6, as its documentation suggests for client credentials: no cache. */
@@ -123,19 +126,11 @@ export const openIdClient = (target: Target): Contender => {
     OpenId.ClientSecretBasic(target.clientSecret)
   )
   OpenId.allowInsecureRequests(config)
-  const getToken = async () =>
-    (await OpenId.clientCredentialsGrant(config, { scope: `target-entity:${target.teoId}` })).access_token
-  return {
-    name: "openid-client 6",
-    token: getToken,
-    page: async (pageSize) => {
-      const started = performance.now()
-      const token = await getToken()
-      const tokenMillis = performance.now() - started
-      return { tokenMillis, items: await fetchPage(target, token, pageSize) }
-    },
-    close: async () => {}
-  }
+  return withTokenGetter(
+    "openid-client 6",
+    target,
+    async () => (await OpenId.clientCredentialsGrant(config, { scope: `target-entity:${target.teoId}` })).access_token
+  )
 }
 
 /** @badgateway/oauth2-client's OAuth2Fetch: a fetch wrapper that keeps the token. */
@@ -151,17 +146,7 @@ export const badgateway = (target: Target): Contender => {
     getNewToken: () => client.clientCredentials({ scope: [`target-entity:${target.teoId}`] }),
     scheduleRefresh: false
   })
-  return {
-    name: "@badgateway/oauth2-client",
-    token: async () => (await wrapper.getToken()).accessToken,
-    page: async (pageSize) => {
-      const started = performance.now()
-      const token = (await wrapper.getToken()).accessToken
-      const tokenMillis = performance.now() - started
-      return { tokenMillis, items: await fetchPage(target, token, pageSize) }
-    },
-    close: async () => {}
-  }
+  return withTokenGetter("@badgateway/oauth2-client", target, async () => (await wrapper.getToken()).accessToken)
 }
 
 /** The floor: `fetch` and `JSON.parse` with a token obtained once, outside the measure. */

@@ -4,7 +4,15 @@
  *
  * @since 0.1.0
  */
-import { AccessToken, type AuthError, EndpointUrl, ExpiredToken, RetryAfter, type Token } from "@teo-effect/auth"
+import {
+  AccessToken,
+  type AuthError,
+  DurationOption,
+  EndpointUrl,
+  ExpiredToken,
+  RetryAfter,
+  type Token
+} from "@teo-effect/auth"
 import {
   Config,
   Context,
@@ -17,7 +25,6 @@ import {
   Schedule,
   Schema,
   SchemaIssue,
-  SchemaTransformation,
   Stream
 } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
@@ -97,34 +104,6 @@ export interface WriteOptions {
 /** Default base URL of téo's API. */
 const defaultBaseUrl = "https://teoapp.fr/api"
 
-const DurationSetting = Schema.Unknown.pipe(
-  Schema.decodeTo(
-    Schema.Duration,
-    SchemaTransformation.transformEffect({
-      decode: (input, options) =>
-        Option.match(Duration.fromInput(input as Duration.Input), {
-          onNone: () =>
-            Effect.fail(
-              new SchemaIssue.InvalidValue(
-                { message: `expected a duration such as "30 seconds" or a number of milliseconds` },
-                input,
-                options
-              )
-            ),
-          onSome: Effect.succeed
-        }),
-      encode: (duration) => Effect.succeed(duration)
-    })
-  )
-)
-
-const PositiveDuration = DurationSetting.check(
-  Schema.makeFilter(
-    (duration: Duration.Duration) =>
-      (Duration.isPositive(duration) && Duration.isFinite(duration)) || "must be a positive, finite duration"
-  )
-)
-
 /** An absolute URL without query, https unless on this machine (see `EndpointUrl` in @teo-effect/auth). */
 const BaseUrl = (allowPlainHttp: boolean) =>
   Schema.String.check(
@@ -139,12 +118,12 @@ const BaseUrl = (allowPlainHttp: boolean) =>
 const Settings = (allowPlainHttp: boolean) =>
   Schema.Struct({
     baseUrl: BaseUrl(allowPlainHttp),
-    timeout: PositiveDuration,
+    timeout: DurationOption.Positive,
     retry: Schema.Struct({
       times: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
-      baseDelay: PositiveDuration,
-      maxDelay: PositiveDuration,
-      maxRetryAfter: PositiveDuration
+      baseDelay: DurationOption.Positive,
+      maxDelay: DurationOption.Positive,
+      maxRetryAfter: DurationOption.Positive
     }),
     prefetch: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 }))
   })

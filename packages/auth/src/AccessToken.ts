@@ -4,24 +4,10 @@
  *
  * @since 0.1.0
  */
-import {
-  Clock,
-  Config,
-  Context,
-  Deferred,
-  Duration,
-  Effect,
-  Exit,
-  Layer,
-  Option,
-  Ref,
-  Schedule,
-  Schema,
-  SchemaIssue,
-  SchemaTransformation
-} from "effect"
+import { Clock, Config, Context, Deferred, Duration, Effect, Exit, Layer, Ref, Schedule, Schema } from "effect"
 import { HttpClient } from "effect/http"
 import type { AuthError } from "./AuthError.js"
+import * as DurationOption from "./DurationOption.js"
 import { TeoCredentials } from "./TeoCredentials.js"
 import type { Token } from "./Token.js"
 import { requestToken } from "./TokenRequest.js"
@@ -60,40 +46,14 @@ export interface AccessTokenOptions {
   }
 }
 
-const DurationSetting = Schema.Unknown.pipe(
-  Schema.decodeTo(
-    Schema.Duration,
-    SchemaTransformation.transformEffect({
-      decode: (input, options) =>
-        Option.match(Duration.fromInput(input as Duration.Input), {
-          onNone: () =>
-            Effect.fail(
-              new SchemaIssue.InvalidValue(
-                { message: `expected a duration such as "30 seconds" or a number of milliseconds` },
-                input,
-                options
-              )
-            ),
-          onSome: Effect.succeed
-        }),
-      encode: (duration) => Effect.succeed(duration)
-    })
-  )
-)
-
-const positive = Schema.makeFilter(
-  (duration: Duration.Duration) =>
-    (Duration.isPositive(duration) && Duration.isFinite(duration)) || "must be a positive, finite duration"
-)
-
 const Settings = Schema.Struct({
-  refreshWindow: DurationSetting.check(positive),
-  requestTimeout: DurationSetting.check(positive),
+  refreshWindow: DurationOption.Positive,
+  requestTimeout: DurationOption.Positive,
   retry: Schema.Struct({
     times: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
-    baseDelay: DurationSetting.check(positive),
-    maxDelay: DurationSetting.check(positive),
-    maxRetryAfter: DurationSetting.check(positive)
+    baseDelay: DurationOption.Positive,
+    maxDelay: DurationOption.Positive,
+    maxRetryAfter: DurationOption.Positive
   })
 })
 

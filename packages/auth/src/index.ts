@@ -9,6 +9,10 @@ export * from "./AuthError.js"
 /**
  * @since 0.1.0
  */
+export * as DurationOption from "./DurationOption.js"
+/**
+ * @since 0.1.0
+ */
 export * as EndpointUrl from "./EndpointUrl.js"
 /**
  * @since 0.1.0
