@@ -31,7 +31,7 @@ export interface AccessTokenOptions {
     /**
      * Retries of a request that callers are waiting for (no valid token).
      * Default 3; 0 disables retries. A background refresh retries until the
-     * current token expires instead.
+     * current token expires, and at least this many times.
      */
     readonly times?: number
     /** First delay of the exponential backoff (doubled each time, with jitter). Default 500 ms. */
@@ -187,8 +187,8 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
 
   /**
    * Retries transient failures with capped exponential backoff and jitter,
-   * honouring `Retry-After` up to its cap; `deadline` (epoch ms) bounds a
-   * background refresh, the attempt count bounds a request callers wait for.
+   * honouring `Retry-After` up to its cap: `times` retries, and a background
+   * refresh (`deadline`, epoch ms) keeps retrying until the token expires.
    */
   const retrySchedule = (deadline: number | undefined) =>
     Schedule.exponential(settings.retry.baseDelay).pipe(
@@ -203,7 +203,11 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
       Schedule.while(({ input, attempt, now, duration }) => {
         if (!isTransient(input)) return false
         if (Duration.isGreaterThan(duration, settings.retry.maxRetryAfter)) return false
-        return deadline === undefined ? attempt <= settings.retry.times : now + Duration.toMillis(duration) < deadline
+        // A refresh retries until the token expires — and, when callers are left waiting on it past
+        // expiry, at least as often as a request they would have made themselves.
+        return (
+          attempt <= settings.retry.times || (deadline !== undefined && now + Duration.toMillis(duration) < deadline)
+        )
       })
     )
 

@@ -391,3 +391,41 @@ describe("options", () => {
     })
   )
 })
+
+describe("refresh past expiry", () => {
+  it.effect("callers left waiting on a refresh after expiry get the usual retries, not its last failure", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      const slow = gate()
+      server.reply = async (_request, index) => {
+        if (index === 0) return tokenReply("token-1", 2)
+        if (index === 1) return { status: 503 }
+        if (index === 2) {
+          // Still in flight when the token expires; then fails.
+          await slow.opened
+          return { status: 503 }
+        }
+        return tokenReply("token-2")
+      }
+      yield* accessToken.get
+      // 2-second token, 1-second window: the refresh starts at 1 s and fails once.
+      yield* TestClock.adjust("1 second")
+      yield* accessToken.get
+      yield* server.received(2)
+      // Its retry (after 0.4–0.6 s) is in flight, and still is when the token expires.
+      for (let i = 0; i < 40 && server.requests.length < 3; i++) {
+        yield* TestClock.adjust("100 millis")
+        yield* ioTick
+      }
+      assert.lengthOf(server.requests, 3, "the refresh's second attempt is in flight")
+      yield* TestClock.adjust("1 second")
+      // A caller arrives after expiry: it waits on the refresh in flight, which then fails.
+      const waiting = yield* Effect.forkChild(accessToken.get)
+      yield* ioTick
+      slow.open()
+      const exit = yield* runUntilDone(waiting)
+      assert.isTrue(Exit.isSuccess(exit), "the waiting caller gets a token")
+      if (Exit.isSuccess(exit)) assert.strictEqual(reveal(exit.value), "token-2")
+    })
+  )
+})
