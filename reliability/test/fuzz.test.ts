@@ -90,8 +90,10 @@ describe("configuration", () => {
         Effect.exit(TeoCredentials.make({ clientId, clientSecret: Redacted.make(secret), teoId, tokenUrl })),
         (exit) => {
           assert.isTrue(isValueOrTypedError(exit))
-          if (Exit.isFailure(exit))
-            assert.notInclude(String(Cause.squash(exit.cause)), secret.length > 3 ? secret : "\u0000")
+          // The secret must not show; the other values may (a bad URL is quoted), so a secret that is
+          // also part of them, or too short to tell apart, proves nothing.
+          const telling = secret.length > 3 && ![clientId, teoId, tokenUrl].some((value) => value.includes(secret))
+          if (Exit.isFailure(exit) && telling) assert.notInclude(String(Cause.squash(exit.cause)), secret)
         }
       )
   )
