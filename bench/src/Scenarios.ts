@@ -282,6 +282,29 @@ const measureRss = async <A>(body: () => Promise<A>) => {
   }
 }
 
+/**
+ * What a user without teo-effect writes: follow `hydra:view` → `hydra:next`
+ * with `fetch`, 100 dossiers a page, no validation.
+ */
+const forEachPage = async (
+  target: Target,
+  token: string,
+  onPage: (members: ReadonlyArray<unknown>) => void
+): Promise<void> => {
+  let next: string | undefined = "/api/production/dossiers?itemsPerPage=100"
+  while (next !== undefined) {
+    const response = await fetch(new URL(next, target.apiUrl).href, {
+      headers: { Authorization: `Bearer ${token}`, Accept: "application/ld+json" }
+    })
+    const page = (await response.json()) as {
+      "hydra:member": ReadonlyArray<unknown>
+      "hydra:view"?: { "hydra:next"?: string }
+    }
+    onPage(page["hydra:member"])
+    next = page["hydra:view"]?.["hydra:next"]
+  }
+}
+
 export const streaming = (size: Sizes) =>
   withFake({ dossiers: size.streamDossiers }, async (_fake, target) => {
     const token = await teoSample(target).token()
@@ -302,18 +325,9 @@ export const streaming = (size: Sizes) =>
     }
     const viaLoop = async () => {
       let count = 0
-      let next: string | undefined = "/api/production/dossiers?itemsPerPage=100"
-      while (next !== undefined) {
-        const response = await fetch(new URL(next, target.apiUrl).href, {
-          headers: { Authorization: `Bearer ${token}`, Accept: "application/ld+json" }
-        })
-        const body = (await response.json()) as {
-          "hydra:member": ReadonlyArray<unknown>
-          "hydra:view"?: { "hydra:next"?: string }
-        }
-        count += body["hydra:member"].length
-        next = body["hydra:view"]?.["hydra:next"]
-      }
+      await forEachPage(target, token, (members) => {
+        count += members.length
+      })
       return count
     }
     const rounds = new Map<string, Array<StreamResult>>()
@@ -355,14 +369,9 @@ export const decode = (size: Sizes) =>
     const token = await teoSample(target).token()
     // FakeTeo caps pages at 100: gather the pages into one big page, as text, once.
     const members: Array<unknown> = []
-    let next: string | undefined = "/api/production/dossiers?itemsPerPage=100"
-    while (next !== undefined) {
-      const page = (await (
-        await fetch(new URL(next, target.apiUrl).href, { headers: { Authorization: `Bearer ${token}` } })
-      ).json()) as { "hydra:member": Array<unknown>; "hydra:view"?: { "hydra:next"?: string } }
-      members.push(...page["hydra:member"])
-      next = page["hydra:view"]?.["hydra:next"]
-    }
+    await forEachPage(target, token, (page) => {
+      members.push(...page)
+    })
     const text = JSON.stringify({ "hydra:member": members, "hydra:totalItems": members.length })
     const decodePage = Schema.decodeUnknownSync(HydraCollection(Dossier))
     const rounds = { parse: [] as Array<number>, decode: [] as Array<number> }
