@@ -1,15 +1,18 @@
 /**
  * The ways of getting a téo token and calling téo that the benchmarks compare:
  * teo-effect, téo's own documented sample (written as téo's page shows it),
- * openid-client 6 and @badgateway/oauth2-client — plus the floor, a raw
- * `fetch` with a static token.
+ * openid-client 6 and @badgateway/oauth2-client — plus two floors with a
+ * static token: a raw `fetch` + `JSON.parse`, and undici's `request` +
+ * `JSON.parse`.
  */
 import { OAuth2Client, OAuth2Fetch } from "@badgateway/oauth2-client"
 import { Dossiers, TeoApi } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
-import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
-import { FetchHttpClient } from "effect/http"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { Effect, Layer, ManagedRuntime, Redacted, Schema } from "effect"
+import { FetchHttpClient, type HttpClient } from "effect/http"
 import * as OpenId from "openid-client"
+import { request as undiciRequest } from "undici"
 
 export interface Target {
   readonly tokenUrl: string
@@ -53,8 +56,14 @@ const withTokenGetter = (name: string, target: Target, getToken: () => Promise<s
   close: async () => {}
 })
 
+/** The HTTP clients teo-effect is measured on. */
+export type ClientKind = "fetch" | "undici"
+
+const clientLayer = (kind: ClientKind): Layer.Layer<HttpClient.HttpClient> =>
+  kind === "fetch" ? FetchHttpClient.layer : NodeHttpClient.layerUndici
+
 /** teo-effect's layers against `target`, as an application composes them. */
-export const teoEffectLayer = (target: Target) =>
+export const teoEffectLayer = (target: Target, kind: ClientKind = "undici") =>
   Dossiers.layer.pipe(
     Layer.provideMerge(TeoApi.layer({ baseUrl: target.apiUrl, retry: false })),
     Layer.provideMerge(AccessToken.layer()),
@@ -66,15 +75,31 @@ export const teoEffectLayer = (target: Target) =>
         tokenUrl: target.tokenUrl
       })
     ),
-    Layer.provide(FetchHttpClient.layer)
+    Layer.provide(clientLayer(kind))
   )
 
-/** teo-effect: `AccessToken` and `Dossiers`, in one ManagedRuntime (one cache). */
-export const teoEffect = (target: Target): Contender => {
-  const runtime = ManagedRuntime.make(teoEffectLayer(target))
+/**
+ * teo-effect: `AccessToken` and `Dossiers.page()` (or `TeoApi.page(path,
+ * Schema.Unknown)` for `call: "raw"`), in one ManagedRuntime (one cache).
+ */
+export const teoEffect = (
+  target: Target,
+  options: { readonly client?: ClientKind; readonly call?: "dossiers" | "raw"; readonly name?: string } = {}
+): Contender => {
+  const kind = options.client ?? "undici"
+  const call = options.call ?? "dossiers"
+  const runtime = ManagedRuntime.make(teoEffectLayer(target, kind))
   const getToken = Effect.flatMap(Effect.service(AccessToken), (accessToken) => accessToken.get)
+  const pageOf = (pageSize: number) =>
+    call === "dossiers"
+      ? Effect.flatMap(Effect.service(Dossiers), (dossiers) => dossiers.page({ itemsPerPage: pageSize }))
+      : Effect.flatMap(Effect.service(TeoApi), (api) =>
+          api.page("/production/dossiers", Schema.Unknown, { itemsPerPage: pageSize })
+        )
   return {
-    name: "teo-effect",
+    name:
+      options.name ??
+      `teo-effect ${call === "dossiers" ? "Dossiers.page()" : "TeoApi.page(Unknown)"} on ${kind === "fetch" ? "FetchHttpClient" : "undici"}`,
     token: () => runtime.runPromise(getToken.pipe(Effect.map((token) => Redacted.value(token.value)))),
     page: (pageSize) =>
       runtime.runPromise(
@@ -82,7 +107,7 @@ export const teoEffect = (target: Target): Contender => {
           const started = performance.now()
           yield* getToken
           const tokenMillis = performance.now() - started
-          const page = yield* (yield* Dossiers).page({ itemsPerPage: pageSize })
+          const page = yield* pageOf(pageSize)
           return { tokenMillis, items: page.member.length }
         })
       ),
@@ -149,13 +174,31 @@ export const badgateway = (target: Target): Contender => {
   return withTokenGetter("@badgateway/oauth2-client", target, async () => (await wrapper.getToken()).accessToken)
 }
 
-/** The floor: `fetch` and `JSON.parse` with a token obtained once, outside the measure. */
+/** The fetch floor: `fetch` and `JSON.parse` with a token obtained once, outside the measure. */
 export const floor = async (target: Target): Promise<Contender> => {
   const token = await teoSample(target).token()
   return {
-    name: "floor (fetch + JSON.parse)",
+    name: "fetch floor (fetch + JSON.parse)",
     token: async () => token,
     page: async (pageSize) => ({ tokenMillis: 0, items: await fetchPage(target, token, pageSize) }),
+    close: async () => {}
+  }
+}
+
+/** The undici floor: undici's `request` and `JSON.parse`, static token. */
+export const undiciFloor = async (target: Target): Promise<Contender> => {
+  const token = await teoSample(target).token()
+  return {
+    name: "undici floor (request + JSON.parse)",
+    token: async () => token,
+    page: async (pageSize) => {
+      const response = await undiciRequest(pagePath(target, pageSize), {
+        headers: { authorization: `Bearer ${token}`, accept: "application/ld+json" }
+      })
+      if (response.statusCode !== 200) throw new Error(`page: HTTP ${response.statusCode}`)
+      const body = JSON.parse(await response.body.text()) as { "hydra:member": ReadonlyArray<unknown> }
+      return { tokenMillis: 0, items: body["hydra:member"].length }
+    },
     close: async () => {}
   }
 }

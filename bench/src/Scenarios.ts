@@ -1,20 +1,25 @@
 /**
- * The five benchmark scenarios. Each runs its contenders in the same process,
- * interleaved round by round, and reports the median of the rounds.
+ * The five benchmark scenarios. FakeTeo runs in a child process, so the
+ * client's CPU is measured alone; each scenario's contenders run interleaved
+ * round by round, and each figure is the median of the rounds.
  */
 import { Dossier, Dossiers, HydraCollection } from "@teo-effect/api"
-import { FakeTeo } from "@teo-effect/testing"
+import type { FakeTeoOptions } from "@teo-effect/testing"
 import { Effect, ManagedRuntime, Schema, Stream } from "effect"
+import { request as undiciRequest } from "undici"
 import {
   badgateway,
+  type ClientKind,
   type Contender,
   floor,
   openIdClient,
   type Target,
   teoEffect,
   teoEffectLayer,
-  teoSample
+  teoSample,
+  undiciFloor
 } from "./Contenders.ts"
+import { type RemoteFake, startRemoteFake } from "./FakeProcess.ts"
 
 export interface Sizes {
   readonly rounds: number
@@ -37,10 +42,10 @@ export const sizes = {
     decodeDossiers: 300
   },
   quick: {
-    rounds: 5,
+    rounds: 3,
     herd: 1000,
-    overheadSequential: 300,
-    overheadConcurrent: 2000,
+    overheadSequential: 1000,
+    overheadConcurrent: 5000,
     stallSeconds: 4,
     streamDossiers: 20_000,
     decodeDossiers: 30_000
@@ -67,7 +72,7 @@ export const percentile = (values: ReadonlyArray<number>, p: number): number => 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0
 }
 
-type Fake = Awaited<ReturnType<typeof FakeTeo.start>>
+type Fake = RemoteFake
 
 const targetOf = (fake: Fake): Target => ({
   tokenUrl: fake.tokenUrl,
@@ -77,11 +82,8 @@ const targetOf = (fake: Fake): Target => ({
   teoId: fake.env.TEO_ID
 })
 
-const withFake = async <A>(
-  options: Parameters<typeof FakeTeo.start>[0],
-  body: (fake: Fake, target: Target) => Promise<A>
-) => {
-  const fake = await FakeTeo.start(options)
+const withFake = async <A>(options: FakeTeoOptions, body: (fake: Fake, target: Target) => Promise<A>) => {
+  const fake = await startRemoteFake(options)
   try {
     return await body(fake, targetOf(fake))
   } finally {
@@ -107,24 +109,46 @@ const pool = async (count: number, concurrency: number, task: () => Promise<void
 export interface HerdResult {
   readonly contender: string
   readonly tokenRequests: number
+  /** Wall time of the herd: every call gets a token and a page. */
+  readonly wallMillis: number
+  /** Wall time over the fetch floor's (which got its token before the clock started). */
+  readonly ratioToFloor: number
 }
 
 export const herd = (size: Sizes) =>
   withFake({ dossiers: 30 }, async (fake, target) => {
-    const makers = [teoEffect, teoSample, openIdClient, badgateway]
-    const rounds = new Map<string, Array<number>>()
+    const makers: ReadonlyArray<(target: Target) => Contender | Promise<Contender>> = [
+      floor,
+      (target) => teoEffect(target, { name: "teo-effect (undici)" }),
+      (target) => teoEffect(target, { client: "fetch", name: "teo-effect (fetch)" }),
+      teoSample,
+      openIdClient,
+      badgateway
+    ]
+    const rounds = new Map<string, Array<{ tokenRequests: number; wallMillis: number }>>()
     for (let round = 0; round < size.rounds; round++) {
       for (const make of makers) {
-        const contender = make(target)
-        fake.reset()
-        const before = fake.stats().tokenRequests
-        await Promise.all(Array.from({ length: size.herd }, () => contender.token()))
-        const requests = fake.stats().tokenRequests - before
-        rounds.set(contender.name, [...(rounds.get(contender.name) ?? []), requests])
+        const contender = await make(target)
+        await fake.reset()
+        const before = (await fake.stats()).tokenRequests
+        const started = performance.now()
+        await Promise.all(Array.from({ length: size.herd }, () => contender.page(1)))
+        const wallMillis = performance.now() - started
+        const tokenRequests = (await fake.stats()).tokenRequests - before
+        rounds.set(contender.name, [...(rounds.get(contender.name) ?? []), { tokenRequests, wallMillis }])
         await contender.close()
       }
     }
-    return [...rounds].map(([contender, values]): HerdResult => ({ contender, tokenRequests: median(values) }))
+    const floorWall = median((rounds.values().next().value ?? []).map((r) => r.wallMillis))
+    return [...rounds].map(([contender, values]): HerdResult => {
+      const wallMillis = median(values.map((value) => value.wallMillis))
+      return {
+        contender,
+        tokenRequests: median(values.map((value) => value.tokenRequests)),
+        wallMillis,
+        ratioToFloor: wallMillis / floorWall
+      }
+    })
   })
 
 // 2. Per-call overhead --------------------------------------------------------
@@ -135,23 +159,40 @@ export interface OverheadResult {
   readonly requestsPerSecond: number
   readonly p50Millis: number
   readonly p99Millis: number
+  /** The client process's CPU time (user + system) per call, in microseconds. */
+  readonly cpuMicrosPerCall: number
+  /** Requests per second over the fetch floor's, in the same rounds. */
   readonly ratioToFloor: number
 }
 
+const overheadContenders = async (target: Target): Promise<Array<Contender>> => [
+  await floor(target),
+  await undiciFloor(target),
+  teoSample(target),
+  badgateway(target),
+  openIdClient(target),
+  teoEffect(target, { client: "fetch", call: "dossiers" }),
+  teoEffect(target, { client: "fetch", call: "raw" }),
+  teoEffect(target, { client: "undici", call: "dossiers" }),
+  teoEffect(target, { client: "undici", call: "raw" })
+]
+
 export const overhead = (size: Sizes) =>
   withFake({ dossiers: 95 }, async (_fake, target) => {
-    const contenders: Array<Contender> = [await floor(target), teoEffect(target), teoSample(target)]
+    const contenders = await overheadContenders(target)
     // Warm up: connections, JIT, the token caches.
-    for (const contender of contenders) for (let i = 0; i < 50; i++) await contender.page(30)
+    for (const contender of contenders) for (let i = 0; i < 200; i++) await contender.page(30)
     const results: Array<OverheadResult> = []
     for (const [concurrency, count] of [
       [1, size.overheadSequential],
       [64, size.overheadConcurrent]
     ] as const) {
-      const rounds = new Map<string, Array<{ rps: number; p50: number; p99: number }>>()
+      const rounds = new Map<string, Array<{ rps: number; p50: number; p99: number; cpu: number }>>()
       for (let round = 0; round < size.rounds; round++) {
         for (const contender of contenders) {
           const latencies: Array<number> = []
+          globalThis.gc?.()
+          const cpuBefore = process.cpuUsage()
           const started = performance.now()
           await pool(count, concurrency, async () => {
             const begin = performance.now()
@@ -160,9 +201,15 @@ export const overhead = (size: Sizes) =>
             latencies.push(performance.now() - begin)
           })
           const seconds = (performance.now() - started) / 1000
+          const cpu = process.cpuUsage(cpuBefore)
           rounds.set(contender.name, [
             ...(rounds.get(contender.name) ?? []),
-            { rps: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+            {
+              rps: count / seconds,
+              p50: percentile(latencies, 50),
+              p99: percentile(latencies, 99),
+              cpu: (cpu.user + cpu.system) / count
+            }
           ])
         }
       }
@@ -175,6 +222,7 @@ export const overhead = (size: Sizes) =>
           requestsPerSecond: rps,
           p50Millis: median(values.map((value) => value.p50)),
           p99Millis: median(values.map((value) => value.p99)),
+          cpuMicrosPerCall: median(values.map((value) => value.cpu)),
           ratioToFloor: rps / floorRps
         })
       }
@@ -202,8 +250,9 @@ export const stalls = (size: Sizes) => {
       { dossiers: 30, tokenTtl: `${tokenTtl} seconds`, faults: { token: { latency: tokenLatency } } },
       async (fake, target) => {
         const contender = await make(target)
-        await contender.page(1)
-        fake.reset()
+        // Warm up (connections, JIT) before the measure.
+        for (let i = 0; i < 50; i++) await contender.page(1)
+        await fake.reset()
         const latencies: Array<number> = []
         let waited = 0
         const inFlight: Array<Promise<void>> = []
@@ -220,7 +269,7 @@ export const stalls = (size: Sizes) => {
           await new Promise((resolve) => setTimeout(resolve, 5))
         }
         await Promise.all(inFlight)
-        const tokenRequests = fake.stats().tokenRequests
+        const tokenRequests = (await fake.stats()).tokenRequests
         await contender.close()
         return {
           contender: name,
@@ -236,9 +285,11 @@ export const stalls = (size: Sizes) => {
     const rounds = new Map<string, Array<StallResult>>()
     for (let round = 0; round < size.rounds; round++) {
       for (const [name, ttl, make] of [
-        ["teo-effect", 3, teoEffect],
+        ["teo-effect (undici)", 3, (target: Target) => teoEffect(target)],
+        ["teo-effect (fetch)", 3, (target: Target) => teoEffect(target, { client: "fetch" })],
         ["téo's sample", 3, teoSample],
-        ["teo-effect, no refresh (1 h tokens)", 3600, teoEffect],
+        ["teo-effect (undici), no refresh (1 h tokens)", 3600, (target: Target) => teoEffect(target)],
+        ["undici floor, no refresh", 3600, undiciFloor],
         ["fetch floor, no refresh", 3600, floor]
       ] as const) {
         rounds.set(name, [...(rounds.get(name) ?? []), await run(name, ttl, make)])
@@ -282,21 +333,33 @@ const measureRss = async <A>(body: () => Promise<A>) => {
   }
 }
 
+type GetJson = (url: string, token: string) => Promise<unknown>
+
+const getJsonWithFetch: GetJson = async (url, token) => {
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: "application/ld+json" } })
+  return response.json()
+}
+
+const getJsonWithUndici: GetJson = async (url, token) => {
+  const response = await undiciRequest(url, {
+    headers: { authorization: `Bearer ${token}`, accept: "application/ld+json" }
+  })
+  return JSON.parse(await response.body.text())
+}
+
 /**
  * What a user without teo-effect writes: follow `hydra:view` → `hydra:next`
- * with `fetch`, 100 dossiers a page, no validation.
+ * with `fetch` (or undici's `request`), 100 dossiers a page, no validation.
  */
 const forEachPage = async (
   target: Target,
   token: string,
-  onPage: (members: ReadonlyArray<unknown>) => void
+  onPage: (members: ReadonlyArray<unknown>) => void,
+  getJson: GetJson = getJsonWithFetch
 ): Promise<void> => {
   let next: string | undefined = "/api/production/dossiers?itemsPerPage=100"
   while (next !== undefined) {
-    const response = await fetch(new URL(next, target.apiUrl).href, {
-      headers: { Authorization: `Bearer ${token}`, Accept: "application/ld+json" }
-    })
-    const page = (await response.json()) as {
+    const page = (await getJson(new URL(next, target.apiUrl).href, token)) as {
       "hydra:member": ReadonlyArray<unknown>
       "hydra:view"?: { "hydra:next"?: string }
     }
@@ -308,8 +371,8 @@ const forEachPage = async (
 export const streaming = (size: Sizes) =>
   withFake({ dossiers: size.streamDossiers }, async (_fake, target) => {
     const token = await teoSample(target).token()
-    const viaTeoEffect = async () => {
-      const runtime = ManagedRuntime.make(teoEffectLayer(target))
+    const viaTeoEffect = (kind: ClientKind) => async () => {
+      const runtime = ManagedRuntime.make(teoEffectLayer(target, kind))
       let count = 0
       await runtime.runPromise(
         Effect.flatMap(Effect.service(Dossiers), (dossiers) =>
@@ -323,18 +386,25 @@ export const streaming = (size: Sizes) =>
       await runtime.dispose()
       return count
     }
-    const viaLoop = async () => {
+    const viaLoop = (getJson: GetJson) => async () => {
       let count = 0
-      await forEachPage(target, token, (members) => {
-        count += members.length
-      })
+      await forEachPage(
+        target,
+        token,
+        (members) => {
+          count += members.length
+        },
+        getJson
+      )
       return count
     }
     const rounds = new Map<string, Array<StreamResult>>()
     for (let round = 0; round < size.rounds; round++) {
       for (const [name, body] of [
-        ["teo-effect Dossiers.list", viaTeoEffect],
-        ["hand-written fetch loop", viaLoop]
+        ["teo-effect Dossiers.list (undici)", viaTeoEffect("undici")],
+        ["hand-written loop (undici request)", viaLoop(getJsonWithUndici)],
+        ["teo-effect Dossiers.list (fetch)", viaTeoEffect("fetch")],
+        ["hand-written loop (fetch)", viaLoop(getJsonWithFetch)]
       ] as const) {
         const started = performance.now()
         const { result: items, growthMb } = await measureRss(body)

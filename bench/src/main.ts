@@ -1,5 +1,6 @@
 /**
- * `npm run bench` — teo-effect against its peers, on FakeTeo over loopback.
+ * `npm run bench` — teo-effect against its peers, on FakeTeo over loopback, in
+ * a child process (the client's CPU is measured alone).
  *
  *   node bench/src/main.ts [--quick (default) | --full | --tiny] [--out <file.json>]
  *
@@ -79,19 +80,20 @@ console.log(
     "",
     table(
       `1. Cold-start herd: ${size.herd} concurrent calls, empty cache`,
-      ["contender", "token requests"],
-      herdResults.map((r) => [r.contender, fixed(r.tokenRequests)])
+      ["contender", "token requests", "wall ms", "× fetch floor"],
+      herdResults.map((r) => [r.contender, fixed(r.tokenRequests), fixed(r.wallMillis), fixed(r.ratioToFloor, 2)])
     ),
     table(
       `2. Per-call overhead: a 30-dossier page (${size.overheadSequential} calls at concurrency 1, ${size.overheadConcurrent} at 64)`,
-      ["contender", "concurrency", "requests/s", "p50 ms", "p99 ms", "× floor"],
+      ["contender", "concurrency", "requests/s", "× fetch floor", "p50 ms", "p99 ms", "client CPU µs/call"],
       overheadResults.map((r) => [
         r.contender,
         String(r.concurrency),
         fixed(r.requestsPerSecond),
+        fixed(r.ratioToFloor, 2),
         fixed(r.p50Millis, 2),
         fixed(r.p99Millis, 2),
-        fixed(r.ratioToFloor, 2)
+        fixed(r.cpuMicrosPerCall)
       ])
     ),
     table(

@@ -33,18 +33,40 @@ describe("npm run bench --tiny", () => {
       "streaming",
       "decode"
     ])
-    const herd = results.herd as Array<{ contender: string; tokenRequests: number }>
+    const herd = results.herd as Array<{ contender: string; tokenRequests: number; ratioToFloor: number }>
     assert.deepStrictEqual(
       herd.map((row) => row.contender),
-      ["teo-effect", "téo's sample", "openid-client 6", "@badgateway/oauth2-client"]
+      [
+        "fetch floor (fetch + JSON.parse)",
+        "teo-effect (undici)",
+        "teo-effect (fetch)",
+        "téo's sample",
+        "openid-client 6",
+        "@badgateway/oauth2-client"
+      ]
     )
-    assert.strictEqual(herd[0]?.tokenRequests, 1, "teo-effect: one token request for the herd")
-    for (const row of results.overhead as Array<Record<string, number>>) {
+    assert.strictEqual(herd[1]?.tokenRequests, 1, "teo-effect on undici: one token request for the herd")
+    assert.strictEqual(herd[2]?.tokenRequests, 1, "teo-effect on fetch: one token request for the herd")
+    assert.strictEqual(herd[0]?.ratioToFloor, 1)
+    const overhead = results.overhead as Array<Record<string, number> & { contender: string }>
+    assert.includeMembers(
+      overhead.map((row) => row.contender),
+      [
+        "fetch floor (fetch + JSON.parse)",
+        "undici floor (request + JSON.parse)",
+        "teo-effect Dossiers.page() on undici",
+        "teo-effect TeoApi.page(Unknown) on undici",
+        "teo-effect Dossiers.page() on FetchHttpClient",
+        "teo-effect TeoApi.page(Unknown) on FetchHttpClient"
+      ]
+    )
+    for (const row of overhead) {
       assert.isAbove(row.requestsPerSecond ?? 0, 0)
+      assert.isAbove(row.cpuMicrosPerCall ?? 0, 0, "client CPU is measured")
       assert.isAtLeast(row.p99Millis ?? 0, row.p50Millis ?? 0)
     }
-    assert.lengthOf(results.stalls as Array<unknown>, 4)
-    assert.lengthOf(results.streaming as Array<unknown>, 2)
+    assert.lengthOf(results.stalls as Array<unknown>, 6)
+    assert.lengthOf(results.streaming as Array<unknown>, 4)
     assert.lengthOf(results.decode as Array<unknown>, 2)
   })
 })

@@ -27,6 +27,13 @@ export type Reply =
       readonly json?: unknown
       readonly text?: string
       readonly headers?: Record<string, string>
+      /**
+       * Sends only this many bytes of the body (announced whole in
+       * `Content-Length`), then closes the connection: a premature close.
+       */
+      readonly cutAfter?: number
+      /** Sends the body in two chunks, without `Content-Length` (chunked transfer encoding). */
+      readonly chunked?: boolean
     }
   | { readonly reset: true }
 
@@ -83,8 +90,19 @@ export const makeScriptedServer: Effect.Effect<ScriptedServer, never, Scope.Scop
                   const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? "")
                   res.writeHead(reply.status, {
                     ...(reply.json !== undefined ? { "content-type": "application/json" } : {}),
+                    ...(reply.cutAfter !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}),
                     ...reply.headers
                   })
+                  if (reply.chunked === true) {
+                    const half = Math.floor(body.length / 2)
+                    res.write(body.slice(0, half))
+                    res.end(body.slice(half))
+                    return
+                  }
+                  if (reply.cutAfter !== undefined) {
+                    res.write(body.slice(0, reply.cutAfter), () => req.socket.destroy())
+                    return
+                  }
                   res.end(body)
                 })
               })

@@ -9,7 +9,8 @@ import { createDossierPath, dossiersPath, newDossierKeys } from "./Assumptions.j
 import { Dossier, DossierId, NewDossier } from "./Dossier.js"
 import type { HydraCollection } from "./HydraCollection.js"
 import type { Iri } from "./JsonLd.js"
-import { type Query, TeoApi, type WriteOptions } from "./TeoApi.js"
+import { TeoApi } from "./TeoApi.js"
+import type { Query, WriteOptions } from "./TeoApiOptions.js"
 import { type TeoApiError, ValidationFailed, Violation } from "./TeoApiError.js"
 
 const decodeNewDossier = Schema.decodeUnknownEffect(NewDossier)

@@ -1,8 +1,11 @@
 /**
- * The typed failures of a call to the téo API, one per kind of answer. Every
- * one names the call (`method`, `path`) and, when téo answered, its `status`,
- * the Hydra or RFC 7807 `title` and `description`, and the request id header
- * when téo sends one. None carries the token or a response body.
+ * The typed failures of a call to the téo API, one per kind of answer, in one
+ * shape: every one names the call (`method`, `path`), says whether trying
+ * again may help (`isRetryable`) and, when téo answered, carries its
+ * `status`, the Hydra or RFC 7807 `title` and `description` (with any echoed
+ * token masked), the request id header when téo sends one, and `retryAfter`
+ * when téo asked to wait (429, 503). None carries the token or a response
+ * body.
  *
  * Authentication failures (`InvalidClient`, `InvalidScope`, `ExpiredToken`,
  * `TokenRequestFailed` from `@teo-effect/auth`) pass through unchanged.
@@ -36,6 +39,11 @@ const answer = {
   requestId: Schema.optional(Schema.String)
 }
 
+const waitable = {
+  ...answer,
+  retryAfter: Schema.optional(Schema.Duration)
+}
+
 const describeAnswer = (error: {
   readonly method: string
   readonly path: string
@@ -60,6 +68,15 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", a
   override get message(): string {
     return `téo refused the request: ${describeAnswer(this)}`
   }
+
+  /**
+   * Never: the same request would be refused again.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -82,6 +99,15 @@ export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("Va
     const where = this.status === undefined ? "checked before sending" : `HTTP ${this.status}`
     return `invalid data for ${this.method} ${this.path} (${where}): ${fields === "" ? (this.description ?? "") : fields}`
   }
+
+  /**
+   * Never.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -95,6 +121,15 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
   override get message(): string {
     return `téo refused the token: ${describeAnswer(this)}`
   }
+
+  /**
+   * Never.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -106,6 +141,15 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", answer) {
   override get message(): string {
     return `téo forbids this: ${describeAnswer(this)} — check that TEO_ID is the instance holding this resource`
+  }
+
+  /**
+   * Never.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return false
   }
 }
 
@@ -119,6 +163,15 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", answer)
   override get message(): string {
     return `not found: ${describeAnswer(this)}`
   }
+
+  /**
+   * Never.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -128,48 +181,81 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", answer)
  * @since 0.1.0
  * @category errors
  */
-export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
-  ...answer,
-  retryAfter: Schema.optional(Schema.Duration)
-}) {
+export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", waitable) {
   override get message(): string {
     return `téo is rate limiting: ${describeAnswer(this)}`
+  }
+
+  /**
+   * Always: later, after `retryAfter` when téo sent one.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return true
   }
 }
 
 /**
- * téo failed (5xx), still so after the retries.
+ * téo failed (5xx), still so after the retries; `retryAfter` is téo's
+ * `Retry-After` when it sent one (503).
  *
  * @since 0.1.0
  * @category errors
  */
-export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", answer) {
+export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", waitable) {
   override get message(): string {
     return `téo failed: ${describeAnswer(this)}`
+  }
+
+  /**
+   * Yes, for a request that may be repeated (the retry policy only repeats
+   * writes that opted in).
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return true
   }
 }
 
 /**
- * No answer: the connection failed (`Transport`) or the answer did not
- * arrive in time (`Timeout`).
+ * No complete answer: the connection failed, before the answer or while its
+ * body was read (`Transport`), the answer did not arrive within the request
+ * timeout (`Timeout`), or the call's overall deadline passed, retries
+ * included (`Deadline`).
  *
  * @since 0.1.0
  * @category errors
  */
 export class RequestFailed extends Schema.TaggedError<RequestFailed>()("RequestFailed", {
   ...call,
-  reason: Schema.Literals(["Transport", "Timeout"]),
-  detail: Schema.String
+  reason: Schema.Literals(["Transport", "Timeout", "Deadline"]),
+  detail: Schema.String,
+  status: Schema.optional(Schema.Number)
 }) {
   override get message(): string {
-    return `no answer from téo for ${this.method} ${this.path} (${this.reason}): ${this.detail}`
+    const status = this.status === undefined ? "" : `, HTTP ${this.status}`
+    return `no complete answer from téo for ${this.method} ${this.path} (${this.reason}${status}): ${this.detail}`
+  }
+
+  /**
+   * Yes, but for a passed deadline; the retry policy only repeats requests
+   * that may be repeated.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return this.reason !== "Deadline"
   }
 }
 
 /**
  * téo answered, but not as expected: a body that does not match the Schema
- * (`issuePath` says where, e.g. `hydra:member[3].email`), a pagination link
- * that loops or leaves the API's origin.
+ * (`issuePath` says where, e.g. `hydra:member[3].email`), a success that is
+ * not JSON or is larger than the limit, a redirect (not followed; `detail`
+ * names where it points), a pagination link that loops or leaves the API —
+ * or the call was refused before sending (a target outside the API, status 0).
  *
  * @since 0.1.0
  * @category errors
@@ -178,11 +264,22 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()
   ...call,
   status: Schema.Number,
   issuePath: Schema.optional(Schema.String),
-  detail: Schema.String
+  detail: Schema.String,
+  requestId: Schema.optional(Schema.String)
 }) {
   override get message(): string {
     const where = this.issuePath === undefined ? "" : ` at ${this.issuePath}`
-    return `unexpected answer to ${this.method} ${this.path} (HTTP ${this.status})${where}: ${this.detail}`
+    const requestId = this.requestId === undefined ? "" : ` [request ${this.requestId}]`
+    return `unexpected answer to ${this.method} ${this.path} (HTTP ${this.status})${where}: ${this.detail}${requestId}`
+  }
+
+  /**
+   * Never: the same answer would come again.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return false
   }
 }
 

@@ -5,10 +5,15 @@
  * @since 0.1.0
  * @module @teo-effect/api
  */
+/**
+ * @since 0.2.0
+ */
+export * as ApiMetrics from "./ApiMetrics.js"
 export * from "./Dossier.js"
 export * from "./Dossiers.js"
 export * from "./HydraCollection.js"
 export * from "./HydraError.js"
 export * from "./JsonLd.js"
 export * from "./TeoApi.js"
+export type { Query, TeoApiOptions, WriteOptions } from "./TeoApiOptions.js"
 export * from "./TeoApiError.js"

@@ -4,11 +4,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { JsonLdResource } from "@teo-effect/api"
 import { capture, capturedText, runUntilDone } from "@teo-effect/test-support"
-import { Effect, Exit } from "effect"
+import { Effect, Exit, Metric } from "effect"
 import { dossier, ldJson, makeApiHarness, uuid } from "./utils/harness.js"
 
 describe("spans", () => {
-  it.effect("teo.api.<operation> with method, path template, status and retries; no token", () =>
+  it.effect("TeoApi.<operation> with method, path template, status and retries; no token", () =>
     Effect.gen(function* () {
       const [, captured] = yield* capture(
         Effect.gen(function* () {
@@ -18,7 +18,7 @@ describe("spans", () => {
           assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
         })
       )
-      const [span] = captured.spans.filter((span) => span.name === "teo.api.get")
+      const [span] = captured.spans.filter((span) => span.name === "TeoApi.get")
       assert.isDefined(span)
       assert.strictEqual(span?.attributes.get("http.request.method"), "GET")
       assert.strictEqual(span?.attributes.get("teo.api.path_template"), "/production/dossiers/{id}")
@@ -31,3 +31,43 @@ describe("spans", () => {
     })
   )
 })
+
+describe("metrics", () => {
+  it.effect("calls by operation and outcome, their duration, and retries", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      harness.api = (_request, index) =>
+        index === 0 ? ldJson(503, {}) : index === 1 ? ldJson(200, dossier(1)) : ldJson(404, {})
+      const before = yield* snapshot
+      const fiber = yield* Effect.forkChild(harness.teoApi.get(`/production/dossiers/${uuid(1)}`, JsonLdResource))
+      assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
+      yield* Effect.flip(harness.teoApi.get(`/production/dossiers/${uuid(2)}`, JsonLdResource))
+      const after = yield* snapshot
+      const delta = (name: string, attributes: Record<string, string>) =>
+        valueOf(after, name, attributes) - valueOf(before, name, attributes)
+      assert.strictEqual(delta("teo_api_calls_total", { operation: "get", outcome: "success" }), 1)
+      assert.strictEqual(delta("teo_api_calls_total", { operation: "get", outcome: "NotFound" }), 1)
+      assert.strictEqual(delta("teo_api_retries_total", { operation: "get" }), 1)
+      assert.strictEqual(delta("teo_api_call_duration_seconds", { operation: "get", outcome: "success" }), 1)
+    })
+  )
+})
+
+const snapshot = Metric.snapshot
+
+/** A counter's count, or a histogram's number of observations, for these attributes. */
+const valueOf = (
+  snapshots: ReadonlyArray<Metric.Metric.Snapshot>,
+  name: string,
+  attributes: Record<string, string>
+): number => {
+  const found = snapshots.find(
+    (entry) =>
+      entry.id === name &&
+      Object.entries(attributes).every(([key, value]) => entry.attributes?.[key] === value) &&
+      Object.keys(entry.attributes ?? {}).length === Object.keys(attributes).length
+  )
+  if (found === undefined) return 0
+  const state = found.state as { readonly count?: number | bigint }
+  return Number(state.count ?? 0)
+}

@@ -4,13 +4,16 @@
  *
  * @since 0.1.0
  */
-import { Clock, Config, Context, Deferred, Duration, Effect, Exit, Layer, Ref, Schedule, Schema } from "effect"
+import { Clock, Config, Context, Deferred, Duration, Effect, Layer, Ref, Schedule, Schema } from "effect"
 import { HttpClient } from "effect/http"
 import type { AuthError } from "./AuthError.js"
 import * as DurationOption from "./DurationOption.js"
+import * as RetryPolicy from "./RetryPolicy.js"
 import { TeoCredentials } from "./TeoCredentials.js"
+import * as TeoHttp from "./TeoHttp.js"
 import type { Token } from "./Token.js"
 import { requestToken } from "./TokenRequest.js"
+import * as TokenState from "./TokenState.js"
 
 /**
  * Options of `AccessToken.layer`. Every one has a default.
@@ -26,35 +29,26 @@ export interface AccessTokenOptions {
   readonly refreshWindow?: Duration.Input
   /** Time allowed for one token request, answer included. Default 10 seconds. */
   readonly requestTimeout?: Duration.Input
-  /** Retries of transient failures (network, timeout, 5xx, 429). */
-  readonly retry?: {
-    /**
-     * Retries of a request that callers are waiting for (no valid token).
-     * Default 3; 0 disables retries. A background refresh retries until the
-     * current token expires, and at least this many times.
-     */
-    readonly times?: number
-    /** First delay of the exponential backoff (doubled each time, with jitter). Default 500 ms. */
-    readonly baseDelay?: Duration.Input
-    /** Longest delay between two attempts. Default 10 seconds. */
-    readonly maxDelay?: Duration.Input
-    /**
-     * Longest `Retry-After` (on a 429) that is waited for; a longer one fails
-     * at once with `TokenRequestFailed` (`RateLimited`). Default 30 seconds.
-     */
-    readonly maxRetryAfter?: Duration.Input
-  }
+  /**
+   * Retries of retryable failures (network, timeout, 5xx, 429), with the
+   * policy of `RetryPolicy`: capped exponential backoff with full jitter,
+   * téo's `Retry-After` as a floor.
+   *
+   * - `times`: retries of a request that callers are waiting for (no valid
+   *   token). Default 3; 0 disables retries. A background refresh retries
+   *   until the current token expires, at least `times` and at most
+   *   `max(times, 10)` times.
+   * - `baseDelay`: default 500 ms; `maxDelay`: default 10 seconds.
+   * - `maxRetryAfter`: the longest `Retry-After` waited for; a longer one
+   *   fails at once with `TokenRequestFailed` (`RateLimited`). Default 30 seconds.
+   */
+  readonly retry?: RetryPolicy.RetryOptions
 }
 
 const Settings = Schema.Struct({
   refreshWindow: DurationOption.Positive,
   requestTimeout: DurationOption.Positive,
-  retry: Schema.Struct({
-    times: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
-    baseDelay: DurationOption.Positive,
-    maxDelay: DurationOption.Positive,
-    maxRetryAfter: DurationOption.Positive
-  })
+  retry: RetryPolicy.RetrySettings
 })
 
 type Settings = typeof Settings.Type
@@ -64,177 +58,80 @@ const resolveSettings = (options: AccessTokenOptions): Effect.Effect<Settings, C
     {
       refreshWindow: options.refreshWindow ?? "60 seconds",
       requestTimeout: options.requestTimeout ?? "10 seconds",
-      retry: {
-        times: options.retry?.times ?? 3,
-        baseDelay: options.retry?.baseDelay ?? "500 millis",
-        maxDelay: options.retry?.maxDelay ?? "10 seconds",
-        maxRetryAfter: options.retry?.maxRetryAfter ?? "30 seconds"
-      }
+      retry: RetryPolicy.withDefaults(options.retry, {
+        times: 3,
+        baseDelay: "500 millis",
+        maxDelay: "10 seconds",
+        maxRetryAfter: "30 seconds"
+      })
     },
     { errors: "all" }
   ).pipe(Effect.mapError((error) => new Config.ConfigError(error)))
 
-/**
- * What the cache holds. A `Deferred` stands for the request in flight, so
- * every caller that needs it waits on the same one, and learns the same
- * outcome, success or failure.
- */
-type State =
-  | { readonly _tag: "Empty" }
-  | { readonly _tag: "Fetching"; readonly result: Deferred.Deferred<Token, AuthError> }
-  | {
-      readonly _tag: "Ready"
-      readonly token: Token
-      /** Epoch milliseconds from which a background refresh starts. */
-      readonly refreshAt: number
-      /** The background refresh in flight, if any. */
-      readonly refresh: Deferred.Deferred<Token, AuthError> | undefined
-      /** A background refresh failed for good: serve this token until it expires, then fetch anew. */
-      readonly refreshFailed: boolean
-    }
+/** The most retries a background refresh makes (or `times`, if larger). */
+const refreshRetries = 10
 
-/** What `get` does after reading the state. */
-type Step =
-  | { readonly _tag: "Serve"; readonly token: Token }
-  | { readonly _tag: "Await"; readonly result: Deferred.Deferred<Token, AuthError> }
-  | { readonly _tag: "Fetch"; readonly result: Deferred.Deferred<Token, AuthError> }
-  | { readonly _tag: "ServeAndRefresh"; readonly token: Token; readonly result: Deferred.Deferred<Token, AuthError> }
-
-const empty: State = { _tag: "Empty" }
-
-const isTransient = (error: AuthError): boolean => error._tag === "TokenRequestFailed" && error.isTransient
-
-/** Decides, atomically, what a `get` at `now` does and how the state changes. */
-const step = (state: State, now: number): readonly [Step, State] => {
-  switch (state._tag) {
-    case "Empty": {
-      const result = Deferred.makeUnsafe<Token, AuthError>()
-      return [
-        { _tag: "Fetch", result },
-        { _tag: "Fetching", result }
-      ]
-    }
-    case "Fetching":
-      return [{ _tag: "Await", result: state.result }, state]
-    case "Ready": {
-      const expiresAt = state.token.expiresAt.epochMilliseconds
-      if (now >= expiresAt) {
-        if (state.refresh !== undefined) {
-          return [
-            { _tag: "Await", result: state.refresh },
-            { _tag: "Fetching", result: state.refresh }
-          ]
-        }
-        const result = Deferred.makeUnsafe<Token, AuthError>()
-        return [
-          { _tag: "Fetch", result },
-          { _tag: "Fetching", result }
-        ]
-      }
-      if (now >= state.refreshAt && state.refresh === undefined && !state.refreshFailed) {
-        const result = Deferred.makeUnsafe<Token, AuthError>()
-        return [
-          { _tag: "ServeAndRefresh", token: state.token, result },
-          { ...state, refresh: result }
-        ]
-      }
-      return [{ _tag: "Serve", token: state.token }, state]
-    }
-  }
-}
-
-/** The state once the request behind `result` has ended with `exit`. */
-const settle = (
-  state: State,
-  result: Deferred.Deferred<Token, AuthError>,
-  exit: Exit.Exit<Token, AuthError>,
-  refreshAtOf: (token: Token) => number
-): State => {
-  const owns =
-    (state._tag === "Fetching" && state.result === result) || (state._tag === "Ready" && state.refresh === result)
-  if (!owns) return state
-  if (Exit.isSuccess(exit)) {
-    return {
-      _tag: "Ready",
-      token: exit.value,
-      refreshAt: refreshAtOf(exit.value),
-      refresh: undefined,
-      refreshFailed: false
-    }
-  }
-  // No failure is cached: callers that come after a failed request start a new one…
-  if (state._tag === "Fetching") return empty
-  // …unless a still-valid token can be served: a failed refresh keeps it, and stops refreshing.
-  return { ...state, refresh: undefined, refreshFailed: true }
+const classifier: RetryPolicy.Classifier<AuthError> = {
+  isRetryable: (error) => error.isRetryable,
+  retryAfter: (error) => (error._tag === "TokenRequestFailed" ? error.retryAfter : undefined)
 }
 
 const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
   const settings = yield* resolveSettings(options)
   const credentials = yield* TeoCredentials
-  const client = yield* HttpClient.HttpClient
+  const client = TeoHttp.withoutRedirects(yield* HttpClient.HttpClient)
   const scope = yield* Effect.scope
-  const state = yield* Ref.make<State>(empty)
-
+  const state = yield* Ref.make<TokenState.State>(TokenState.empty)
   const refreshWindowMillis = Duration.toMillis(settings.refreshWindow)
-  /** When a token received at `now` enters its refresh window: capped at half its lifetime. */
-  const refreshAtOf =
-    (now: number) =>
-    (token: Token): number => {
-      const expiresAt = token.expiresAt.epochMilliseconds
-      const lifetime = Math.max(0, expiresAt - now)
-      return expiresAt - Math.min(refreshWindowMillis, lifetime / 2)
-    }
+
+  /** Callers are waiting: `times` retries. */
+  const waitedFor = RetryPolicy.schedule(settings.retry, classifier)
 
   /**
-   * Retries transient failures with capped exponential backoff and jitter,
-   * honouring `Retry-After` up to its cap: `times` retries, and a background
-   * refresh (`deadline`, epoch ms) keeps retrying until the token expires.
+   * A background refresh: retries until the current token expires (`deadline`,
+   * epoch ms) — and at least as often as a request callers would have made
+   * themselves, for those left waiting on it past expiry — within a bounded
+   * budget.
    */
-  const retrySchedule = (deadline: number | undefined) =>
-    Schedule.exponential(settings.retry.baseDelay).pipe(
-      Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, settings.retry.maxDelay))),
-      Schedule.jittered,
-      Schedule.setInputType<AuthError>(),
-      Schedule.modifyDelay(({ input, duration }) =>
-        Effect.succeed(
-          input._tag === "TokenRequestFailed" && input.retryAfter !== undefined ? input.retryAfter : duration
-        )
-      ),
-      Schedule.while(({ input, attempt, now, duration }) => {
-        if (!isTransient(input)) return false
-        if (Duration.isGreaterThan(duration, settings.retry.maxRetryAfter)) return false
-        // A refresh retries until the token expires — and, when callers are left waiting on it past
-        // expiry, at least as often as a request they would have made themselves.
-        return (
-          attempt <= settings.retry.times || (deadline !== undefined && now + Duration.toMillis(duration) < deadline)
-        )
-      })
+  const refreshing = (deadline: number) =>
+    RetryPolicy.schedule(settings.retry, classifier, {
+      maxAttempts: Math.max(settings.retry.times, refreshRetries)
+    }).pipe(
+      Schedule.while(
+        ({ attempt, now, duration }) => attempt <= settings.retry.times || now + Duration.toMillis(duration) < deadline
+      )
     )
 
-  const fetchToken = (deadline: number | undefined): Effect.Effect<Token, AuthError> =>
+  const fetchToken = (refreshingToken: Token | undefined): Effect.Effect<Token, AuthError> =>
     Effect.suspend(() => {
       let attempt = 0
       return Effect.suspend(() =>
         requestToken(credentials, { timeout: settings.requestTimeout, attempt: ++attempt })
-      ).pipe(Effect.retry(retrySchedule(deadline)))
+      ).pipe(
+        Effect.retry(
+          refreshingToken === undefined ? waitedFor : refreshing(refreshingToken.expiresAt.epochMilliseconds)
+        )
+      )
     }).pipe(Effect.provideService(HttpClient.HttpClient, client))
 
   /** Runs the request behind `result` in the layer's scope: an interrupted caller cannot cancel it for the others. */
-  const start = (result: Deferred.Deferred<Token, AuthError>, refreshing: Token | undefined) =>
-    fetchToken(refreshing === undefined ? undefined : refreshing.expiresAt.epochMilliseconds).pipe(
+  const start = (result: TokenState.InFlight, refreshingToken: Token | undefined) =>
+    fetchToken(refreshingToken).pipe(
       Effect.tap((token) =>
-        Effect.logDebug(refreshing === undefined ? "téo token obtained" : "téo token refreshed in the background").pipe(
-          Effect.annotateLogs({ teoId: credentials.teoId, expiresAt: token.expiresAt.toString() })
-        )
+        Effect.logDebug(
+          refreshingToken === undefined ? "téo token obtained" : "téo token refreshed in the background"
+        ).pipe(Effect.annotateLogs({ teoId: credentials.teoId, expiresAt: token.expiresAt.toString() }))
       ),
       Effect.tapError((error) =>
         Effect.logDebug(
-          refreshing === undefined ? "téo token request failed" : "background refresh of the téo token failed"
+          refreshingToken === undefined ? "téo token request failed" : "background refresh of the téo token failed"
         ).pipe(Effect.annotateLogs({ teoId: credentials.teoId, error: error.message }))
       ),
       Effect.onExit((exit) =>
         Clock.currentTimeMillis.pipe(
-          Effect.flatMap((now) => Ref.update(state, (current) => settle(current, result, exit, refreshAtOf(now)))),
+          Effect.flatMap((now) =>
+            Ref.update(state, (current) => TokenState.settle(current, result, exit, now, refreshWindowMillis))
+          ),
           Effect.andThen(Deferred.done(result, exit))
         )
       ),
@@ -243,32 +140,31 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
     )
 
   const get: Effect.Effect<Token, AuthError> = Effect.uninterruptibleMask((restore) =>
-    Effect.gen(function* () {
-      const now = yield* Clock.currentTimeMillis
-      const next = yield* Ref.modify(state, (current) => step(current, now))
-      switch (next._tag) {
-        case "Serve":
-          return next.token
-        case "Await":
-          return yield* restore(Deferred.await(next.result))
-        case "Fetch":
-          yield* start(next.result, undefined)
-          return yield* restore(Deferred.await(next.result))
-        case "ServeAndRefresh":
-          yield* Effect.logDebug("téo token enters its refresh window: refreshing in the background").pipe(
-            Effect.annotateLogs({ teoId: credentials.teoId })
-          )
-          yield* start(next.result, next.token)
-          return next.token
-      }
-    })
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.flatMap(
+        Ref.modify(state, (current) => TokenState.step(current, now)),
+        (next): Effect.Effect<Token, AuthError> => {
+          switch (next._tag) {
+            case "Serve":
+              return Effect.succeed(next.token)
+            case "Await":
+              return restore(Deferred.await(next.result))
+            case "Fetch":
+              return Effect.andThen(start(next.result, undefined), restore(Deferred.await(next.result)))
+            case "ServeAndRefresh":
+              return Effect.logDebug("téo token enters its refresh window: refreshing in the background").pipe(
+                Effect.annotateLogs({ teoId: credentials.teoId }),
+                Effect.andThen(start(next.result, next.token)),
+                Effect.as(next.token)
+              )
+          }
+        }
+      )
+    )
   )
 
   const invalidate = (token: Token): Effect.Effect<void> =>
-    Ref.update(state, (current): State => {
-      if (current._tag !== "Ready" || !current.token.isSameAs(token)) return current
-      return current.refresh === undefined ? empty : { _tag: "Fetching", result: current.refresh }
-    })
+    Ref.update(state, (current) => TokenState.invalidate(current, token))
 
   return AccessToken.of({ get, invalidate })
 })

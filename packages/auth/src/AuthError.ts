@@ -27,6 +27,15 @@ export class InvalidClient extends Schema.TaggedError<InvalidClient>()("InvalidC
       this.description
     )}): check TEO_CLIENT_ID and TEO_CLIENT_SECRET`
   }
+
+  /**
+   * Never: the credentials must be fixed first.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -46,6 +55,15 @@ export class InvalidScope extends Schema.TaggedError<InvalidScope>()("InvalidSco
       this.description
     )}): check TEO_ID, the id of your téo instance`
   }
+
+  /**
+   * Never: `TEO_ID` must be fixed first.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -62,18 +80,31 @@ export class ExpiredToken extends Schema.TaggedError<ExpiredToken>()("ExpiredTok
   override get message(): string {
     return `the téo token has expired (expired_token${describe(this.description)}): request a new one`
   }
+
+  /**
+   * No: a fresh token was already tried before this error.
+   *
+   * @since 0.2.0
+   */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
  * Why a token request failed, when it was not one of téo's documented codes.
  *
- * - `Transport`: no answer (connection refused or reset, DNS, TLS);
+ * - `Transport`: no complete answer (connection refused or reset, DNS, TLS,
+ *   or the connection closed while the body was being read);
  * - `Timeout`: no complete answer within the request timeout;
  * - `ServerError`: a 5xx status;
  * - `RateLimited`: a 429 status (`retryAfter` holds the server's `Retry-After`);
- * - `UnexpectedStatus`: any other status without a known OAuth2 error code;
+ * - `UnexpectedStatus`: any other status without a known OAuth2 error code,
+ *   redirects included (they are not followed);
  * - `OAuthError`: an OAuth2 error code other than the three téo documents;
- * - `InvalidResponse`: a success whose body is not a valid token response.
+ * - `InvalidResponse`: a success that is not a valid token response (not
+ *   JSON, too large, a token an `Authorization` header cannot carry, another
+ *   scope than the one requested).
  *
  * @since 0.1.0
  * @category models
@@ -96,9 +127,10 @@ export type TokenRequestFailureReason = typeof TokenRequestFailureReason.Type
 
 /**
  * The token request failed for another reason than téo's documented codes;
- * `reason` says which, `status` holds the HTTP status when there was one.
- * Transient reasons (`Transport`, `Timeout`, `ServerError`, `RateLimited`) are
- * retried before this reaches a caller.
+ * `reason` says which, `status` holds the HTTP status when there was one, and
+ * `retryAfter` téo's `Retry-After` (on a 429 or a 503). Retryable reasons
+ * (`Transport`, `Timeout`, `ServerError`, `RateLimited`) are retried before
+ * this reaches a caller.
  *
  * @since 0.1.0
  * @category errors
@@ -117,9 +149,9 @@ export class TokenRequestFailed extends Schema.TaggedError<TokenRequestFailed>()
   /**
    * Whether trying again later may succeed.
    *
-   * @since 0.1.0
+   * @since 0.2.0
    */
-  get isTransient(): boolean {
+  get isRetryable(): boolean {
     return (
       this.reason === "Transport" ||
       this.reason === "Timeout" ||

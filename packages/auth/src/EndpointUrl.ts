@@ -2,10 +2,15 @@
  * The rule for téo endpoint URLs (token endpoint, API base): absolute,
  * `https:` — or `http:` on this machine only (127.0.0.0/8, `localhost`,
  * `[::1]`), so that a local FakeTeo works and the secret or a token never
- * crosses a network in clear, unless explicitly allowed.
+ * crosses a network in clear, unless explicitly allowed — and without a
+ * `user:password@` part, which would end up in error messages and spans (the
+ * refusal masks it).
  *
  * @since 0.1.0
  */
+
+/** `input` with any `user:password@` part masked, for error messages. */
+const masked = (input: string): string => input.replace(/^([a-z][a-z0-9+.-]*:\/*)[^/?#]*@/i, "$1***@")
 
 const isLoopback = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname)
@@ -27,7 +32,10 @@ const isLoopback = (hostname: string): boolean =>
 export const problem = (input: string, options: { readonly allowPlainHttp: boolean }): string | undefined => {
   const url = URL.parse(input)
   if (url === null || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    return `must be an absolute http(s) URL, got ${JSON.stringify(input)}`
+    return `must be an absolute http(s) URL, got ${JSON.stringify(masked(input))}`
+  }
+  if (url.username !== "" || url.password !== "") {
+    return `must not carry a user name or password, got ${JSON.stringify(masked(input))} (téo's credentials go in TEO_CLIENT_ID and TEO_CLIENT_SECRET)`
   }
   if (url.protocol === "http:" && !options.allowPlainHttp && !isLoopback(url.hostname)) {
     return `must use https, got ${JSON.stringify(input)} (plain http is only allowed for 127.0.0.1, localhost or [::1]; set TEO_ALLOW_PLAIN_HTTP=true or allowPlainHttp to allow it elsewhere)`

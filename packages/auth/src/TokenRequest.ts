@@ -7,16 +7,29 @@
  *
  * @since 0.1.0
  */
-import { DateTime, Duration, Effect, Metric, Option, Redacted, Schema } from "effect"
+import { Clock, DateTime, Duration, Effect, Metric, Option, Redacted, Schema } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
+import { maxTokenLifetime } from "./Assumptions.js"
 import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "./AuthError.js"
-import * as RetryAfter from "./RetryAfter.js"
 import type { TeoCredentials } from "./TeoCredentials.js"
+import * as TeoHttp from "./TeoHttp.js"
 import { Token } from "./Token.js"
+
+/**
+ * RFC 6750 §2.1 `b64token`: the only characters a bearer token may hold, so
+ * that it fits in an `Authorization` header (no CR/LF, no spaces).
+ */
+const b64token = /^[A-Za-z0-9\-._~+/]+=*$/
 
 /** The success body (RFC 6749 §5.1, as téo sends it). */
 const TokenResponse = Schema.Struct({
-  access_token: Schema.NonEmptyString,
+  access_token: Schema.String.check(
+    Schema.makeFilter(
+      (token: string) =>
+        b64token.test(token) ||
+        "must be a bearer token (RFC 6750 b64token: letters, digits and -._~+/ then =), not one an Authorization header cannot carry"
+    )
+  ),
   token_type: Schema.String.check(
     Schema.makeFilter((type: string) => type.toLowerCase() === "bearer" || "must be Bearer")
   ),
@@ -64,17 +77,46 @@ const maxDescriptionLength = 200
 const shorten = (text: string | undefined): string | undefined =>
   text === undefined || text.length <= maxDescriptionLength ? text : `${text.slice(0, maxDescriptionLength)}…`
 
+const secretsOf = (credentials: TeoCredentials["Service"]) => [Redacted.value(credentials.clientSecret)]
+
+/** A body that could not be read: a transport failure (retried), or one too large. */
+const bodyFailure = (failure: TeoHttp.BodyFailure, status: number): TokenRequestFailed =>
+  failure._tag === "ReadFailed"
+    ? new TokenRequestFailed({
+        reason: "Transport",
+        status,
+        detail: `the connection failed while the answer was read (${failure.detail})`
+      })
+    : new TokenRequestFailed({
+        reason: "InvalidResponse",
+        status,
+        detail: `the answer is larger than ${TeoHttp.formatBytes(failure.limit)}`
+      })
+
 /** Maps a non-2xx answer to a typed error, from its OAuth2 error code first, then its status. */
 const failureFromResponse = Effect.fnUntraced(function* (
   credentials: TeoCredentials["Service"],
-  response: HttpClientResponse.HttpClientResponse
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Parameters<typeof TeoHttp.readText>[1]
 ) {
-  const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
-  const body = decodeOAuthError(text)
   const status = response.status
+  if (status >= 300 && status < 400) {
+    return new TokenRequestFailed({
+      reason: "UnexpectedStatus",
+      status,
+      detail: `the token endpoint redirects to ${TeoHttp.redirectOrigin(headers, credentials.tokenUrl)}; redirects are not followed (check TEO_AUTH_URL)`
+    })
+  }
+  const text = yield* TeoHttp.readText(response, headers, TeoHttp.defaultTokenResponseLimit).pipe(
+    Effect.orElseSucceed(() => "")
+  )
+  const body = decodeOAuthError(text)
   const description = Option.match(body, {
     onNone: () => undefined,
-    onSome: (body) => shorten(body.error_description)
+    onSome: (body) =>
+      body.error_description === undefined
+        ? undefined
+        : shorten(TeoHttp.mask(body.error_description, secretsOf(credentials)))
   })
   const fields = description === undefined ? { status } : { status, description }
   switch (Option.getOrUndefined(body)?.error) {
@@ -85,26 +127,33 @@ const failureFromResponse = Effect.fnUntraced(function* (
     case "expired_token":
       return description === undefined ? new ExpiredToken({}) : new ExpiredToken({ description })
   }
+  const retryAfter =
+    status === 429 || status === 503 ? TeoHttp.retryAfter(headers, yield* Clock.currentTimeMillis) : undefined
+  const waitFor = retryAfter === undefined ? {} : { retryAfter }
   if (status === 429) {
-    const retryAfter = RetryAfter.parse(response.headers["retry-after"], yield* DateTime.now)
     return new TokenRequestFailed({
       reason: "RateLimited",
       status,
-      detail: Option.match(retryAfter, {
-        onNone: () => "too many requests",
-        onSome: (delay) => `too many requests; téo asks to wait ${Duration.format(delay)}`
-      }),
-      ...Option.match(retryAfter, { onNone: () => ({}), onSome: (retryAfter) => ({ retryAfter }) })
+      detail:
+        retryAfter === undefined
+          ? "too many requests"
+          : `too many requests; téo asks to wait ${Duration.format(retryAfter)}`,
+      ...waitFor
     })
   }
   if (status >= 500) {
-    return new TokenRequestFailed({ reason: "ServerError", status, detail: "téo's auth server answered with an error" })
+    return new TokenRequestFailed({
+      reason: "ServerError",
+      status,
+      detail: "téo's auth server answered with an error",
+      ...waitFor
+    })
   }
   if (Option.isSome(body)) {
     return new TokenRequestFailed({
       reason: "OAuthError",
       status,
-      detail: `téo answered ${body.value.error}${description === undefined ? "" : `: ${description}`}`
+      detail: `téo answered ${shorten(TeoHttp.mask(body.value.error, secretsOf(credentials)))}${description === undefined ? "" : `: ${description}`}`
     })
   }
   if (status === 401) {
@@ -117,28 +166,51 @@ const failureFromResponse = Effect.fnUntraced(function* (
   })
 })
 
-const decodeToken = Effect.fnUntraced(function* (response: HttpClientResponse.HttpClientResponse) {
+const invalid = (status: number, detail: string) => new TokenRequestFailed({ reason: "InvalidResponse", status, detail })
+
+const decodeToken = Effect.fnUntraced(function* (
+  credentials: TeoCredentials["Service"],
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Parameters<typeof TeoHttp.readText>[1]
+) {
   const status = response.status
-  const json = yield* response.json.pipe(
-    Effect.mapError(
-      () => new TokenRequestFailed({ reason: "InvalidResponse", status, detail: "the response body is not JSON" })
-    )
+  const contentType = headers["content-type"]
+  if (!TeoHttp.isJson(contentType)) {
+    return yield* invalid(status, `the answer is ${JSON.stringify(shorten(contentType))}, not JSON`)
+  }
+  const text = yield* TeoHttp.readText(response, headers, TeoHttp.defaultTokenResponseLimit).pipe(
+    Effect.mapError((failure) => bodyFailure(failure, status))
   )
+  const json = yield* Effect.try({
+    try: () => JSON.parse(text) as unknown,
+    catch: () => invalid(status, "the response body is not JSON")
+  })
   const body = yield* decodeTokenResponse(json, { errors: "all" }).pipe(
-    Effect.mapError(
-      (error) =>
-        new TokenRequestFailed({
-          reason: "InvalidResponse",
-          status,
-          detail: `the response is not a valid token response: ${error.message.replaceAll("\n", " ")}`
-        })
+    Effect.mapError((error) =>
+      invalid(
+        status,
+        `the response is not a valid token response: ${TeoHttp.mask(error.message.replaceAll("\n", " "), [
+          ...secretsOf(credentials),
+          ...(typeof (json as { access_token?: unknown })?.access_token === "string"
+            ? [(json as { access_token: string }).access_token]
+            : [])
+        ])}`
+      )
     )
   )
+  const requested = scopeOf(credentials.teoId)
+  if (body.scope !== undefined && !body.scope.split(" ").includes(requested)) {
+    return yield* invalid(
+      status,
+      `téo granted the scope ${JSON.stringify(shorten(body.scope))}, not the requested ${JSON.stringify(requested)}`
+    )
+  }
   const now = yield* DateTime.now
+  const lifetimeMillis = Math.min(Math.round(body.expires_in * 1000), Duration.toMillis(maxTokenLifetime))
   return new Token({
     value: Redacted.make(body.access_token),
-    expiresAt: DateTime.add(now, { milliseconds: Math.round(body.expires_in * 1000) }),
-    scope: body.scope ?? "",
+    expiresAt: DateTime.add(now, { milliseconds: Math.max(1, lifetimeMillis) }),
+    scope: body.scope ?? requested,
     tokenType: "Bearer"
   })
 })
@@ -173,10 +245,11 @@ export const requestToken = (
       )
     )
     yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+    const headers = response.headers
     if (response.status >= 200 && response.status < 300) {
-      return yield* decodeToken(response)
+      return yield* decodeToken(credentials, response, headers)
     }
-    return yield* Effect.fail(yield* failureFromResponse(credentials, response))
+    return yield* Effect.fail(yield* failureFromResponse(credentials, response, headers))
   }).pipe(
     Effect.timeoutOrElse({
       duration: options.timeout,

@@ -251,10 +251,10 @@ describe("retries", () => {
       const exit = yield* runUntilDone(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       assert.lengthOf(server.requests, 3)
-      // Exponential backoff with jitter (×0.8–1.2): ~0.5 s, then ~1 s.
+      // Exponential backoff with full jitter: at most 0.5 s, then at most 1 s (plus one clock step).
       const [first, second, third] = server.requests.map((request) => request.at)
-      assert.isAtLeast((second ?? 0) - (first ?? 0), 400)
-      assert.isAtLeast((third ?? 0) - (second ?? 0), 800)
+      assert.isAtMost((second ?? 0) - (first ?? 0), 600)
+      assert.isAtMost((third ?? 0) - (second ?? 0), 1100)
     })
   )
 
@@ -293,6 +293,48 @@ describe("retries", () => {
       const waited = (second ?? 0) - (first ?? 0)
       assert.isAtLeast(waited, 5000)
       assert.isAtMost(waited, 5500)
+    })
+  )
+
+  it.effect("waits what Retry-After asks on a 503 too", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = (_request, index) =>
+        index === 0 ? { status: 503, headers: { "retry-after": "5" } } : tokenReply("token-after-503")
+      const fiber = yield* Effect.forkChild(accessToken.get)
+      const exit = yield* runUntilDone(fiber)
+      assert.isTrue(Exit.isSuccess(exit))
+      const [first, second] = server.requests.map((request) => request.at)
+      assert.isAtLeast((second ?? 0) - (first ?? 0), 5000)
+    })
+  )
+
+  it.effect.each([
+    ["Retry-After: 0", "0"],
+    ["a Retry-After date in the past", "Thu, 01 Jan 1970 00:00:00 GMT"]
+  ] as const)("a background refresh answered 429 with %s backs off, within a bounded budget", ([, retryAfter]) =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness({ refreshWindow: "60 seconds" })
+      server.reply = (_request, index) =>
+        index === 0 ? tokenReply("token-1", 120) : { status: 429, headers: { "retry-after": retryAfter } }
+      yield* accessToken.get
+      // Into the refresh window: the refresh starts, and fails again and again until the token expires.
+      yield* TestClock.adjust("61 seconds")
+      assert.strictEqual(reveal(yield* accessToken.get), "token-1")
+      for (let i = 0; i < 600; i++) {
+        yield* TestClock.adjust("100 millis")
+        yield* ioTick
+      }
+      const refreshes = server.requests.slice(1)
+      // At most max(times, 10) retries after the first attempt — not one per event-loop turn.
+      assert.isAtMost(refreshes.length, 11)
+      assert.isAtLeast(refreshes.length, 2)
+      const waits = refreshes.slice(1).map((request, i) => request.at - (refreshes[i]?.at ?? 0))
+      assert.isAbove(
+        waits.reduce((sum, wait) => sum + wait, 0),
+        0,
+        "Retry-After is a floor on the backoff, not the delay"
+      )
     })
   )
 

@@ -77,6 +77,20 @@ describe("TeoCredentials.layerConfig", () => {
         assert.include(error.message, "absolute http(s) URL")
       })
   )
+
+  it.effect.each([
+    "https://integration:pa55-CANARY-word@auth.teoapp.fr/oauth2/token",
+    "https://pa55-CANARY-word@auth.teoapp.fr/oauth2/token"
+  ])("refuses TEO_AUTH_URL with a user name or password (%s), without repeating it", (url) =>
+    Effect.gen(function* () {
+      const error = yield* failureOf(fromEnv({ ...env, TEO_AUTH_URL: url }))
+      assert.include(error.message, `["TEO_AUTH_URL"]`)
+      assert.include(error.message, "user name or password")
+      for (const text of [error.message, String(error), inspect(error, { depth: 10 })]) {
+        assert.notInclude(text, "pa55-CANARY-word")
+      }
+    })
+  )
 })
 
 describe("TeoCredentials.layer", () => {

@@ -8,11 +8,10 @@ import {
   ExpiredToken,
   InvalidClient,
   InvalidScope,
-  RetryAfter,
   TokenRequestFailed
 } from "@teo-effect/auth"
 import { oauthError, type Reply, runUntilDone, tokenReply } from "@teo-effect/test-support"
-import { DateTime, Duration, Effect, Option, Redacted } from "effect"
+import { DateTime, Duration, Effect, Redacted } from "effect"
 import { clientId, clientSecret, makeHarness, teoId } from "./utils/harness.js"
 
 const noRetry = { retry: { times: 0 } }
@@ -77,7 +76,7 @@ describe("a successful answer", () => {
       server.reply = () => ({ status: 200, json: { access_token: "t", expires_in: 30, token_type: "bearer" } })
       const token = yield* accessToken.get
       assert.strictEqual(token.tokenType, "Bearer")
-      assert.strictEqual(token.scope, "")
+      assert.strictEqual(token.scope, `target-entity:${teoId}`, "an absent scope is the one requested (RFC 6749 §5.1)")
     })
   )
 
@@ -177,7 +176,7 @@ describe("error mapping", () => {
         assert.instanceOf(error, TokenRequestFailed)
         assert.strictEqual(error.reason, "ServerError")
         assert.strictEqual(error.status, 503)
-        assert.isTrue(error.isTransient)
+        assert.isTrue(error.isRetryable)
       }
     ],
     [
@@ -219,15 +218,128 @@ describe("error mapping", () => {
   )
 })
 
-describe("Retry-After", () => {
-  const now = DateTime.makeUnsafe("2026-11-27T10:00:00Z")
-  it("reads delta-seconds and HTTP dates, and ignores the rest", () => {
-    assert.deepStrictEqual(RetryAfter.parse("120", now), Option.some(Duration.seconds(120)))
-    assert.deepStrictEqual(RetryAfter.parse(" 0 ", now), Option.some(Duration.seconds(0)))
-    assert.deepStrictEqual(RetryAfter.parse("Fri, 27 Nov 2026 10:00:30 GMT", now), Option.some(Duration.millis(30_000)))
-    assert.deepStrictEqual(RetryAfter.parse("Fri, 27 Nov 2026 09:00:00 GMT", now), Option.some(Duration.millis(0)))
-    assert.deepStrictEqual(RetryAfter.parse("soon", now), Option.none())
-    assert.deepStrictEqual(RetryAfter.parse("-3", now), Option.none())
-    assert.deepStrictEqual(RetryAfter.parse(undefined, now), Option.none())
-  })
+describe("hostile answers", () => {
+  it.effect("an expires_in of 1e13 is clamped to 24 hours: expiresAt stays a valid date", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = () => tokenReply("token-forever", 1e13)
+      const token = yield* accessToken.get
+      assert.strictEqual(DateTime.toEpochMillis(token.expiresAt), 24 * 3600 * 1000)
+      assert.strictEqual(DateTime.formatIso(token.expiresAt), "1970-01-02T00:00:00.000Z")
+    })
+  )
+
+  it.effect.each([
+    ["CR/LF", "abc\r\nX-Injected: 1"],
+    ["a space", "abc def"],
+    ["a non-ASCII letter", "tökén"]
+  ] as const)("an access_token with %s is refused when decoded, without repeating it", ([, value]) =>
+    Effect.gen(function* () {
+      const error = yield* failureFor({ status: 200, json: { access_token: value, expires_in: 599, token_type: "Bearer" } })
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "InvalidResponse")
+      assert.include(error.message, "b64token")
+      assert.notInclude(error.message, value)
+    })
+  )
+
+  it.effect("a token for another scope than the one requested is refused", () =>
+    Effect.gen(function* () {
+      const error = yield* failureFor(tokenReply("token-other", 599, { scope: "target-entity:someone-else" }))
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "InvalidResponse")
+      assert.include(error.message, "target-entity:someone-else")
+      assert.include(error.message, `target-entity:${teoId}`)
+      assert.isFalse(error.isRetryable)
+    })
+  )
+
+  it.effect("a scope list that holds the requested scope is accepted", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness()
+      server.reply = () => tokenReply("token-more", 599, { scope: `openid target-entity:${teoId}` })
+      const token = yield* accessToken.get
+      assert.strictEqual(Redacted.value(token.value), "token-more")
+    })
+  )
+
+  it.effect("a 200 whose Content-Type is not JSON is InvalidResponse", () =>
+    Effect.gen(function* () {
+      const error = yield* failureFor({
+        status: 200,
+        text: JSON.stringify({ access_token: "t", expires_in: 599, token_type: "Bearer" }),
+        headers: { "content-type": "text/html; charset=utf-8" }
+      })
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "InvalidResponse")
+      assert.include(error.message, "text/html")
+    })
+  )
+
+  it.effect("a 200 whose body is cut short is a transport failure, retried", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness({ retry: { times: 1, baseDelay: "10 millis" } })
+      let calls = 0
+      server.reply = () =>
+        calls++ === 0
+          ? { status: 200, text: JSON.stringify({ access_token: "cut", expires_in: 599, token_type: "Bearer" }), cutAfter: 20, headers: { "content-type": "application/json" } }
+          : tokenReply("token-whole")
+      const fiber = yield* Effect.forkChild(accessToken.get)
+      const exit = yield* runUntilDone(fiber, "10 millis")
+      assert.isTrue(exit._tag === "Success")
+      assert.strictEqual(exit._tag === "Success" ? Redacted.value(exit.value.value) : "", "token-whole")
+      assert.lengthOf(server.requests, 2)
+    })
+  )
+
+  it.effect("a 200 whose body is cut short, every time, is TokenRequestFailed (Transport), not 'not JSON'", () =>
+    Effect.gen(function* () {
+      const error = yield* failureFor({
+        status: 200,
+        text: JSON.stringify({ access_token: "cut", expires_in: 599, token_type: "Bearer" }),
+        cutAfter: 20,
+        headers: { "content-type": "application/json" }
+      })
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "Transport")
+      assert.isTrue(error.isRetryable)
+    })
+  )
+
+  it.effect("a redirect is not followed: a typed error naming the target origin only", () =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness(noRetry)
+      let hits = 0
+      server.reply = (request) => {
+        if (request.url.startsWith("/elsewhere")) hits++
+        return { status: 307, headers: { location: `${server.origin.replace("127.0.0.1", "localhost")}/elsewhere?code=abc` } }
+      }
+      const error = yield* Effect.flip(accessToken.get)
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "UnexpectedStatus")
+      assert.strictEqual(error.status, 307)
+      assert.include(error.message, server.origin.replace("127.0.0.1", "localhost"))
+      assert.notInclude(error.message, "code=abc")
+      assert.strictEqual(hits, 0)
+      assert.lengthOf(server.requests, 1)
+    })
+  )
+
+  it.effect("an error description that echoes the client secret is masked", () =>
+    Effect.gen(function* () {
+      const error = yield* failureFor(oauthError(401, "invalid_client", `bad secret ${clientSecret}`))
+      assert.instanceOf(error, InvalidClient)
+      assert.include(error.message, "bad secret <redacted>")
+      assert.notInclude(error.message, clientSecret)
+    })
+  )
+
+  it.effect("503 with Retry-After carries the delay", () =>
+    Effect.gen(function* () {
+      const error = yield* failureFor({ status: 503, headers: { "retry-after": "4" } })
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "ServerError")
+      assert.deepStrictEqual(error.retryAfter, Duration.seconds(4))
+    })
+  )
 })

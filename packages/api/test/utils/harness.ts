@@ -8,7 +8,7 @@ import { Dossiers, TeoApi, type TeoApiOptions } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { makeScriptedServer, type RecordedRequest, type Reply, tokenReply } from "@teo-effect/test-support"
 import { Context, Effect, Layer, Redacted } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { FetchHttpClient, type HttpClient } from "effect/http"
 
 export interface ApiHarness {
   readonly origin: string
@@ -22,7 +22,10 @@ export interface ApiHarness {
 
 const isTokenRequest = (request: RecordedRequest) => request.url.startsWith("/oauth2/token")
 
-export const makeApiHarness = (options: TeoApiOptions = {}) =>
+export const makeApiHarness = (
+  options: TeoApiOptions = {},
+  client: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer
+) =>
   Effect.gen(function* () {
     const server = yield* makeScriptedServer
     let tokens = 0
@@ -47,7 +50,7 @@ export const makeApiHarness = (options: TeoApiOptions = {}) =>
             tokenUrl: `${server.origin}/oauth2/token`
           })
         ),
-        Layer.provide(FetchHttpClient.layer)
+        Layer.provide(client)
       )
     )
     return Object.assign(harness, {

@@ -1,0 +1,44 @@
+/**
+ * Profiles one contender's page call with FakeTeo in a child process:
+ *
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/src/profile.ts [dossiers|raw] [undici|fetch] [calls] [concurrency]
+ *
+ * Prints the calls per second and the client CPU µs per call; the profile
+ * (open it in Chrome DevTools) covers the client process only.
+ */
+import { type ClientKind, teoEffect } from "./Contenders.ts"
+import { startRemoteFake } from "./FakeProcess.ts"
+
+const [call = "dossiers", client = "undici", callsArg = "5000", concurrencyArg = "1"] = process.argv.slice(2)
+const calls = Number(callsArg)
+const concurrency = Number(concurrencyArg)
+const fake = await startRemoteFake({ dossiers: 95 })
+const contender = teoEffect(
+  {
+    tokenUrl: fake.tokenUrl,
+    apiUrl: fake.apiUrl,
+    clientId: fake.env.TEO_CLIENT_ID,
+    clientSecret: fake.env.TEO_CLIENT_SECRET,
+    teoId: fake.env.TEO_ID
+  },
+  { call: call === "raw" ? "raw" : "dossiers", client: client as ClientKind }
+)
+for (let i = 0; i < 500; i++) await contender.page(30)
+const cpu = process.cpuUsage()
+const started = performance.now()
+let next = 0
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < calls) {
+      next++
+      await contender.page(30)
+    }
+  })
+)
+const seconds = (performance.now() - started) / 1000
+const used = process.cpuUsage(cpu)
+console.log(
+  `${contender.name}: ${(calls / seconds).toFixed(0)} calls/s, ${((used.user + used.system) / calls).toFixed(0)} µs CPU per call`
+)
+await contender.close()
+await fake.close()

@@ -1,0 +1,42 @@
+/**
+ * The metrics of `TeoApi`: calls by operation and outcome, their duration,
+ * and retries. Attributes are low-cardinality: `operation` (`get`, `page`,
+ * `create`, …), `outcome` (`success` or the error's tag).
+ *
+ * @since 0.2.0
+ */
+import { Metric } from "effect"
+
+/**
+ * Calls made, by `operation` and `outcome`, retries included in one call.
+ *
+ * @since 0.2.0
+ * @category metrics
+ */
+export const calls = Metric.counter("teo_api_calls_total", {
+  description: "Calls to the téo API, by operation and outcome",
+  incremental: true
+})
+
+/**
+ * Duration of calls in seconds, retries and their waits included, by
+ * `operation` and `outcome`.
+ *
+ * @since 0.2.0
+ * @category metrics
+ */
+export const callDuration = Metric.histogram("teo_api_call_duration_seconds", {
+  description: "Duration of calls to the téo API, retries included",
+  boundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+})
+
+/**
+ * Retries, by `operation`.
+ *
+ * @since 0.2.0
+ * @category metrics
+ */
+export const retries = Metric.counter("teo_api_retries_total", {
+  description: "Requests to the téo API tried again, by operation",
+  incremental: true
+})

@@ -1,0 +1,132 @@
+/**
+ * The options of `TeoApi.layer`, and their decoding into settings: every
+ * option has a default, and a bad one fails the layer with a `ConfigError`
+ * that names it.
+ *
+ * @since 0.2.0
+ */
+import { DurationOption, EndpointUrl, RetryPolicy, TeoHttp } from "@teo-effect/auth"
+import { Config, type Duration, Effect, Schema } from "effect"
+
+/**
+ * Query parameters, passed through as given; an array repeats its key
+ * (`{ "status[]": ["a", "b"] }` → `status[]=a&status[]=b`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Query = Readonly<Record<string, string | number | boolean | ReadonlyArray<string | number | boolean>>>
+
+/**
+ * Options of `TeoApi.layer`. Every one has a default.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TeoApiOptions {
+  /** The API's base URL. Default `https://teoapp.fr/api`. */
+  readonly baseUrl?: string
+  /** Time allowed for one request, answer included. Default 30 seconds. */
+  readonly timeout?: Duration.Input
+  /**
+   * Time allowed for a whole call, retries and their waits included. Default:
+   * none (each attempt still has `timeout`). When it passes, the call fails
+   * with `RequestFailed` (`Deadline`).
+   */
+  readonly deadline?: Duration.Input
+  /**
+   * Retries of 429s (any method) and of 5xx, network failures and timeouts
+   * (GET only, unless a call opts in), with the policy of `RetryPolicy`:
+   * capped exponential backoff with full jitter, téo's `Retry-After` (429,
+   * 503) as a floor. Defaults: `times` 2, `baseDelay` 500 ms, `maxDelay`
+   * 8 seconds, `maxRetryAfter` 60 seconds (a longer `Retry-After` fails at
+   * once). `false` switches retries off.
+   */
+  readonly retry?: false | RetryPolicy.RetryOptions
+  /** Pages a `stream` fetches ahead of its consumer. Default 1; 0 fetches a page only when needed. */
+  readonly prefetch?: number
+  /** The largest answer read, in bytes; a larger one is `UnexpectedResponse`. Default 16 MiB. */
+  readonly maxResponseBytes?: number
+  /** Accept a plain `http:` base URL to another host than this machine. Default `false`. */
+  readonly allowPlainHttp?: boolean
+}
+
+/**
+ * Per-call options of the calls that write.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WriteOptions {
+  /**
+   * Retry this call on 5xx, network failures and timeouts too, as GETs are.
+   * Off by default: téo may have applied a write whose answer was lost.
+   */
+  readonly retry?: boolean
+}
+
+/**
+ * Default base URL of téo's API.
+ *
+ * @since 0.2.0
+ */
+export const defaultBaseUrl = "https://teoapp.fr/api"
+
+/**
+ * An absolute URL without query or fragment, https unless on this machine,
+ * without `user:password@` (see `EndpointUrl` in @teo-effect/auth).
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const BaseUrl = (allowPlainHttp: boolean) =>
+  Schema.String.check(
+    Schema.makeFilter((input: string) => {
+      const problem = EndpointUrl.problem(input, { allowPlainHttp })
+      if (problem !== undefined) return problem
+      const url = new URL(input)
+      return (url.search === "" && url.hash === "") || `must have no query or fragment, got ${JSON.stringify(input)}`
+    })
+  )
+
+const Settings = (allowPlainHttp: boolean) =>
+  Schema.Struct({
+    baseUrl: BaseUrl(allowPlainHttp),
+    timeout: DurationOption.Positive,
+    deadline: Schema.UndefinedOr(DurationOption.Positive),
+    retry: RetryPolicy.RetrySettings,
+    prefetch: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
+    maxResponseBytes: Schema.Int.check(Schema.isBetween({ minimum: 1024, maximum: 1024 * 1024 * 1024 }))
+  })
+
+/**
+ * The decoded options.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type TeoApiSettings = ReturnType<typeof Settings>["Type"]
+
+/**
+ * Decodes `options` over the defaults; a bad one is a `ConfigError` naming it.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const resolve = (options: TeoApiOptions): Effect.Effect<TeoApiSettings, Config.ConfigError> =>
+  Schema.decodeUnknownEffect(Settings(options.allowPlainHttp === true))(
+    {
+      baseUrl: options.baseUrl ?? defaultBaseUrl,
+      timeout: options.timeout ?? "30 seconds",
+      deadline: options.deadline,
+      retry: RetryPolicy.withDefaults(options.retry, {
+        times: 2,
+        baseDelay: "500 millis",
+        maxDelay: "8 seconds",
+        maxRetryAfter: "60 seconds"
+      }),
+      prefetch: options.prefetch ?? 1,
+      maxResponseBytes: options.maxResponseBytes ?? TeoHttp.defaultApiResponseLimit
+    },
+    { errors: "all" }
+  ).pipe(Effect.mapError((error) => new Config.ConfigError(error)))

@@ -1,0 +1,195 @@
+/**
+ * What an answer of the API means: a 2xx body decoded with the call's
+ * Schema, anything else one typed error. The body is read with the shared
+ * rules of `TeoHttp` (bounded; a failure to read it is a transport failure,
+ * retried like one; only a complete body that does not parse is malformed).
+ *
+ * @since 0.2.0
+ */
+import { TeoHttp } from "@teo-effect/auth"
+import { Effect, Schema, SchemaIssue } from "effect"
+import type { Headers, HttpClientResponse } from "effect/http"
+import { requestIdHeaders } from "../Assumptions.js"
+import * as HydraError from "../HydraError.js"
+import {
+  BadRequest,
+  Forbidden,
+  NotFound,
+  RateLimited,
+  RequestFailed,
+  ServerError,
+  type TeoApiError,
+  Unauthorized,
+  UnexpectedResponse,
+  ValidationFailed
+} from "../TeoApiError.js"
+
+/**
+ * The call an answer belongs to, as errors name it.
+ *
+ * @since 0.2.0
+ */
+export interface Call {
+  readonly method: string
+  readonly path: string
+  /** The base URL, to name where a redirect points. */
+  readonly href: string
+  /** Secrets to mask in téo's texts (the token sent). */
+  readonly secrets: ReadonlyArray<string>
+  readonly maxBytes: number
+}
+
+const requestIdOf = (headers: Headers.Headers): string | undefined => {
+  for (const name of requestIdHeaders) {
+    const value = headers[name]
+    if (value !== undefined) return value
+  }
+  return undefined
+}
+
+const maxTextLength = 500
+
+const clean = (text: string | undefined, secrets: ReadonlyArray<string>): string | undefined =>
+  text === undefined
+    ? undefined
+    : (() => {
+        const masked = TeoHttp.mask(text, secrets)
+        return masked.length <= maxTextLength ? masked : `${masked.slice(0, maxTextLength)}…`
+      })()
+
+/**
+ * The typed error of a non-2xx answer.
+ *
+ * @since 0.2.0
+ */
+export const failure = (
+  call: Call,
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers,
+  nowMillis: number
+): Effect.Effect<TeoApiError> => {
+  const status = response.status
+  const requestId = requestIdOf(headers)
+  if (status >= 300 && status < 400) {
+    return Effect.succeed(
+      new UnexpectedResponse({
+        method: call.method,
+        path: call.path,
+        status,
+        detail: `téo redirects to ${TeoHttp.redirectOrigin(headers, call.href)}; redirects are not followed`,
+        ...(requestId === undefined ? {} : { requestId })
+      })
+    )
+  }
+  return TeoHttp.readText(response, headers, call.maxBytes).pipe(
+    Effect.orElseSucceed(() => ""),
+    Effect.map((text): TeoApiError => {
+      const body = HydraError.decodeHydraError(text)
+      const title = clean(body.title, call.secrets)
+      const description = clean(body.description, call.secrets)
+      const fields = {
+        method: call.method,
+        path: call.path,
+        status,
+        ...(title === undefined ? {} : { title }),
+        ...(description === undefined ? {} : { description }),
+        ...(requestId === undefined ? {} : { requestId })
+      }
+      if (status === 401) return new Unauthorized(fields)
+      if (status === 403) return new Forbidden(fields)
+      if (status === 404) return new NotFound(fields)
+      if (status === 422) return new ValidationFailed({ ...fields, violations: body.violations })
+      if (status === 429 || status === 503) {
+        const retryAfter = TeoHttp.retryAfter(headers, nowMillis)
+        const waited = retryAfter === undefined ? fields : { ...fields, retryAfter }
+        return status === 429 ? new RateLimited(waited) : new ServerError(waited)
+      }
+      if (status >= 500) return new ServerError(fields)
+      if (status >= 400) return new BadRequest(fields)
+      return new UnexpectedResponse({ method: call.method, path: call.path, status, detail: "unexpected status" })
+    })
+  )
+}
+
+/** `a.b[3].c` from a Schema issue path. */
+const formatIssuePath = (path: ReadonlyArray<PropertyKey>): string =>
+  path
+    .map((key, index) =>
+      typeof key === "number" ? `[${key}]` : index === 0 ? globalThis.String(key) : `.${globalThis.String(key)}`
+    )
+    .join("")
+
+const firstIssue = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/** One compiled decoder per schema, not one per call. */
+const decoders = new WeakMap<Schema.Decoder<unknown>, (input: unknown) => Effect.Effect<unknown, Schema.SchemaError>>()
+
+const decoderOf = <A>(schema: Schema.Decoder<A>): ((input: unknown) => Effect.Effect<A, Schema.SchemaError>) => {
+  let decoder = decoders.get(schema)
+  if (decoder === undefined) {
+    decoder = Schema.decodeUnknownEffect(schema)
+    decoders.set(schema, decoder)
+  }
+  return decoder as (input: unknown) => Effect.Effect<A, Schema.SchemaError>
+}
+
+/**
+ * The body of a 2xx answer: JSON (by its `Content-Type`, when it has one),
+ * complete, within the size limit, decoded with `schema`. A 204, or any empty
+ * body, decodes `null`.
+ *
+ * @since 0.2.0
+ */
+export const decode = <A>(
+  call: Call,
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers,
+  schema: Schema.Decoder<A>
+): Effect.Effect<A, UnexpectedResponse | RequestFailed> => {
+  const status = response.status
+  const requestId = requestIdOf(headers)
+  const unexpected = (detail: string, issuePath?: string) =>
+    new UnexpectedResponse({
+      method: call.method,
+      path: call.path,
+      status,
+      detail,
+      ...(issuePath === undefined || issuePath === "" ? {} : { issuePath }),
+      ...(requestId === undefined ? {} : { requestId })
+    })
+  const contentType = headers["content-type"]
+  if (status !== 204 && !TeoHttp.isJson(contentType)) {
+    return Effect.fail(unexpected(`the answer is ${JSON.stringify(clean(contentType, []))}, not JSON`))
+  }
+  return TeoHttp.readText(response, headers, call.maxBytes).pipe(
+    Effect.mapError((failure) =>
+      failure._tag === "ReadFailed"
+        ? new RequestFailed({
+            method: call.method,
+            path: call.path,
+            reason: "Transport",
+            status,
+            detail: `the connection failed while the answer was read (${failure.detail})`
+          })
+        : unexpected(`the answer is larger than ${TeoHttp.formatBytes(failure.limit)}`)
+    ),
+    Effect.flatMap((text) => {
+      let json: unknown = null
+      if (text !== "") {
+        try {
+          json = JSON.parse(text)
+        } catch {
+          return Effect.fail(unexpected("the response body is not JSON"))
+        }
+      }
+      return Effect.mapError(decoderOf(schema)(json), (error) => {
+        const [issue] = firstIssue(error.issue).issues
+        const issuePath =
+          issue === undefined
+            ? ""
+            : formatIssuePath((issue.path ?? []).map((key) => (typeof key === "object" ? key.key : key)))
+        return unexpected(clean(issue?.message ?? error.message, call.secrets) ?? "", issuePath)
+      })
+    })
+  )
+}

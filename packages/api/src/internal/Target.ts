@@ -1,0 +1,111 @@
+/**
+ * Where a call goes: a target (a path from the base URL, an IRI from téo's
+ * answers, or an absolute URL) resolved against the API's base URL, and the
+ * guard that keeps the token inside the API — the same origin, under the base
+ * path once `.` and `..` are resolved. Also how errors and spans name a URL.
+ *
+ * @since 0.2.0
+ */
+
+/**
+ * A resolved target: `href` (no fragment) is sent, `path` (from the base
+ * path, with the query) names it in errors and spans.
+ *
+ * @since 0.2.0
+ */
+export interface Resolved {
+  readonly href: string
+  readonly path: string
+}
+
+/**
+ * @since 0.2.0
+ */
+export interface Targets {
+  readonly origin: string
+  /** The resolved target, or why it is refused. */
+  readonly resolve: (target: string) => Resolved | { readonly refused: string }
+  /**
+   * A link from an answer (`view.next`), resolved as a URL reference against
+   * the page it came from (RFC 3986), under the same guard.
+   */
+  readonly link: (link: string, from: string) => Resolved | { readonly refused: string }
+}
+
+/** Resolutions kept per layer: the same few targets come back on every call. */
+const cacheSize = 512
+
+/**
+ * The targets of the API at `baseUrl` (absolute, no query or fragment).
+ *
+ * @since 0.2.0
+ */
+export const make = (baseUrl: string): Targets => {
+  const base = new URL(baseUrl)
+  const basePath = base.pathname.replace(/\/+$/, "")
+  const baseHref = `${base.origin}${basePath}`
+  const cache = new Map<string, Resolved | { readonly refused: string }>()
+
+  const under = (url: URL): boolean =>
+    basePath === "" || url.pathname === basePath || url.pathname.startsWith(`${basePath}/`)
+
+  /** An IRI from téo's answers: a path that already starts with the base path (`/api/…`). */
+  const isIri = (target: string): boolean =>
+    basePath !== "" &&
+    target.startsWith(basePath) &&
+    (target.length === basePath.length || "/?#".includes(target.charAt(basePath.length)))
+
+  const compute = (target: string): Resolved | { readonly refused: string } => {
+    let url: URL | null
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
+      url = URL.parse(target)
+      if (url === null || url.origin !== base.origin) {
+        return { refused: `refusing to send the téo token outside ${base.origin}` }
+      }
+    } else if (target.startsWith("//")) {
+      return { refused: `refusing to send the téo token outside ${base.origin}` }
+    } else if (isIri(target)) {
+      url = URL.parse(target, base.origin)
+    } else {
+      url = URL.parse(`${baseHref}${target.startsWith("/") || target === "" || target.startsWith("?") ? "" : "/"}${target}`)
+    }
+    return guard(target, url)
+  }
+
+  const guard = (target: string, url: URL | null): Resolved | { readonly refused: string } => {
+    if (url === null) return { refused: `${JSON.stringify(target)} is not a path or URL` }
+    if (url.origin !== base.origin) return { refused: `refusing to send the téo token outside ${base.origin}` }
+    if (!under(url)) {
+      return { refused: `refusing to send the téo token outside ${baseHref} (${JSON.stringify(target)} resolves to ${url.pathname})` }
+    }
+    url.hash = ""
+    const path = url.pathname.slice(basePath.length)
+    return { href: url.href, path: `${path === "" ? "/" : path}${url.search}` }
+  }
+
+  return {
+    origin: base.origin,
+    link: (link, from) => guard(link, URL.parse(link, from)),
+    resolve: (target) => {
+      let resolved = cache.get(target)
+      if (resolved === undefined) {
+        resolved = compute(target)
+        if (cache.size >= cacheSize) cache.clear()
+        cache.set(target, resolved)
+      }
+      return resolved
+    }
+  }
+}
+
+/**
+ * Path templates keep span and metric attributes low-cardinality: ids
+ * become `{id}`, the query is dropped.
+ *
+ * @since 0.2.0
+ */
+export const pathTemplate = (path: string): string =>
+  path
+    .replace(/\?.*$/, "")
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "{id}")
+    .replace(/\/\d+(?=\/|$)/g, "/{id}")

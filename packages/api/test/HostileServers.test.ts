@@ -1,0 +1,231 @@
+/**
+ * What a hostile or broken server cannot do to a caller: answers cut short,
+ * redirects elsewhere, bodies that are not JSON or too large, pagination
+ * links that loop or climb out of the API, texts that echo the token, calls
+ * that never end — on both `FetchHttpClient` and undici.
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import {
+  JsonLdResource,
+  RequestFailed,
+  ServerError,
+  TeoApi,
+  UnexpectedResponse
+} from "@teo-effect/api"
+import { AccessToken, TeoCredentials } from "@teo-effect/auth"
+import { runUntilDone } from "@teo-effect/test-support"
+import { Config, ConfigProvider, Duration, Effect, Exit, Layer, Redacted, Stream } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { dossier, ldJson, makeApiHarness, uuid } from "./utils/harness.js"
+
+const path = `/production/dossiers/${uuid(1)}`
+
+/** Runs `effect` to the end, moving the test clock as it waits. */
+const settle = <A, E>(effect: Effect.Effect<A, E>) =>
+  Effect.flatMap(Effect.forkChild(effect), (fiber) => runUntilDone(fiber, "250 millis"))
+
+const clients = [
+  ["FetchHttpClient", FetchHttpClient.layer],
+  ["undici", NodeHttpClient.layerUndici]
+] as const
+
+describe.each(clients)("on %s", (_name, client) => {
+  it.effect("a 200 whose body is cut short is a transport failure: retried for a GET", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({}, client)
+      harness.api = (_request, index) =>
+        index === 0 ? { ...ldJson(200, dossier(1)), cutAfter: 30 } : ldJson(200, dossier(1))
+      const exit = yield* settle(harness.teoApi.get(path, JsonLdResource))
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.lengthOf(harness.apiRequests(), 2)
+    })
+  )
+
+  it.effect("a body cut short every time is RequestFailed (Transport), never 'not JSON'", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ retry: false }, client)
+      harness.api = () => ({ ...ldJson(200, dossier(1)), cutAfter: 30 })
+      const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
+      assert.instanceOf(error, RequestFailed)
+      assert.strictEqual((error as RequestFailed).reason, "Transport")
+      assert.isTrue((error as RequestFailed).isRetryable)
+    })
+  )
+
+  it.effect("a redirect to another origin is not followed: UnexpectedResponse naming the origin only", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({}, client)
+      const elsewhere = harness.origin.replace("127.0.0.1", "localhost")
+      harness.api = (request) =>
+        request.url.startsWith("/stolen")
+          ? ldJson(200, dossier(1))
+          : { status: 302, headers: { location: `${elsewhere}/stolen?copy=1` } }
+      const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
+      assert.instanceOf(error, UnexpectedResponse)
+      assert.strictEqual((error as UnexpectedResponse).status, 302)
+      assert.include(error.message, elsewhere)
+      assert.notInclude(error.message, "copy=1")
+      assert.lengthOf(harness.apiRequests(), 1, "the redirect was not followed")
+    })
+  )
+
+  it.effect("a 200 that is not JSON by its Content-Type is UnexpectedResponse", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({}, client)
+      harness.api = () => ({ status: 200, text: "<html>maintenance</html>", headers: { "content-type": "text/html" } })
+      const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
+      assert.instanceOf(error, UnexpectedResponse)
+      assert.include(error.message, "text/html")
+    })
+  )
+
+  it.effect.each([
+    ["with a Content-Length", false],
+    ["chunked", true]
+  ] as const)("a body larger than maxResponseBytes (%s) is refused", ([, chunked]) =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ maxResponseBytes: 4096 }, client)
+      harness.api = () => ({ ...ldJson(200, dossier(1, { notes: "x".repeat(10_000) })), chunked })
+      const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
+      assert.instanceOf(error, UnexpectedResponse)
+      assert.include(error.message, "larger than 4 KiB")
+    })
+  )
+})
+
+describe("Retry-After", () => {
+  it.effect("a 503 with Retry-After is waited for (a floor on the backoff), then retried", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      harness.api = (_request, index) =>
+        index === 0 ? ldJson(503, {}, { "retry-after": "3" }) : ldJson(200, dossier(1))
+      const exit = yield* settle(harness.teoApi.get(path, JsonLdResource))
+      assert.isTrue(Exit.isSuccess(exit))
+      const [first, second] = harness.apiRequests().map((request) => request.at)
+      assert.isAtLeast((second ?? 0) - (first ?? 0), 3000)
+    })
+  )
+
+  it.effect("a 503 still failing carries retryAfter", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ retry: false })
+      harness.api = () => ldJson(503, {}, { "retry-after": "7" })
+      const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
+      assert.instanceOf(error, ServerError)
+      assert.deepStrictEqual((error as ServerError).retryAfter, Duration.seconds(7))
+    })
+  )
+})
+
+describe("texts that echo the token", () => {
+  it.effect("are masked before they reach an error", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      harness.api = (request) =>
+        ldJson(403, {
+          "@type": "hydra:Error",
+          "hydra:title": "Forbidden",
+          "hydra:description": `token ${String(request.headers.authorization).replace("Bearer ", "")} may not read this`
+        })
+      const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
+      assert.include(error.message, "token <redacted> may not read this")
+      assert.notInclude(error.message, "token-1")
+    })
+  )
+})
+
+describe("pagination links", () => {
+  const page = (next: string | undefined) =>
+    ldJson(200, {
+      "hydra:member": [dossier(1)],
+      ...(next === undefined ? {} : { "hydra:view": { "@id": "/api/x", "hydra:next": next } })
+    })
+
+  it.effect("that differ only by their fragment are the same page: the loop is detected", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      harness.api = (_request, index) =>
+        page(index % 2 === 0 ? "/api/production/dossiers?page=2#a" : "/api/production/dossiers?page=2#b")
+      const error = yield* Effect.flip(Stream.runCollect(harness.teoApi.stream("/production/dossiers", JsonLdResource)))
+      assert.instanceOf(error, UnexpectedResponse)
+      assert.include(error.message, "loops")
+      assert.isAtMost(harness.apiRequests().length, 3)
+    })
+  )
+
+  it.effect.each(["/api/../admin/export", "/api/%2e%2e/admin", "/admin/export", "//evil.example/api/x"])(
+    "that leave the API's base path once normalised (%s) are refused, not fetched",
+    (next) =>
+      Effect.gen(function* () {
+        const harness = yield* makeApiHarness()
+        harness.api = () => page(next)
+        const error = yield* Effect.flip(
+          Stream.runCollect(harness.teoApi.stream("/production/dossiers", JsonLdResource, undefined, { prefetch: 0 }))
+        )
+        assert.instanceOf(error, UnexpectedResponse)
+        assert.include(error.message, "outside")
+        assert.lengthOf(harness.apiRequests(), 1)
+      })
+  )
+})
+
+describe("an overall deadline", () => {
+  it.effect("bounds a call, retries and their waits included: RequestFailed (Deadline)", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({
+        deadline: "5 seconds",
+        retry: { times: 10, baseDelay: "2 seconds", maxDelay: "2 seconds" }
+      })
+      harness.api = () => ldJson(503, {}, { "retry-after": "2" })
+      const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
+      assert.isTrue(Exit.isSuccess(exit))
+      const error = Exit.isSuccess(exit) ? exit.value : undefined
+      assert.instanceOf(error, RequestFailed)
+      assert.strictEqual((error as RequestFailed).reason, "Deadline")
+      assert.isAtMost(harness.apiRequests().length, 4)
+    })
+  )
+})
+
+describe("a base URL with a user name or password", () => {
+  it.effect("is refused when the layer is built, without repeating the password", () =>
+    Effect.gen(function* () {
+      const layer = TeoApi.layerConfig().pipe(
+        Layer.provide(AccessToken.layer()),
+        Layer.provide(
+          TeoCredentials.layer({
+            clientId: "acme-integration",
+            clientSecret: Redacted.make("s3cret-CANARY-api-1c9d"),
+            teoId: "acme-formation"
+          })
+        ),
+        Layer.provide(FetchHttpClient.layer),
+        Layer.provide(
+          ConfigProvider.layer(
+            ConfigProvider.fromEnv({ env: { TEO_API_URL: "https://integration:pa55-CANARY@teoapp.fr/api" } })
+          )
+        )
+      )
+      const error = yield* Effect.flip(Effect.provide(Effect.service(TeoApi), layer, { local: true }))
+      assert.instanceOf(error, Config.ConfigError)
+      assert.include(error.message, "TEO_API_URL")
+      assert.include(error.message, "user name or password")
+      assert.notInclude(String(error), "pa55-CANARY")
+    })
+  )
+
+  it.effect("given as an option is refused too", () =>
+    Effect.gen(function* () {
+      const exit = yield* Effect.exit(
+        makeApiHarness({ baseUrl: "https://u:pa55-CANARY@teoapp.fr/api" }).pipe(
+          Effect.catchCause((cause) => Effect.fail(String(cause)))
+        )
+      )
+      assert.isTrue(Exit.isFailure(exit))
+      const text = Exit.isFailure(exit) ? String(exit.cause) : ""
+      assert.include(text, "user name or password")
+      assert.notInclude(text, "pa55-CANARY")
+    })
+  )
+})

@@ -1,0 +1,186 @@
+/**
+ * The HTTP rules shared by the token request and the API calls of
+ * teo-effect: how an answer's body is read (bounded, a failure to read it is a
+ * transport failure), which answers are JSON, what a redirect or a
+ * `Retry-After` says, and how echoed secrets are masked before they reach an
+ * error. Built on `effect/http`; `@teo-effect/api` uses the same pieces.
+ *
+ * @since 0.2.0
+ */
+import { Context, type Duration, Effect, Result, Stream } from "effect"
+import { FetchHttpClient, Headers, HttpClient, type HttpClientResponse } from "effect/http"
+import { acceptMissingContentType } from "./Assumptions.js"
+
+/**
+ * Why a body could not be read: the connection failed while it was being
+ * read (`ReadFailed`, retried as a transport failure), or it is larger than
+ * the limit (`TooLarge`, never retried).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type BodyFailure =
+  | { readonly _tag: "ReadFailed"; readonly detail: string }
+  | { readonly _tag: "TooLarge"; readonly limit: number }
+
+const describeCause = (cause: unknown): string => {
+  const error = cause as { readonly reason?: { readonly cause?: unknown; readonly description?: string } }
+  const inner = error?.reason?.cause ?? cause
+  const code = (inner as { readonly code?: unknown })?.code
+  const message = inner instanceof Error ? inner.message : undefined
+  return [typeof code === "string" ? code : undefined, message].filter((part) => part !== undefined).join(": ") ||
+    "the connection ended before the whole answer arrived"
+}
+
+const decoder = new TextDecoder()
+
+/**
+ * The body of `response` as text, at most `limit` bytes. A `Content-Length`
+ * over the limit fails before anything is read; a body without one is read
+ * as a stream and abandoned at the limit.
+ *
+ * @since 0.2.0
+ * @category reading
+ */
+export const readText = (
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers,
+  limit: number
+): Effect.Effect<string, BodyFailure> => {
+  const length = headers["content-length"]
+  if (length !== undefined) {
+    const bytes = Number(length)
+    if (bytes > limit) return Effect.fail({ _tag: "TooLarge", limit })
+    return Effect.mapError(response.text, (cause): BodyFailure => ({ _tag: "ReadFailed", detail: describeCause(cause) }))
+  }
+  return Effect.suspend(() => {
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    return response.stream.pipe(
+      Stream.mapError((cause): BodyFailure => ({ _tag: "ReadFailed", detail: describeCause(cause) })),
+      Stream.runForEach((chunk) => {
+        size += chunk.byteLength
+        if (size > limit) return Effect.fail<BodyFailure>({ _tag: "TooLarge", limit })
+        chunks.push(chunk)
+        return Effect.void
+      }),
+      Effect.map(() => {
+        if (chunks.length === 1) return decoder.decode(chunks[0])
+        const all = new Uint8Array(size)
+        let offset = 0
+        for (const chunk of chunks) {
+          all.set(chunk, offset)
+          offset += chunk.byteLength
+        }
+        return decoder.decode(all)
+      })
+    )
+  })
+}
+
+const jsonMediaType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+
+/**
+ * Whether a `Content-Type` says JSON: `application/json`,
+ * `application/ld+json`, any `application/*+json`, parameters ignored. An
+ * absent header is accepted (téo does not document its headers).
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const isJson = (contentType: string | undefined): boolean =>
+  contentType === undefined ? acceptMissingContentType : jsonMediaType.test(contentType.trim())
+
+/**
+ * Where a 3xx answer points, as an origin (`https://example.org`) — never the
+ * whole URL, which may carry a secret — or `"an unnamed place"`. Redirects are
+ * not followed: a token or a secret must not go where téo did not say.
+ *
+ * @since 0.2.0
+ * @category redirects
+ */
+export const redirectOrigin = (headers: Headers.Headers, from: string): string => {
+  const location = headers.location
+  if (location === undefined) return "an unnamed place"
+  const url = URL.parse(location, from)
+  return url === null ? "an unreadable location" : url.origin
+}
+
+/**
+ * `client`, with redirects left unfollowed: `FetchHttpClient` is told
+ * `redirect: "manual"` (the platform's `fetch` follows them otherwise, and
+ * would carry the `Authorization` header along); undici's `request` does not
+ * follow them. A 3xx then reaches the caller, who names where it points.
+ *
+ * @since 0.2.0
+ * @category redirects
+ */
+export const withoutRedirects = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.transform(client, (effect) =>
+    Effect.updateContext(effect, (context: Context.Context<never>) =>
+      Context.add(context, FetchHttpClient.RequestInit, {
+        ...Context.getOrUndefined(context, FetchHttpClient.RequestInit),
+        redirect: "manual"
+      })
+    )
+  )
+
+/**
+ * The delay a `Retry-After` header asks for, from `nowMillis` (a date in the
+ * past is zero); absent or unreadable → `undefined`.
+ *
+ * @since 0.2.0
+ * @category retries
+ */
+export const retryAfter = (headers: Headers.Headers, nowMillis: number): Duration.Duration | undefined => {
+  const value = headers["retry-after"]
+  if (value === undefined) return undefined
+  const parsed = Headers.parseRetryAfter(value.trim())
+  return Result.isSuccess(parsed) ? Headers.retryAfterDelay(parsed.success, nowMillis) : undefined
+}
+
+/**
+ * `text` with every occurrence of each secret replaced by `<redacted>`:
+ * server error texts that echo the client secret or a token are masked before
+ * they reach an error. Secrets shorter than 4 characters are left alone (they
+ * would mask ordinary words).
+ *
+ * @since 0.2.0
+ * @category secrets
+ */
+export const mask = (text: string, secrets: ReadonlyArray<string>): string => {
+  let masked = text
+  for (const secret of secrets) {
+    if (secret.length >= 4 && masked.includes(secret)) masked = masked.replaceAll(secret, "<redacted>")
+  }
+  return masked
+}
+
+/**
+ * The largest answer read by default from the token endpoint: 64 KiB.
+ *
+ * @since 0.2.0
+ * @category limits
+ */
+export const defaultTokenResponseLimit = 64 * 1024
+
+/**
+ * The largest answer read by default from the API: 16 MiB.
+ *
+ * @since 0.2.0
+ * @category limits
+ */
+export const defaultApiResponseLimit = 16 * 1024 * 1024
+
+/**
+ * How a byte count reads in messages.
+ *
+ * @since 0.2.0
+ * @category limits
+ */
+export const formatBytes = (bytes: number): string =>
+  bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0
+    ? `${bytes / 1024 / 1024} MiB`
+    : bytes >= 1024 && bytes % 1024 === 0
+      ? `${bytes / 1024} KiB`
+      : `${bytes} bytes`
