@@ -42,22 +42,41 @@ export interface HydraCollection<A> {
   readonly view?: HydraView
 }
 
-const prefixedView = HydraView.pipe(
-  Schema.encodeKeys({
-    id: "@id",
-    first: "hydra:first",
-    last: "hydra:last",
-    next: "hydra:next",
-    previous: "hydra:previous"
-  })
-)
+/** `hydra:view` as téo sends it, with prefixed keys (API Platform 3) or without (API Platform 4). */
+const WireView = Schema.Struct({
+  "@id": Schema.optionalKey(Iri),
+  "hydra:first": Schema.optionalKey(Iri),
+  "hydra:last": Schema.optionalKey(Iri),
+  "hydra:next": Schema.optionalKey(Iri),
+  "hydra:previous": Schema.optionalKey(Iri),
+  first: Schema.optionalKey(Iri),
+  last: Schema.optionalKey(Iri),
+  next: Schema.optionalKey(Iri),
+  previous: Schema.optionalKey(Iri)
+})
 
-const unprefixedView = HydraView.pipe(Schema.encodeKeys({ id: "@id" }))
+type WireView = typeof WireView.Type
 
 const TotalItems = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 
 /** `true` when the body uses the `hydra:` keys. */
 const isPrefixed = (input: unknown): boolean => Predicate.isObject(input) && "hydra:member" in input
+
+/** The view's links, whichever key style téo used; only the links it sent. */
+const viewOf = (wire: WireView): HydraView => {
+  const view: { -readonly [K in keyof HydraView]: HydraView[K] } = {}
+  const id = wire["@id"]
+  const first = wire["hydra:first"] ?? wire.first
+  const last = wire["hydra:last"] ?? wire.last
+  const next = wire["hydra:next"] ?? wire.next
+  const previous = wire["hydra:previous"] ?? wire.previous
+  if (id !== undefined) view.id = id
+  if (first !== undefined) view.first = first
+  if (last !== undefined) view.last = last
+  if (next !== undefined) view.next = next
+  if (previous !== undefined) view.previous = previous
+  return view
+}
 
 /**
  * A Schema for one page of a collection of `item`: decodes both
@@ -89,19 +108,31 @@ export const HydraCollection = <S extends Schema.Constraint>(item: S) => {
 const collections = new WeakMap<Schema.Constraint, unknown>()
 
 const makeCollection = <S extends Schema.Constraint>(item: S) => {
+  // The wire shapes, keys as téo sends them: decoding them is a plain Struct decode (a key
+  // renaming schema cost more than the items themselves), the renaming is done by hand below.
   const prefixed = Schema.Struct({
-    member: Schema.Array(item),
-    totalItems: Schema.optionalKey(TotalItems),
-    view: Schema.optionalKey(prefixedView)
-  }).pipe(Schema.encodeKeys({ member: "hydra:member", totalItems: "hydra:totalItems", view: "hydra:view" }))
+    "hydra:member": Schema.Array(item),
+    "hydra:totalItems": Schema.optionalKey(TotalItems),
+    "hydra:view": Schema.optionalKey(WireView)
+  })
   const unprefixed = Schema.Struct({
     member: Schema.Array(item),
     totalItems: Schema.optionalKey(TotalItems),
-    view: Schema.optionalKey(unprefixedView)
+    view: Schema.optionalKey(WireView)
   })
   const decodePrefixed = Schema.decodeUnknownEffect(prefixed)
   const decodeUnprefixed = Schema.decodeUnknownEffect(unprefixed)
   const encodePrefixed = Schema.encodeUnknownEffect(prefixed)
+  const pageOf = (
+    member: ReadonlyArray<S["Type"]>,
+    totalItems: number | undefined,
+    view: WireView | undefined
+  ): HydraCollection<S["Type"]> => {
+    const page: { -readonly [K in keyof HydraCollection<S["Type"]>]: HydraCollection<S["Type"]>[K] } = { member }
+    if (totalItems !== undefined) page.totalItems = totalItems
+    if (view !== undefined) page.view = viewOf(view)
+    return page
+  }
   // The items were decoded by `prefixed` / `unprefixed` already: the target only declares the
   // page's type, it does not check every item a second time (which doubled the decoding cost).
   const Decoded = Schema.declare(
@@ -113,10 +144,28 @@ const makeCollection = <S extends Schema.Constraint>(item: S) => {
       Decoded,
       SchemaTransformation.transformEffect({
         decode: (input, options) =>
-          (isPrefixed(input) ? decodePrefixed(input, options) : decodeUnprefixed(input, options)).pipe(
-            Effect.mapError((error) => error.issue)
-          ),
-        encode: (page, options) => encodePrefixed(page, options).pipe(Effect.mapError((error) => error.issue))
+          (isPrefixed(input)
+            ? Effect.map(decodePrefixed(input, options), (wire) =>
+                pageOf(wire["hydra:member"], wire["hydra:totalItems"], wire["hydra:view"])
+              )
+            : Effect.map(decodeUnprefixed(input, options), (wire) => pageOf(wire.member, wire.totalItems, wire.view))
+          ).pipe(Effect.mapError((error) => error.issue)),
+        encode: (page, options) => {
+          const view: Record<string, unknown> = {}
+          if (page.view?.id !== undefined) view["@id"] = page.view.id
+          if (page.view?.first !== undefined) view["hydra:first"] = page.view.first
+          if (page.view?.last !== undefined) view["hydra:last"] = page.view.last
+          if (page.view?.next !== undefined) view["hydra:next"] = page.view.next
+          if (page.view?.previous !== undefined) view["hydra:previous"] = page.view.previous
+          return encodePrefixed(
+            {
+              "hydra:member": page.member,
+              ...(page.totalItems === undefined ? {} : { "hydra:totalItems": page.totalItems }),
+              ...(page.view === undefined ? {} : { "hydra:view": view })
+            },
+            options
+          ).pipe(Effect.mapError((error) => error.issue))
+        }
       })
     )
   )

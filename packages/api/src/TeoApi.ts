@@ -74,7 +74,7 @@ const memo = <A>(make: (key: string) => A) => {
 const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions = {}) {
   const settings = yield* TeoApiOptions.resolve(options)
   const accessToken = yield* AccessToken
-  const client = TeoHttp.withoutRedirects(yield* HttpClient.HttpClient)
+  const client = TeoHttp.withoutRedirects(yield* HttpClient.HttpClient).pipe(TeoHttp.withoutInnerSpansUntraced)
   const targets = Target.make(settings.baseUrl)
   const accept = { accept: "application/ld+json" }
 

@@ -7,7 +7,7 @@
  *
  * @since 0.2.0
  */
-import { Context, type Duration, Effect, Result, Stream } from "effect"
+import { Context, type Duration, Effect, Result, Stream, Tracer } from "effect"
 import { FetchHttpClient, Headers, HttpClient, type HttpClientResponse } from "effect/http"
 import { acceptMissingContentType } from "./Assumptions.js"
 
@@ -57,26 +57,33 @@ export const readText = (
     const chunks: Array<Uint8Array> = []
     let size = 0
     return response.stream.pipe(
-      Stream.mapError((cause): BodyFailure => ({ _tag: "ReadFailed", detail: describeCause(cause) })),
-      Stream.runForEach((chunk) => {
-        size += chunk.byteLength
-        if (size > limit) return Effect.fail<BodyFailure>({ _tag: "TooLarge", limit })
-        chunks.push(chunk)
-        return Effect.void
-      }),
-      Effect.map(() => {
-        if (chunks.length === 1) return decoder.decode(chunks[0])
-        const all = new Uint8Array(size)
-        let offset = 0
-        for (const chunk of chunks) {
-          all.set(chunk, offset)
-          offset += chunk.byteLength
+      Stream.runForEachArray((batch) => {
+        for (const chunk of batch) {
+          size += chunk.byteLength
+          chunks.push(chunk)
         }
-        return decoder.decode(all)
-      })
+        return size > limit ? Effect.fail(tooLarge(limit)) : Effect.void
+      }),
+      Effect.mapError((cause): BodyFailure => (isBodyFailure(cause) ? cause : { _tag: "ReadFailed", detail: describeCause(cause) })),
+      Effect.map(() => decoder.decode(chunks.length === 1 ? chunks[0] : concat(chunks, size)))
     )
   })
 }
+
+const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  const all = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    all.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return all
+}
+
+const tooLarge = (limit: number): BodyFailure => ({ _tag: "TooLarge", limit })
+
+const isBodyFailure = (cause: unknown): cause is BodyFailure =>
+  typeof cause === "object" && cause !== null && (cause as { _tag?: unknown })._tag === "TooLarge"
 
 const jsonMediaType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
@@ -122,6 +129,28 @@ export const withoutRedirects = (client: HttpClient.HttpClient): HttpClient.Http
         ...Context.getOrUndefined(context, FetchHttpClient.RequestInit),
         redirect: "manual"
       })
+    )
+  )
+
+const always = () => true
+
+/**
+ * `client`, without `effect/http`'s own `http.client` span when no tracer is
+ * installed (the current tracer is Effect's in-memory native one): the span,
+ * its header attributes and trace headers cost about a fifth of a call, and
+ * nobody would see them. With a real tracer (OpenTelemetry…) nothing changes.
+ * teo-effect's own spans (`TeoApi.page`…) carry the method, path and status
+ * either way.
+ *
+ * @since 0.2.0
+ * @category tracing
+ */
+export const withoutInnerSpansUntraced = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.transform(client, (effect) =>
+    Effect.withFiber((fiber) =>
+      fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
+        ? Effect.provideService(effect, HttpClient.TracerDisabledWhen, always)
+        : effect
     )
   )
 

@@ -289,8 +289,10 @@ export class FakeTeoServer {
         : answer.body === Symbol.for("malformed")
           ? `{"hydra:member": [{"@id": "/api/production/dossiers/`
           : JSON.stringify(answer.body)
-    res.writeHead(answer.status, answer.headers ?? {})
-    if (faults.slowBody !== undefined && faults.slowBody > 0 && text.length > 1 && answer.status < 300) {
+    const slow = faults.slowBody !== undefined && faults.slowBody > 0 && text.length > 1 && answer.status < 300
+    // A whole body is announced with its length, as servers that buffer their JSON do; a slow one is chunked.
+    res.writeHead(answer.status, slow ? (answer.headers ?? {}) : { ...answer.headers, "content-length": Buffer.byteLength(text) })
+    if (slow) {
       const half = Math.floor(text.length / 2)
       res.write(text.slice(0, half))
       await new Promise((resolve) => setTimeout(resolve, faults.slowBody))
