@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Effect, Predicate, Result, Schema, SchemaTransformation } from "effect"
 import { dossierFields } from "./Assumptions.js"
 import { JsonLdResource } from "./JsonLd.js"
 
@@ -31,22 +31,45 @@ export const DossierId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand(
 export type DossierId = typeof DossierId.Type
 
 /**
+ * The fields of a dossier this package knows of. They are checked, never
+ * transformed (brands and checks only): what they decode to is what téo sent,
+ * which lets `Dossier` hand back téo's own object, unknown fields and all.
+ */
+const KnownFields = Schema.Struct({ ...JsonLdResource.fields, ...dossierFields })
+
+const decodeKnown = Schema.decodeUnknownResult(KnownFields)
+
+/**
  * A dossier as téo's API returns it: the JSON-LD envelope (`@id`, `@type`),
  * the fields this package knows of (all optional, see `docs/api.md`), and
  * every other field téo sends, kept as it came (`dossier["someField"]`).
  *
+ * The known fields are checked (a failure names the field, e.g.
+ * `hydra:member[3].email`); the object téo sent is then kept as it is rather
+ * than copied, which makes a page of dossiers decode about twice as fast as
+ * a struct with an index signature would.
+ *
  * @since 0.1.0
  * @category schemas
  */
-export const Dossier = Schema.StructWithRest(Schema.Struct({ ...JsonLdResource.fields, ...dossierFields }), [
-  Schema.Record(Schema.String, Schema.Unknown)
-])
+export const Dossier: Schema.Codec<Dossier, unknown> = Schema.Unknown.pipe(
+  Schema.decodeTo(
+    Schema.declare((input: unknown): input is Dossier => Predicate.isObject(input), { identifier: "Dossier" }),
+    SchemaTransformation.transformEffect({
+      decode: (input, options) => {
+        const known = decodeKnown(input, options)
+        return Result.isSuccess(known) ? Effect.succeed(input as Dossier) : Effect.fail(known.failure.issue)
+      },
+      encode: (dossier) => Effect.succeed(dossier)
+    })
+  )
+)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export type Dossier = typeof Dossier.Type
+export type Dossier = typeof KnownFields.Type & { readonly [field: string]: unknown }
 
 const required = Schema.String.check(
   Schema.isNonEmpty({ message: "Cette valeur ne doit pas être vide." }),

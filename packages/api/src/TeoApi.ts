@@ -13,7 +13,7 @@
  */
 import { AccessToken, type AuthError, RetryPolicy, TeoHttp, type Token } from "@teo-effect/auth"
 import { Clock, Config, Context, Duration, Effect, Layer, Metric, Redacted, Schedule, Schema, type Stream } from "effect"
-import { HttpBody, HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
+import { Headers, HttpBody, HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import * as ApiMetrics from "./ApiMetrics.js"
 import { HydraCollection } from "./HydraCollection.js"
 import * as FreshToken from "./internal/FreshToken.js"
@@ -45,10 +45,14 @@ const retryAfterOf = (error: TeoApiError | AuthError): Duration.Duration | undef
   error._tag === "RateLimited" || error._tag === "ServerError" ? error.retryAfter : undefined
 
 /** Only the API's own failures: `AccessToken` has retried its own already. */
-const classifier = (idempotent: boolean): RetryPolicy.Classifier<TeoApiError | AuthError> => ({
-  isRetryable: (error) =>
+const isRetryable =
+  (idempotent: boolean) =>
+  (error: TeoApiError | AuthError): boolean =>
     error._tag === "RateLimited" ||
-    (idempotent && (error._tag === "ServerError" || (error._tag === "RequestFailed" && error.isRetryable))),
+    (idempotent && (error._tag === "ServerError" || (error._tag === "RequestFailed" && error.isRetryable)))
+
+const classifier = (idempotent: boolean): RetryPolicy.Classifier<TeoApiError | AuthError> => ({
+  isRetryable: isRetryable(idempotent),
   retryAfter: retryAfterOf
 })
 
@@ -74,9 +78,9 @@ const memo = <A>(make: (key: string) => A) => {
 const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions = {}) {
   const settings = yield* TeoApiOptions.resolve(options)
   const accessToken = yield* AccessToken
-  const client = TeoHttp.withoutRedirects(yield* HttpClient.HttpClient).pipe(TeoHttp.withoutInnerSpansUntraced)
+  const client = TeoHttp.teoClient(yield* HttpClient.HttpClient)
   const targets = Target.make(settings.baseUrl)
-  const accept = { accept: "application/ld+json" }
+  const accept = Headers.fromInput({ accept: "application/ld+json" })
 
   const callsOf = memo((key) => {
     const [operation, outcome] = pair(key)
@@ -114,7 +118,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
   /** One request with `token`: status and body mapped to a value or a typed error. */
   const attempt = <A>(call: Call<A>, resolved: Target.Resolved, token: Token) => {
     const request = HttpClientRequest.make(call.method)(resolved.href, {
-      headers: { ...accept, authorization: `Bearer ${Redacted.value(token.value)}` },
+      headers: Headers.set(accept, "authorization", `Bearer ${Redacted.value(token.value)}`),
       ...(call.query === undefined ? {} : { urlParams: call.query }),
       ...(call.body === undefined
         ? {}
@@ -166,7 +170,11 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     }
     let effect: Effect.Effect<A, TeoApiError | AuthError> = FreshToken.once(accessToken, (token) =>
       attempt(call, resolved, token)
-    ).pipe(Effect.retry(schedules(`${call.operation} ${call.idempotent}`)))
+    ).pipe((attempts) =>
+      settings.retry.times === 0
+        ? attempts
+        : RetryPolicy.retry(attempts, schedules(`${call.operation} ${call.idempotent}`), isRetryable(call.idempotent))
+    )
     if (settings.deadline !== undefined) {
       const deadline = settings.deadline
       effect = Effect.timeoutOrElse(effect, {
@@ -184,7 +192,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     }
     return Effect.annotateCurrentSpan({
       "http.request.method": call.method,
-      "teo.api.path_template": Target.pathTemplate(resolved.path)
+      "teo.api.path_template": resolved.template
     }).pipe(
       Effect.andThen(Clock.currentTimeMillis),
       Effect.flatMap((started) =>

@@ -79,7 +79,7 @@ const classifier: RetryPolicy.Classifier<AuthError> = {
 const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
   const settings = yield* resolveSettings(options)
   const credentials = yield* TeoCredentials
-  const client = TeoHttp.withoutRedirects(yield* HttpClient.HttpClient)
+  const client = TeoHttp.teoClient(yield* HttpClient.HttpClient)
   const scope = yield* Effect.scope
   const state = yield* Ref.make<TokenState.State>(TokenState.empty)
   const refreshWindowMillis = Duration.toMillis(settings.refreshWindow)
@@ -139,7 +139,7 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
       Effect.asVoid
     )
 
-  const get: Effect.Effect<Token, AuthError> = Effect.uninterruptibleMask((restore) =>
+  const stepped: Effect.Effect<Token, AuthError> = Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
       Effect.flatMap(
         Ref.modify(state, (current) => TokenState.step(current, now)),
@@ -162,6 +162,14 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
       )
     )
   )
+
+  /** The common case first: a ready token before its refresh point is served without a state change. */
+  const get: Effect.Effect<Token, AuthError> = Effect.clockWith((clock) => {
+    const current = Ref.getUnsafe(state)
+    return current._tag === "Ready" && clock.currentTimeMillisUnsafe() < current.refreshAt
+      ? Effect.succeed(current.token)
+      : stepped
+  })
 
   const invalidate = (token: Token): Effect.Effect<void> =>
     Ref.update(state, (current) => TokenState.invalidate(current, token))

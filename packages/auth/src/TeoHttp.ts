@@ -113,45 +113,39 @@ export const redirectOrigin = (headers: Headers.Headers, from: string): string =
   return url === null ? "an unreadable location" : url.origin
 }
 
-/**
- * `client`, with redirects left unfollowed: `FetchHttpClient` is told
- * `redirect: "manual"` (the platform's `fetch` follows them otherwise, and
- * would carry the `Authorization` header along); undici's `request` does not
- * follow them. A 3xx then reaches the caller, who names where it points.
- *
- * @since 0.2.0
- * @category redirects
- */
-export const withoutRedirects = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
-  HttpClient.transform(client, (effect) =>
-    Effect.updateContext(effect, (context: Context.Context<never>) =>
-      Context.add(context, FetchHttpClient.RequestInit, {
-        ...Context.getOrUndefined(context, FetchHttpClient.RequestInit),
-        redirect: "manual"
-      })
-    )
-  )
-
 const always = () => true
 
 /**
- * `client`, without `effect/http`'s own `http.client` span when no tracer is
- * installed (the current tracer is Effect's in-memory native one): the span,
- * its header attributes and trace headers cost about a fifth of a call, and
- * nobody would see them. With a real tracer (OpenTelemetry…) nothing changes.
- * teo-effect's own spans (`TeoApi.page`…) carry the method, path and status
- * either way.
+ * `client` as teo-effect sends its requests:
+ *
+ * - redirects are not followed: `FetchHttpClient` is told `redirect: "manual"`
+ *   (the platform's `fetch` follows them otherwise, and would carry the
+ *   `Authorization` header along); undici's `request` does not follow them. A
+ *   3xx reaches the caller, who names where it points.
+ * - without `effect/http`'s own `http.client` span when no tracer is
+ *   installed (the current tracer is Effect's in-memory native one): the span,
+ *   its header attributes and trace headers cost a tenth to a fifth of a call,
+ *   and nobody would see them. With a real tracer (OpenTelemetry…) the span
+ *   is kept. teo-effect's own spans (`TeoApi.page`…) carry the method, path
+ *   and status either way.
+ *
+ * One context update per request for both.
  *
  * @since 0.2.0
- * @category tracing
+ * @category clients
  */
-export const withoutInnerSpansUntraced = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+export const teoClient = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
   HttpClient.transform(client, (effect) =>
-    Effect.withFiber((fiber) =>
-      fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
-        ? Effect.provideService(effect, HttpClient.TracerDisabledWhen, always)
-        : effect
-    )
+    Effect.updateContext(effect, (context: Context.Context<never>) => {
+      const init = Context.getOrUndefined(context, FetchHttpClient.RequestInit)
+      const withInit =
+        init?.redirect === "manual"
+          ? context
+          : Context.add(context, FetchHttpClient.RequestInit, { ...init, redirect: "manual" })
+      return Context.get(context, Tracer.Tracer) === Tracer.nativeTracer
+        ? Context.add(withInit, HttpClient.TracerDisabledWhen, always)
+        : withInit
+    })
   )
 
 /**

@@ -10,7 +10,8 @@ import { Dossiers, TeoApi } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { FakeTeo } from "@teo-effect/testing"
 import { Config, Console, Context, Effect, Layer, Option, Redacted } from "effect"
-import { FetchHttpClient, HttpClient } from "effect/http"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { HttpClient } from "effect/http"
 import { UsageError } from "./Failure.js"
 
 /**
@@ -40,7 +41,7 @@ export class Traffic extends Context.Service<
   { readonly tokenRequests: () => number; readonly apiRequests: () => number; readonly embedded: boolean }
 >()("@teo-effect/cli/Traffic") {}
 
-/** `FetchHttpClient`, counting requests by destination. */
+/** undici (`NodeHttpClient.layerUndici`), counting requests by destination. */
 const countingClient = (tokenUrl: string, embedded: boolean) =>
   Layer.effectContext(
     Effect.gen(function* () {
@@ -57,7 +58,7 @@ const countingClient = (tokenUrl: string, embedded: boolean) =>
         Context.add(Traffic, Traffic.of({ tokenRequests: () => tokens, apiRequests: () => api, embedded }))
       )
     })
-  ).pipe(Layer.provide(FetchHttpClient.layer))
+  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 /** The services for a connection with these credentials. */
 const services = (
@@ -98,7 +99,7 @@ export const connect = (
       onSome: (path) =>
         Effect.try({
           try: () => Option.some(Redacted.make(readFileSync(path, "utf8").trim())),
-          catch: () => new UsageError(`--client-secret-file: cannot read ${path}`)
+          catch: () => new UsageError({ message: `--client-secret-file: cannot read ${path}` })
         })
     })
     const envClientId = yield* env("TEO_CLIENT_ID")
@@ -139,9 +140,7 @@ export const connect = (
     if (given.length < 3) {
       const missing = presence.filter(([, present]) => !present).map(([name]) => name)
       return yield* Effect.fail(
-        new UsageError(
-          `incomplete credentials: ${missing.join(", ")} missing (set it in the environment or with its flag)`
-        )
+        new UsageError({ message: `incomplete credentials: ${missing.join(", ")} missing (set it in the environment or with its flag)` })
       )
     }
     const envAuthUrl = yield* env("TEO_AUTH_URL")

@@ -7,7 +7,7 @@
  */
 import type { TeoApiError } from "@teo-effect/api"
 import type { AuthError } from "@teo-effect/auth"
-import { Cause, Config, Predicate } from "effect"
+import { Cause, Config, Predicate, Schema } from "effect"
 
 /**
  * The exit codes of `teo`.
@@ -30,9 +30,9 @@ export const ExitCode = {
  * @since 0.1.0
  * @category errors
  */
-export class UsageError extends Error {
-  override readonly name = "UsageError"
-}
+export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", {
+  message: Schema.String
+}) {}
 
 /**
  * What to print and which code to exit with.

@@ -195,7 +195,7 @@ const get = Command.make(
   ({ dossier }) =>
     Effect.gen(function* () {
       const ref = yield* Schema.decodeUnknownEffect(DossierRef)(dossier).pipe(
-        Effect.mapError(() => new UsageError(`not a dossier UUID or IRI: ${JSON.stringify(dossier)}`))
+        Effect.mapError(() => new UsageError({ message: `not a dossier UUID or IRI: ${JSON.stringify(dossier)}` }))
       )
       yield* connected(
         Effect.gen(function* () {

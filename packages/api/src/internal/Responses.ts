@@ -147,9 +147,9 @@ export const decode = <A>(
   schema: Schema.Decoder<A>
 ): Effect.Effect<A, UnexpectedResponse | RequestFailed> => {
   const status = response.status
-  const requestId = requestIdOf(headers)
-  const unexpected = (detail: string, issuePath?: string) =>
-    new UnexpectedResponse({
+  const unexpected = (detail: string, issuePath?: string) => {
+    const requestId = requestIdOf(headers)
+    return new UnexpectedResponse({
       method: call.method,
       path: call.path,
       status,
@@ -157,6 +157,7 @@ export const decode = <A>(
       ...(issuePath === undefined || issuePath === "" ? {} : { issuePath }),
       ...(requestId === undefined ? {} : { requestId })
     })
+  }
   const contentType = headers["content-type"]
   if (status !== 204 && !TeoHttp.isJson(contentType)) {
     return Effect.fail(unexpected(`the answer is ${JSON.stringify(clean(contentType, []))}, not JSON`))

@@ -16,6 +16,8 @@
 export interface Resolved {
   readonly href: string
   readonly path: string
+  /** `path` with ids as `{id}` and no query, for span and metric attributes. */
+  readonly template: string
 }
 
 /**
@@ -80,7 +82,8 @@ export const make = (baseUrl: string): Targets => {
     }
     url.hash = ""
     const path = url.pathname.slice(basePath.length)
-    return { href: url.href, path: `${path === "" ? "/" : path}${url.search}` }
+    const display = `${path === "" ? "/" : path}${url.search}`
+    return { href: url.href, path: display, template: pathTemplate(display) }
   }
 
   return {

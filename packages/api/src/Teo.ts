@@ -1,0 +1,87 @@
+/**
+ * The whole of teo-effect in one layer: credentials, the access token, the
+ * API and the dossiers, wired as an application would wire them. The HTTP
+ * client stays the application's choice (`NodeHttpClient.layerUndici` from
+ * `@effect/platform-node` on Node, `FetchHttpClient.layer` elsewhere).
+ *
+ * @since 0.2.0
+ */
+import { AccessToken, type AccessTokenOptions, TeoCredentials, type TeoCredentialsOptions } from "@teo-effect/auth"
+import { type Config, Layer } from "effect"
+import type { HttpClient } from "effect/http"
+import { Dossiers } from "./Dossiers.js"
+import { TeoApi } from "./TeoApi.js"
+import type { TeoApiOptions } from "./TeoApiOptions.js"
+
+/**
+ * The services `Teo.layer` and `Teo.layerConfig` provide.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Services = TeoCredentials | AccessToken | TeoApi | Dossiers
+
+/**
+ * Options of the token and of the API, each with its defaults.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options {
+  readonly token?: AccessTokenOptions
+  readonly api?: Omit<TeoApiOptions, "baseUrl">
+}
+
+const wire = (
+  credentials: Layer.Layer<TeoCredentials, Config.ConfigError>,
+  api: Layer.Layer<TeoApi, Config.ConfigError, AccessToken | HttpClient.HttpClient>,
+  options: Options
+): Layer.Layer<Services, Config.ConfigError, HttpClient.HttpClient> =>
+  Dossiers.layer.pipe(
+    Layer.provideMerge(api),
+    Layer.provideMerge(AccessToken.layer(options.token)),
+    Layer.provideMerge(credentials)
+  )
+
+/**
+ * Everything from the environment: `TEO_CLIENT_ID`, `TEO_CLIENT_SECRET`,
+ * `TEO_ID`, and the optional `TEO_AUTH_URL`, `TEO_API_URL`,
+ * `TEO_ALLOW_PLAIN_HTTP`. A missing or bad variable fails the layer with a
+ * `ConfigError` that names it (and never shows the secret).
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
+ * import { Dossiers, Teo } from "@teo-effect/api"
+ * import { Effect, Layer, Stream } from "effect"
+ *
+ * const TeoLive = Teo.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
+ *
+ * const program = Effect.gen(function* () {
+ *   const dossiers = yield* Dossiers
+ *   yield* dossiers.list().pipe(
+ *     Stream.take(10),
+ *     Stream.runForEach((dossier) => Effect.log(dossier["@id"]))
+ *   )
+ * })
+ *
+ * program.pipe(Effect.provide(TeoLive), NodeRuntime.runMain)
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig = (options: Options = {}): Layer.Layer<Services, Config.ConfigError, HttpClient.HttpClient> =>
+  wire(TeoCredentials.layerConfig, TeoApi.layerConfig(options.api), options)
+
+/**
+ * Everything from values: the credentials as `TeoCredentials.layer` takes
+ * them, and the API's base URL among the API options.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (
+  options: Options & { readonly credentials: TeoCredentialsOptions; readonly api?: TeoApiOptions }
+): Layer.Layer<Services, Config.ConfigError, HttpClient.HttpClient> =>
+  wire(TeoCredentials.layer(options.credentials), TeoApi.layer(options.api), options)
