@@ -10,9 +10,9 @@ import { Dossiers, TeoApi } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer, ManagedRuntime, Redacted, Schema } from "effect"
-import { FetchHttpClient, type HttpClient } from "effect/http"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import * as OpenId from "openid-client"
-import { request as undiciRequest } from "undici"
+import { Agent, request as undiciRequest } from "undici"
 
 export interface Target {
   readonly tokenUrl: string
@@ -59,13 +59,25 @@ const withTokenGetter = (name: string, target: Target, getToken: () => Promise<s
 /** The HTTP clients teo-effect is measured on. */
 export type ClientKind = "fetch" | "undici"
 
-const clientLayer = (kind: ClientKind): Layer.Layer<HttpClient.HttpClient> =>
-  kind === "fetch" ? FetchHttpClient.layer : NodeHttpClient.layerUndici
+/**
+ * One undici dispatcher for the whole run, shared by the undici floor and
+ * teo-effect on undici, as an application holds one for its lifetime (the
+ * platform's `fetch` has its own, global).
+ */
+export const dispatcher = new Agent()
+
+const undiciLayer = NodeHttpClient.layerUndiciNoDispatcher.pipe(
+  Layer.provide(Layer.succeed(NodeHttpClient.Dispatcher, dispatcher))
+)
+
+export const clientLayer = (kind: ClientKind): Layer.Layer<HttpClient.HttpClient> =>
+  kind === "fetch" ? FetchHttpClient.layer : undiciLayer
 
 /** teo-effect's layers against `target`, as an application composes them. */
 export const teoEffectLayer = (target: Target, kind: ClientKind = "undici") =>
   Dossiers.layer.pipe(
-    Layer.provideMerge(TeoApi.layer({ baseUrl: target.apiUrl, retry: false })),
+    // Default options, as a user gets them: retries, timeout, spans and metrics on.
+    Layer.provideMerge(TeoApi.layer({ baseUrl: target.apiUrl })),
     Layer.provideMerge(AccessToken.layer()),
     Layer.provide(
       TeoCredentials.layer({
@@ -111,6 +123,32 @@ export const teoEffect = (
           return { tokenMillis, items: page.member.length }
         })
       ),
+    close: () => runtime.dispose()
+  }
+}
+
+/**
+ * effect/http alone, with a static token: `HttpClient.execute` + `response.json`
+ * on `client`. What teo-effect costs on top of its HTTP client is the gap
+ * between this and teo-effect on the same client.
+ */
+export const bareEffectHttp = async (target: Target, kind: ClientKind): Promise<Contender> => {
+  const token = await teoSample(target).token()
+  const runtime = ManagedRuntime.make(clientLayer(kind))
+  const request = HttpClientRequest.get(pagePath(target, 30)).pipe(
+    HttpClientRequest.bearerToken(token),
+    HttpClientRequest.accept("application/ld+json")
+  )
+  const call = Effect.flatMap(Effect.service(HttpClient.HttpClient), (client) =>
+    Effect.flatMap(client.execute(request), (response) => response.json)
+  )
+  return {
+    name: `effect/http alone (execute + json) on ${kind === "fetch" ? "FetchHttpClient" : "undici"}`,
+    token: async () => token,
+    page: async () => {
+      const body = (await runtime.runPromise(call)) as { "hydra:member": ReadonlyArray<unknown> }
+      return { tokenMillis: 0, items: body["hydra:member"].length }
+    },
     close: () => runtime.dispose()
   }
 }
@@ -193,6 +231,7 @@ export const undiciFloor = async (target: Target): Promise<Contender> => {
     token: async () => token,
     page: async (pageSize) => {
       const response = await undiciRequest(pagePath(target, pageSize), {
+        dispatcher,
         headers: { authorization: `Bearer ${token}`, accept: "application/ld+json" }
       })
       if (response.statusCode !== 200) throw new Error(`page: HTTP ${response.statusCode}`)

@@ -6,10 +6,14 @@
 import { Dossier, Dossiers, HydraCollection } from "@teo-effect/api"
 import type { FakeTeoOptions } from "@teo-effect/testing"
 import { Effect, ManagedRuntime, Schema, Stream } from "effect"
+import { HttpClient, HttpClientRequest } from "effect/http"
 import { request as undiciRequest } from "undici"
 import {
   badgateway,
+  bareEffectHttp,
   type ClientKind,
+  clientLayer,
+  dispatcher,
   type Contender,
   floor,
   openIdClient,
@@ -126,6 +130,12 @@ export const herd = (size: Sizes) =>
       badgateway
     ]
     const rounds = new Map<string, Array<{ tokenRequests: number; wallMillis: number }>>()
+    // The herd is about the token, not about opening sockets: both connection pools (fetch's
+    // global one, and the undici dispatcher teo-effect shares with the undici floor) are warmed
+    // with as many connections as the herd needs before any contender is measured.
+    const fetchFloor = await floor(target)
+    const undici = await undiciFloor(target)
+    for (const warm of [fetchFloor, undici]) await Promise.all(Array.from({ length: size.herd }, () => warm.page(1)))
     for (let round = 0; round < size.rounds; round++) {
       for (const make of makers) {
         const contender = await make(target)
@@ -171,6 +181,8 @@ const overheadContenders = async (target: Target): Promise<Array<Contender>> => 
   teoSample(target),
   badgateway(target),
   openIdClient(target),
+  await bareEffectHttp(target, "fetch"),
+  await bareEffectHttp(target, "undici"),
   teoEffect(target, { client: "fetch", call: "dossiers" }),
   teoEffect(target, { client: "fetch", call: "raw" }),
   teoEffect(target, { client: "undici", call: "dossiers" }),
@@ -342,6 +354,7 @@ const getJsonWithFetch: GetJson = async (url, token) => {
 
 const getJsonWithUndici: GetJson = async (url, token) => {
   const response = await undiciRequest(url, {
+    dispatcher,
     headers: { authorization: `Bearer ${token}`, accept: "application/ld+json" }
   })
   return JSON.parse(await response.body.text())
@@ -398,10 +411,38 @@ export const streaming = (size: Sizes) =>
       )
       return count
     }
+    /** The same loop on effect/http's client (undici), `HttpClient.execute` + `json`: the floor on that client. */
+    const viaEffectClient = async () => {
+      const runtime = ManagedRuntime.make(clientLayer("undici"))
+      let count = 0
+      await runtime.runPromise(
+        Effect.gen(function* () {
+          const client = yield* HttpClient.HttpClient
+          let next: string | undefined = "/api/production/dossiers?itemsPerPage=100"
+          while (next !== undefined) {
+            const response = yield* client.execute(
+              HttpClientRequest.get(new URL(next, target.apiUrl).href).pipe(
+                HttpClientRequest.bearerToken(token),
+                HttpClientRequest.accept("application/ld+json")
+              )
+            )
+            const page = (yield* response.json) as {
+              "hydra:member": ReadonlyArray<unknown>
+              "hydra:view"?: { "hydra:next"?: string }
+            }
+            count += page["hydra:member"].length
+            next = page["hydra:view"]?.["hydra:next"]
+          }
+        })
+      )
+      await runtime.dispose()
+      return count
+    }
     const rounds = new Map<string, Array<StreamResult>>()
     for (let round = 0; round < size.rounds; round++) {
       for (const [name, body] of [
         ["teo-effect Dossiers.list (undici)", viaTeoEffect("undici")],
+        ["hand-written loop on effect/http (undici)", viaEffectClient],
         ["hand-written loop (undici request)", viaLoop(getJsonWithUndici)],
         ["teo-effect Dossiers.list (fetch)", viaTeoEffect("fetch")],
         ["hand-written loop (fetch)", viaLoop(getJsonWithFetch)]

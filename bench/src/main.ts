@@ -2,7 +2,7 @@
  * `npm run bench` — teo-effect against its peers, on FakeTeo over loopback, in
  * a child process (the client's CPU is measured alone).
  *
- *   node bench/src/main.ts [--quick (default) | --full | --tiny] [--out <file.json>]
+ *   node bench/src/main.ts [--quick (default) | --full | --tiny] [--out <file.json>] [--only herd,overhead,…]
  *
  * Prints a markdown table and writes the results as JSON (default
  * `bench/results/<mode>.json`), with the machine, Node version, sizes and rounds.
@@ -34,16 +34,19 @@ const machine = {
 }
 log(`bench (${mode}): ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}`)
 
-log("1/5 cold-start herd…")
-const herdResults = await herd(size)
-log("2/5 per-call overhead…")
-const overheadResults = await overhead(size)
-log("3/5 refresh stalls…")
-const stallResults = await stalls(size)
-log("4/5 streaming…")
-const streamResults = await streaming(size)
-log("5/5 decode cost…")
-const decodeResults = await decode(size)
+const onlyIndex = args.indexOf("--only")
+const only = onlyIndex >= 0 ? new Set((args[onlyIndex + 1] ?? "").split(",")) : undefined
+/** Runs a scenario unless `--only` leaves it out (its results are then empty). */
+const scenario = async <A>(name: string, step: string, run: () => Promise<ReadonlyArray<A>>) => {
+  if (only !== undefined && !only.has(name)) return [] as ReadonlyArray<A>
+  log(`${step} ${name}…`)
+  return run()
+}
+const herdResults = await scenario("herd", "1/5", () => herd(size))
+const overheadResults = await scenario("overhead", "2/5", () => overhead(size))
+const stallResults = await scenario("stalls", "3/5", () => stalls(size))
+const streamResults = await scenario("streaming", "4/5", () => streaming(size))
+const decodeResults = await scenario("decode", "5/5", () => decode(size))
 const seconds = (performance.now() - started) / 1000
 
 const results = {

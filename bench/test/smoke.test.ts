@@ -66,7 +66,7 @@ describe("npm run bench --tiny", () => {
       assert.isAtLeast(row.p99Millis ?? 0, row.p50Millis ?? 0)
     }
     assert.lengthOf(results.stalls as Array<unknown>, 6)
-    assert.lengthOf(results.streaming as Array<unknown>, 4)
+    assert.lengthOf(results.streaming as Array<unknown>, 5)
     assert.lengthOf(results.decode as Array<unknown>, 2)
   })
 })

@@ -7,11 +7,14 @@
  * @since 0.2.0
  */
 import type { AuthError } from "@teo-effect/auth"
-import { Effect, Option, Stream } from "effect"
+import { type Array as Arr, Effect, Option, Stream } from "effect"
 import type { HydraCollection } from "../HydraCollection.js"
 import type { Query } from "../TeoApiOptions.js"
 import { type TeoApiError, UnexpectedResponse } from "../TeoApiError.js"
 import type { Targets } from "./Target.js"
+
+const pageOf = <A>(members: ReadonlyArray<A>): ReadonlyArray<Arr.NonEmptyReadonlyArray<A>> =>
+  members.length === 0 ? [] : [members as Arr.NonEmptyReadonlyArray<A>]
 
 interface Cursor {
   readonly target: string
@@ -34,13 +37,15 @@ export const stream = <A>(options: {
     Effect.sync(() => {
       // The pages fetched so far, by resolved URL: one seen twice means the collection loops.
       const seen = new Set<string>()
-      return Stream.paginate<Cursor, ReadonlyArray<A>, TeoApiError | AuthError, never>(
+      return Stream.paginate<Cursor, Arr.NonEmptyReadonlyArray<A>, TeoApiError | AuthError, never>(
         { target: options.target, query: options.query },
         (current) =>
           options.page(current.target, current.query).pipe(
             Effect.flatMap((collection) => {
               const next = collection.view?.next
-              if (next === undefined) return Effect.succeed([[collection.member], Option.none<Cursor>()] as const)
+              // One element per page (an empty page emits none), so that `prefetch` counts pages.
+              const members = pageOf(collection.member)
+              if (next === undefined) return Effect.succeed([members, Option.none<Cursor>()] as const)
               const from = options.targets.resolve(current.target)
               const resolved =
                 "refused" in from ? from : options.targets.link(next, from.href)
@@ -63,7 +68,7 @@ export const stream = <A>(options: {
               }
               seen.add((resolved as { readonly href: string }).href)
               return Effect.succeed([
-                [collection.member],
+                members,
                 Option.some<Cursor>({ target: (resolved as { readonly href: string }).href, query: undefined })
               ] as const)
             })
@@ -71,7 +76,8 @@ export const stream = <A>(options: {
       )
     })
   )
+  // Each page's members become one chunk of the stream as they are (no per-item re-chunking).
   return (options.prefetch > 0 ? pages.pipe(Stream.buffer({ capacity: options.prefetch })) : pages).pipe(
-    Stream.flattenIterable
+    Stream.flattenArray
   )
 }
