@@ -6,9 +6,9 @@
  * `JSON.parse`.
  */
 import { OAuth2Client, OAuth2Fetch } from "@badgateway/oauth2-client"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Dossiers, TeoApi } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer, ManagedRuntime, Redacted, Schema } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import * as OpenId from "openid-client"

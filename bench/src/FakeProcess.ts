@@ -42,23 +42,26 @@ export const startRemoteFake = (options: FakeTeoOptions): Promise<RemoteFake> =>
     child.once("exit", (code) => {
       if (code !== 0 && code !== null) reject(new Error(`fake-teo child exited with ${code}`))
     })
-    child.on("message", (message: Reply | { readonly ready: Omit<RemoteFake, "stats" | "reset" | "close" | "cpuMicros"> }) => {
-      if ("ready" in message) {
-        resolve({
-          ...message.ready,
-          stats: () => ask<Stats>("stats"),
-          reset: () => ask<void>("reset"),
-          cpuMicros: () => ask<number>("cpu"),
-          close: () =>
-            new Promise<void>((done) => {
-              child.once("exit", () => done())
-              child.send({ id: 0, command: "close" })
-            })
-        })
-        return
+    child.on(
+      "message",
+      (message: Reply | { readonly ready: Omit<RemoteFake, "stats" | "reset" | "close" | "cpuMicros"> }) => {
+        if ("ready" in message) {
+          resolve({
+            ...message.ready,
+            stats: () => ask<Stats>("stats"),
+            reset: () => ask<void>("reset"),
+            cpuMicros: () => ask<number>("cpu"),
+            close: () =>
+              new Promise<void>((done) => {
+                child.once("exit", () => done())
+                child.send({ id: 0, command: "close" })
+              })
+          })
+          return
+        }
+        pending.get(message.id)?.(message.value)
+        pending.delete(message.id)
       }
-      pending.get(message.id)?.(message.value)
-      pending.delete(message.id)
-    })
+    )
     child.send({ id: 0, command: "start", options })
   })

@@ -8,6 +8,7 @@ import {
   Dossiers,
   HydraCollection,
   JsonLdResource,
+  Teo,
   TeoApi,
   type TeoApiError
 } from "@teo-effect/api"
@@ -56,6 +57,12 @@ const TeoLive: Layer.Layer<Dossiers | TeoApi, Config.ConfigError> = Dossiers.lay
 )
 
 export const main = handled.pipe(Effect.provide(TeoLive))
+
+// The same in one line, as the README shows it (there with undici).
+export const TeoOneLine: Layer.Layer<Dossiers | TeoApi | AccessToken | TeoCredentials, Config.ConfigError> =
+  Teo.layerConfig({ api: { deadline: "1 minute" } }).pipe(Layer.provide(FetchHttpClient.layer))
+
+export const retryable = (error: TeoApiError | AuthError): boolean => error.isRetryable
 
 export const fromValues: Layer.Layer<TeoCredentials, Config.ConfigError> = TeoCredentials.layer({
   clientId: "client",

@@ -5,18 +5,14 @@
  *   node src/main.ts
  */
 import { createServer } from "node:http"
-import { Dossiers, TeoApi } from "@teo-effect/api"
-import { AccessToken, TeoCredentials } from "@teo-effect/auth"
+import { NodeHttpClient } from "@effect/platform-node"
+import { type Dossiers, Teo } from "@teo-effect/api"
 import { Layer } from "effect"
-import { FetchHttpClient, HttpRouter } from "effect/http"
+import { HttpRouter } from "effect/http"
 import { Routes } from "./Routes.ts"
 
-const TeoLive = Dossiers.layer.pipe(
-  Layer.provide(TeoApi.layerConfig()),
-  Layer.provide(AccessToken.layer()),
-  Layer.provide(TeoCredentials.layerConfig),
-  Layer.provide(FetchHttpClient.layer)
-)
+/** téo from the TEO_* environment, over undici. */
+const TeoLive = Teo.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 /** The app as a web handler (`Request` → `Response`): the same in tests and behind any server. */
 export const makeApp = (teo: Layer.Layer<Dossiers, unknown>) =>

@@ -3,20 +3,15 @@
  *
  *   node src/main.ts [dossiers.csv]
  */
-import { Dossiers, TeoApi } from "@teo-effect/api"
-import { AccessToken, TeoCredentials } from "@teo-effect/auth"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Teo } from "@teo-effect/api"
 import { Effect, Layer } from "effect"
-import { FetchHttpClient } from "effect/http"
 import { sync } from "./SyncJob.ts"
 
 const output = process.argv[2] ?? "dossiers.csv"
 
-const TeoLive = Dossiers.layer.pipe(
-  Layer.provideMerge(TeoApi.layerConfig()),
-  Layer.provide(AccessToken.layer()),
-  Layer.provide(TeoCredentials.layerConfig),
-  Layer.provide(FetchHttpClient.layer)
-)
+/** téo from the TEO_* environment, over undici. */
+const TeoLive = Teo.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 Effect.runPromiseExit(sync({ output, checkpoint: `${output}.checkpoint.json` }).pipe(Effect.provide(TeoLive))).then(
   (exit) => {

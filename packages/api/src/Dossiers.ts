@@ -10,8 +10,8 @@ import { Dossier, DossierId, NewDossier } from "./Dossier.js"
 import type { HydraCollection } from "./HydraCollection.js"
 import type { Iri } from "./JsonLd.js"
 import { TeoApi } from "./TeoApi.js"
-import type { Query, WriteOptions } from "./TeoApiOptions.js"
 import { type TeoApiError, ValidationFailed, Violation } from "./TeoApiError.js"
+import type { Query, WriteOptions } from "./TeoApiOptions.js"
 
 const decodeNewDossier = Schema.decodeUnknownEffect(NewDossier)
 

@@ -12,7 +12,19 @@
  * @since 0.1.0
  */
 import { AccessToken, type AuthError, RetryPolicy, TeoHttp, type Token } from "@teo-effect/auth"
-import { Clock, Config, Context, Duration, Effect, Layer, Metric, Redacted, Schedule, Schema, type Stream } from "effect"
+import {
+  Clock,
+  Config,
+  Context,
+  Duration,
+  Effect,
+  Layer,
+  Metric,
+  Redacted,
+  Schedule,
+  Schema,
+  type Stream
+} from "effect"
 import { Headers, HttpBody, HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import * as ApiMetrics from "./ApiMetrics.js"
 import { HydraCollection } from "./HydraCollection.js"
@@ -21,8 +33,8 @@ import * as Pagination from "./internal/Pagination.js"
 import * as Responses from "./internal/Responses.js"
 import * as Target from "./internal/Target.js"
 import type { Iri } from "./JsonLd.js"
-import * as TeoApiOptions from "./TeoApiOptions.js"
 import { RequestFailed, type TeoApiError, UnexpectedResponse } from "./TeoApiError.js"
+import * as TeoApiOptions from "./TeoApiOptions.js"
 
 type Method = "GET" | "POST" | "PATCH" | "DELETE"
 
@@ -97,10 +109,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     const [operation, idempotent] = pair(key)
     return RetryPolicy.schedule(settings.retry, classifier(idempotent === "true")).pipe(
       Schedule.tap(({ attempt }) =>
-        Effect.andThen(
-          Metric.update(retriesOf(operation), 1),
-          Effect.annotateCurrentSpan("teo.api.retries", attempt)
-        )
+        Effect.andThen(Metric.update(retriesOf(operation), 1), Effect.annotateCurrentSpan("teo.api.retries", attempt))
       )
     )
   })
@@ -120,9 +129,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     const request = HttpClientRequest.make(call.method)(resolved.href, {
       headers: Headers.set(accept, "authorization", `Bearer ${Redacted.value(token.value)}`),
       ...(call.query === undefined ? {} : { urlParams: call.query }),
-      ...(call.body === undefined
-        ? {}
-        : { body: HttpBody.text(JSON.stringify(call.body.json), call.body.contentType) })
+      ...(call.body === undefined ? {} : { body: HttpBody.text(JSON.stringify(call.body.json), call.body.contentType) })
     })
     const context: Responses.Call = {
       method: call.method,
@@ -373,7 +380,10 @@ export class TeoApi extends Context.Service<
       options?: TeoApiOptions.WriteOptions
     ) => Effect.Effect<A, TeoApiError | AuthError>
     /** `DELETE` a resource. Not retried on 5xx unless asked. */
-    readonly remove: (target: string, options?: TeoApiOptions.WriteOptions) => Effect.Effect<void, TeoApiError | AuthError>
+    readonly remove: (
+      target: string,
+      options?: TeoApiOptions.WriteOptions
+    ) => Effect.Effect<void, TeoApiError | AuthError>
     /** The collections the API lists at its entrypoint (`GET /api`), by name. */
     readonly entrypoint: Effect.Effect<Readonly<Record<string, Iri>>, TeoApiError | AuthError>
   }

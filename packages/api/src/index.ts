@@ -14,6 +14,10 @@ export * from "./Dossiers.js"
 export * from "./HydraCollection.js"
 export * from "./HydraError.js"
 export * from "./JsonLd.js"
+/**
+ * @since 0.2.0
+ */
+export * as Teo from "./Teo.js"
 export * from "./TeoApi.js"
-export type { Query, TeoApiOptions, WriteOptions } from "./TeoApiOptions.js"
 export * from "./TeoApiError.js"
+export type { Query, TeoApiOptions, WriteOptions } from "./TeoApiOptions.js"

@@ -6,13 +6,7 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import {
-  JsonLdResource,
-  RequestFailed,
-  ServerError,
-  TeoApi,
-  UnexpectedResponse
-} from "@teo-effect/api"
+import { JsonLdResource, RequestFailed, ServerError, TeoApi, UnexpectedResponse } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { runUntilDone } from "@teo-effect/test-support"
 import { Config, ConfigProvider, Duration, Effect, Exit, Layer, Redacted, Stream } from "effect"

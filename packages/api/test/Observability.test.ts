@@ -44,7 +44,7 @@ describe("metrics", () => {
       yield* Effect.flip(harness.teoApi.get(`/production/dossiers/${uuid(2)}`, JsonLdResource))
       const after = yield* snapshot
       const delta = (name: string, attributes: Record<string, string>) =>
-        valueOf(after, name, attributes) - valueOf(before, name, attributes)
+        countOf(after, name, attributes) - countOf(before, name, attributes)
       assert.strictEqual(delta("teo_api_calls_total", { operation: "get", outcome: "success" }), 1)
       assert.strictEqual(delta("teo_api_calls_total", { operation: "get", outcome: "NotFound" }), 1)
       assert.strictEqual(delta("teo_api_retries_total", { operation: "get" }), 1)
@@ -56,7 +56,7 @@ describe("metrics", () => {
 const snapshot = Metric.snapshot
 
 /** A counter's count, or a histogram's number of observations, for these attributes. */
-const valueOf = (
+const countOf = (
   snapshots: ReadonlyArray<Metric.Metric.Snapshot>,
   name: string,
   attributes: Record<string, string>

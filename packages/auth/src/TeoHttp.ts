@@ -28,8 +28,10 @@ const describeCause = (cause: unknown): string => {
   const inner = error?.reason?.cause ?? cause
   const code = (inner as { readonly code?: unknown })?.code
   const message = inner instanceof Error ? inner.message : undefined
-  return [typeof code === "string" ? code : undefined, message].filter((part) => part !== undefined).join(": ") ||
+  return (
+    [typeof code === "string" ? code : undefined, message].filter((part) => part !== undefined).join(": ") ||
     "the connection ended before the whole answer arrived"
+  )
 }
 
 const decoder = new TextDecoder()
@@ -51,7 +53,10 @@ export const readText = (
   if (length !== undefined) {
     const bytes = Number(length)
     if (bytes > limit) return Effect.fail({ _tag: "TooLarge", limit })
-    return Effect.mapError(response.text, (cause): BodyFailure => ({ _tag: "ReadFailed", detail: describeCause(cause) }))
+    return Effect.mapError(
+      response.text,
+      (cause): BodyFailure => ({ _tag: "ReadFailed", detail: describeCause(cause) })
+    )
   }
   return Effect.suspend(() => {
     const chunks: Array<Uint8Array> = []
@@ -64,7 +69,9 @@ export const readText = (
         }
         return size > limit ? Effect.fail(tooLarge(limit)) : Effect.void
       }),
-      Effect.mapError((cause): BodyFailure => (isBodyFailure(cause) ? cause : { _tag: "ReadFailed", detail: describeCause(cause) })),
+      Effect.mapError(
+        (cause): BodyFailure => (isBodyFailure(cause) ? cause : { _tag: "ReadFailed", detail: describeCause(cause) })
+      ),
       Effect.map(() => decoder.decode(chunks.length === 1 ? chunks[0] : concat(chunks, size)))
     )
   })

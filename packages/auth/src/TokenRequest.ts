@@ -166,7 +166,8 @@ const failureFromResponse = Effect.fnUntraced(function* (
   })
 })
 
-const invalid = (status: number, detail: string) => new TokenRequestFailed({ reason: "InvalidResponse", status, detail })
+const invalid = (status: number, detail: string) =>
+  new TokenRequestFailed({ reason: "InvalidResponse", status, detail })
 
 const decodeToken = Effect.fnUntraced(function* (
   credentials: TeoCredentials["Service"],

@@ -24,7 +24,12 @@ describe("retryAfter", () => {
 
 describe("isJson", () => {
   it("accepts JSON media types with parameters, and an absent header", () => {
-    for (const type of ["application/json", "application/ld+json; charset=utf-8", "Application/Problem+JSON", undefined]) {
+    for (const type of [
+      "application/json",
+      "application/ld+json; charset=utf-8",
+      "Application/Problem+JSON",
+      undefined
+    ]) {
       assert.isTrue(TeoHttp.isJson(type), String(type))
     }
     for (const type of ["text/html", "text/json", "application/jsonp", "application/octet-stream"]) {

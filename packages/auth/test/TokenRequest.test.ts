@@ -3,13 +3,7 @@
  * mapping of every failure to a typed error — over real HTTP on loopback.
  */
 import { assert, describe, it } from "@effect/vitest"
-import {
-  type AuthError,
-  ExpiredToken,
-  InvalidClient,
-  InvalidScope,
-  TokenRequestFailed
-} from "@teo-effect/auth"
+import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "@teo-effect/auth"
 import { oauthError, type Reply, runUntilDone, tokenReply } from "@teo-effect/test-support"
 import { DateTime, Duration, Effect, Redacted } from "effect"
 import { clientId, clientSecret, makeHarness, teoId } from "./utils/harness.js"
@@ -235,7 +229,10 @@ describe("hostile answers", () => {
     ["a non-ASCII letter", "tökén"]
   ] as const)("an access_token with %s is refused when decoded, without repeating it", ([, value]) =>
     Effect.gen(function* () {
-      const error = yield* failureFor({ status: 200, json: { access_token: value, expires_in: 599, token_type: "Bearer" } })
+      const error = yield* failureFor({
+        status: 200,
+        json: { access_token: value, expires_in: 599, token_type: "Bearer" }
+      })
       assert.instanceOf(error, TokenRequestFailed)
       assert.strictEqual(error.reason, "InvalidResponse")
       assert.include(error.message, "b64token")
@@ -282,7 +279,12 @@ describe("hostile answers", () => {
       let calls = 0
       server.reply = () =>
         calls++ === 0
-          ? { status: 200, text: JSON.stringify({ access_token: "cut", expires_in: 599, token_type: "Bearer" }), cutAfter: 20, headers: { "content-type": "application/json" } }
+          ? {
+              status: 200,
+              text: JSON.stringify({ access_token: "cut", expires_in: 599, token_type: "Bearer" }),
+              cutAfter: 20,
+              headers: { "content-type": "application/json" }
+            }
           : tokenReply("token-whole")
       const fiber = yield* Effect.forkChild(accessToken.get)
       const exit = yield* runUntilDone(fiber, "10 millis")
@@ -312,7 +314,10 @@ describe("hostile answers", () => {
       let hits = 0
       server.reply = (request) => {
         if (request.url.startsWith("/elsewhere")) hits++
-        return { status: 307, headers: { location: `${server.origin.replace("127.0.0.1", "localhost")}/elsewhere?code=abc` } }
+        return {
+          status: 307,
+          headers: { location: `${server.origin.replace("127.0.0.1", "localhost")}/elsewhere?code=abc` }
+        }
       }
       const error = yield* Effect.flip(accessToken.get)
       assert.instanceOf(error, TokenRequestFailed)

@@ -6,11 +6,11 @@
  * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Dossiers, TeoApi } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { FakeTeo } from "@teo-effect/testing"
 import { Config, Console, Context, Effect, Layer, Option, Redacted } from "effect"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { HttpClient } from "effect/http"
 import { UsageError } from "./Failure.js"
 
@@ -140,7 +140,9 @@ export const connect = (
     if (given.length < 3) {
       const missing = presence.filter(([, present]) => !present).map(([name]) => name)
       return yield* Effect.fail(
-        new UsageError({ message: `incomplete credentials: ${missing.join(", ")} missing (set it in the environment or with its flag)` })
+        new UsageError({
+          message: `incomplete credentials: ${missing.join(", ")} missing (set it in the environment or with its flag)`
+        })
       )
     }
     const envAuthUrl = yield* env("TEO_AUTH_URL")

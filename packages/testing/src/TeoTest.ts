@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Dossiers, TeoApi, type TeoApiOptions } from "@teo-effect/api"
-import { AccessToken, type AccessTokenOptions, TeoCredentials } from "@teo-effect/auth"
+import { type Dossiers, Teo, type TeoApi, type TeoApiOptions } from "@teo-effect/api"
+import type { AccessToken, AccessTokenOptions, TeoCredentials } from "@teo-effect/auth"
 import { type Config, Effect, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { FakeTeo, type FakeTeoOptions } from "./FakeTeo.js"
@@ -51,11 +51,10 @@ export const layer = (
   Layer.unwrap(
     Effect.gen(function* () {
       const fake = yield* FakeTeo
-      return Dossiers.layer.pipe(
-        Layer.provideMerge(TeoApi.layer({ ...options.teoApi, baseUrl: fake.apiUrl })),
-        Layer.provideMerge(AccessToken.layer(options.accessToken)),
-        Layer.provideMerge(TeoCredentials.layer({ ...fake.credentials, tokenUrl: fake.tokenUrl })),
-        Layer.provide(FetchHttpClient.layer)
-      )
+      return Teo.layer({
+        credentials: { ...fake.credentials, tokenUrl: fake.tokenUrl },
+        ...(options.accessToken === undefined ? {} : { token: options.accessToken }),
+        api: { ...options.teoApi, baseUrl: fake.apiUrl }
+      }).pipe(Layer.provide(FetchHttpClient.layer))
     })
   ).pipe(Layer.provideMerge(FakeTeo.layer(options.fakeTeo)))

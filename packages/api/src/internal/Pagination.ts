@@ -9,8 +9,8 @@
 import type { AuthError } from "@teo-effect/auth"
 import { type Array as Arr, Effect, Option, Stream } from "effect"
 import type { HydraCollection } from "../HydraCollection.js"
-import type { Query } from "../TeoApiOptions.js"
 import { type TeoApiError, UnexpectedResponse } from "../TeoApiError.js"
+import type { Query } from "../TeoApiOptions.js"
 import type { Targets } from "./Target.js"
 
 const pageOf = <A>(members: ReadonlyArray<A>): ReadonlyArray<Arr.NonEmptyReadonlyArray<A>> =>
@@ -28,7 +28,10 @@ interface Cursor {
  */
 export const stream = <A>(options: {
   readonly targets: Targets
-  readonly page: (target: string, query: Query | undefined) => Effect.Effect<HydraCollection<A>, TeoApiError | AuthError>
+  readonly page: (
+    target: string,
+    query: Query | undefined
+  ) => Effect.Effect<HydraCollection<A>, TeoApiError | AuthError>
   readonly target: string
   readonly query: Query | undefined
   readonly prefetch: number
@@ -47,8 +50,7 @@ export const stream = <A>(options: {
               const members = pageOf(collection.member)
               if (next === undefined) return Effect.succeed([members, Option.none<Cursor>()] as const)
               const from = options.targets.resolve(current.target)
-              const resolved =
-                "refused" in from ? from : options.targets.link(next, from.href)
+              const resolved = "refused" in from ? from : options.targets.link(next, from.href)
               const refused =
                 "refused" in resolved
                   ? `the next page ${next} is outside the API: ${resolved.refused}`

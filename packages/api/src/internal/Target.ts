@@ -69,7 +69,9 @@ export const make = (baseUrl: string): Targets => {
     } else if (isIri(target)) {
       url = URL.parse(target, base.origin)
     } else {
-      url = URL.parse(`${baseHref}${target.startsWith("/") || target === "" || target.startsWith("?") ? "" : "/"}${target}`)
+      url = URL.parse(
+        `${baseHref}${target.startsWith("/") || target === "" || target.startsWith("?") ? "" : "/"}${target}`
+      )
     }
     return guard(target, url)
   }
@@ -78,7 +80,9 @@ export const make = (baseUrl: string): Targets => {
     if (url === null) return { refused: `${JSON.stringify(target)} is not a path or URL` }
     if (url.origin !== base.origin) return { refused: `refusing to send the téo token outside ${base.origin}` }
     if (!under(url)) {
-      return { refused: `refusing to send the téo token outside ${baseHref} (${JSON.stringify(target)} resolves to ${url.pathname})` }
+      return {
+        refused: `refusing to send the téo token outside ${baseHref} (${JSON.stringify(target)} resolves to ${url.pathname})`
+      }
     }
     url.hash = ""
     const path = url.pathname.slice(basePath.length)

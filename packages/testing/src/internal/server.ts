@@ -291,7 +291,10 @@ export class FakeTeoServer {
           : JSON.stringify(answer.body)
     const slow = faults.slowBody !== undefined && faults.slowBody > 0 && text.length > 1 && answer.status < 300
     // A whole body is announced with its length, as servers that buffer their JSON do; a slow one is chunked.
-    res.writeHead(answer.status, slow ? (answer.headers ?? {}) : { ...answer.headers, "content-length": Buffer.byteLength(text) })
+    res.writeHead(
+      answer.status,
+      slow ? (answer.headers ?? {}) : { ...answer.headers, "content-length": Buffer.byteLength(text) }
+    )
     if (slow) {
       const half = Math.floor(text.length / 2)
       res.write(text.slice(0, half))
