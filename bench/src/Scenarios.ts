@@ -51,7 +51,7 @@ export const sizes = {
     overheadSequential: 1000,
     overheadConcurrent: 5000,
     stallSeconds: 4,
-    streamDossiers: 20_000,
+    streamDossiers: 100_000,
     decodeDossiers: 30_000
   },
   full: {

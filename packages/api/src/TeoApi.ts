@@ -25,7 +25,7 @@ import {
   Schema,
   type Stream
 } from "effect"
-import { Headers, HttpBody, HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
+import { Headers, HttpBody, HttpClient, HttpClientRequest, HttpClientResponse } from "effect/http"
 import * as ApiMetrics from "./ApiMetrics.js"
 import { HydraCollection } from "./HydraCollection.js"
 import * as FreshToken from "./internal/FreshToken.js"
@@ -149,19 +149,22 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
           })
         )
       ),
-      Effect.flatMap((response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, TeoApiError> => {
+      Effect.flatMap((response): Effect.Effect<A, TeoApiError> => {
         const headers = response.headers
         const answered = Effect.annotateCurrentSpan("http.response.status_code", response.status)
-        if (response.status >= 200 && response.status < 300) {
-          return call.schema === undefined
-            ? (answered as Effect.Effect<A>)
-            : Effect.andThen(answered, Responses.decode(context, response, headers, call.schema))
-        }
-        return answered.pipe(
-          Effect.andThen(Clock.currentTimeMillis),
-          Effect.flatMap((now) => Responses.failure(context, response, headers, now)),
-          Effect.flatMap(Effect.fail)
-        )
+        const failed = () =>
+          answered.pipe(
+            Effect.andThen(Clock.currentTimeMillis),
+            Effect.flatMap((now) => Responses.failure(context, response, headers, now)),
+            Effect.flatMap(Effect.fail)
+          )
+        return HttpClientResponse.matchStatus(response, {
+          "2xx": () =>
+            call.schema === undefined
+              ? (answered as Effect.Effect<A>)
+              : Effect.andThen(answered, Responses.decode(context, response, headers, call.schema)),
+          orElse: failed
+        })
       }),
       Effect.timeoutOrElse({ duration: settings.timeout, orElse: () => timedOut(call, resolved.path) })
     )

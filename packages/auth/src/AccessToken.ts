@@ -103,16 +103,12 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
     )
 
   const fetchToken = (refreshingToken: Token | undefined): Effect.Effect<Token, AuthError> =>
-    Effect.suspend(() => {
-      let attempt = 0
-      return Effect.suspend(() =>
-        requestToken(credentials, { timeout: settings.requestTimeout, attempt: ++attempt })
-      ).pipe(
-        Effect.retry(
-          refreshingToken === undefined ? waitedFor : refreshing(refreshingToken.expiresAt.epochMilliseconds)
-        )
-      )
-    }).pipe(Effect.provideService(HttpClient.HttpClient, client))
+    requestToken(credentials, { timeout: settings.requestTimeout }).pipe(
+      Effect.retry(
+        refreshingToken === undefined ? waitedFor : refreshing(refreshingToken.expiresAt.epochMilliseconds)
+      ),
+      Effect.provideService(HttpClient.HttpClient, client)
+    )
 
   /** Runs the request behind `result` in the layer's scope: an interrupted caller cannot cancel it for the others. */
   const start = (result: TokenState.InFlight, refreshingToken: Token | undefined) =>

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, DateTime, Duration, Effect, Metric, Option, Redacted, Schema } from "effect"
+import { Clock, DateTime, Duration, Effect, Metric, Option, Redacted, Schedule, Schema } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { maxTokenLifetime } from "./Assumptions.js"
 import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "./AuthError.js"
@@ -217,15 +217,18 @@ const decodeToken = Effect.fnUntraced(function* (
 })
 
 /**
- * Sends one token request and decodes the answer. `attempt` (1 for the first)
- * only labels the span.
+ * Sends one token request and decodes the answer. The span's
+ * `teo.auth.attempt` (1 for the first) comes from the retry schedule's
+ * metadata, when it runs under `Effect.retry`.
  */
 export const requestToken = (
   credentials: TeoCredentials["Service"],
-  options: { readonly timeout: Duration.Duration; readonly attempt: number }
+  options: { readonly timeout: Duration.Duration }
 ): Effect.Effect<Token, AuthError, HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const client = yield* HttpClient.HttpClient
+    const { attempt } = yield* Schedule.CurrentMetadata
+    yield* Effect.annotateCurrentSpan("teo.auth.attempt", attempt + 1)
     const request = HttpClientRequest.post(credentials.tokenUrl).pipe(
       // As téo's examples: base64("CLIENT_ID:CLIENT_SECRET"), the parts not form-encoded.
       HttpClientRequest.basicAuth(credentials.clientId, credentials.clientSecret),
@@ -281,8 +284,7 @@ export const requestToken = (
     Effect.withSpan("teo.auth.requestToken", {
       attributes: {
         "teo.id": credentials.teoId,
-        "teo.auth.token_url": credentials.tokenUrl,
-        "teo.auth.attempt": options.attempt
+        "teo.auth.token_url": credentials.tokenUrl
       }
     })
   )

@@ -8,7 +8,7 @@
  */
 import { TeoHttp } from "@teo-effect/auth"
 import { Effect, Schema, SchemaIssue } from "effect"
-import type { Headers, HttpClientResponse } from "effect/http"
+import { type Headers, HttpClientResponse } from "effect/http"
 import { requestIdHeaders } from "../Assumptions.js"
 import * as HydraError from "../HydraError.js"
 import {
@@ -95,18 +95,22 @@ export const failure = (
         ...(description === undefined ? {} : { description }),
         ...(requestId === undefined ? {} : { requestId })
       }
-      if (status === 401) return new Unauthorized(fields)
-      if (status === 403) return new Forbidden(fields)
-      if (status === 404) return new NotFound(fields)
-      if (status === 422) return new ValidationFailed({ ...fields, violations: body.violations })
-      if (status === 429 || status === 503) {
+      const waited = () => {
         const retryAfter = TeoHttp.retryAfter(headers, nowMillis)
-        const waited = retryAfter === undefined ? fields : { ...fields, retryAfter }
-        return status === 429 ? new RateLimited(waited) : new ServerError(waited)
+        return retryAfter === undefined ? fields : { ...fields, retryAfter }
       }
-      if (status >= 500) return new ServerError(fields)
-      if (status >= 400) return new BadRequest(fields)
-      return new UnexpectedResponse({ method: call.method, path: call.path, status, detail: "unexpected status" })
+      return HttpClientResponse.matchStatus(response, {
+        401: (): TeoApiError => new Unauthorized(fields),
+        403: () => new Forbidden(fields),
+        404: () => new NotFound(fields),
+        422: () => new ValidationFailed({ ...fields, violations: body.violations }),
+        429: () => new RateLimited(waited()),
+        503: () => new ServerError(waited()),
+        "5xx": () => new ServerError(fields),
+        "4xx": () => new BadRequest(fields),
+        orElse: () =>
+          new UnexpectedResponse({ method: call.method, path: call.path, status, detail: "unexpected status" })
+      })
     })
   )
 }
