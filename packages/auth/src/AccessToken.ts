@@ -104,9 +104,7 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
 
   const fetchToken = (refreshingToken: Token | undefined): Effect.Effect<Token, AuthError> =>
     requestToken(credentials, { timeout: settings.requestTimeout }).pipe(
-      Effect.retry(
-        refreshingToken === undefined ? waitedFor : refreshing(refreshingToken.expiresAt.epochMilliseconds)
-      ),
+      Effect.retry(refreshingToken === undefined ? waitedFor : refreshing(refreshingToken.expiresAt.epochMilliseconds)),
       Effect.provideService(HttpClient.HttpClient, client)
     )
 
