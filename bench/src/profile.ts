@@ -1,28 +1,31 @@
 /**
  * Profiles one contender's page call with FakeTeo in a child process:
  *
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/src/profile.ts [dossiers|raw] [undici|fetch] [calls] [concurrency]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/src/profile.ts [dossiers|raw|bare] [undici|fetch] [calls] [concurrency]
+ *
+ * `raw` is `TeoApi.page(path, Schema.Unknown)`, `bare` effect/http alone.
  *
  * Prints the calls per second and the client CPU µs per call; the profile
  * (open it in Chrome DevTools) covers the client process only.
  */
-import { type ClientKind, teoEffect } from "./Contenders.ts"
+import { bareEffectHttp, type ClientKind, teoEffect } from "./Contenders.ts"
 import { startRemoteFake } from "./FakeProcess.ts"
 
 const [call = "dossiers", client = "undici", callsArg = "5000", concurrencyArg = "1"] = process.argv.slice(2)
 const calls = Number(callsArg)
 const concurrency = Number(concurrencyArg)
 const fake = await startRemoteFake({ dossiers: 95 })
-const contender = teoEffect(
-  {
-    tokenUrl: fake.tokenUrl,
-    apiUrl: fake.apiUrl,
-    clientId: fake.env.TEO_CLIENT_ID,
-    clientSecret: fake.env.TEO_CLIENT_SECRET,
-    teoId: fake.env.TEO_ID
-  },
-  { call: call === "raw" ? "raw" : "dossiers", client: client as ClientKind }
-)
+const target = {
+  tokenUrl: fake.tokenUrl,
+  apiUrl: fake.apiUrl,
+  clientId: fake.env.TEO_CLIENT_ID,
+  clientSecret: fake.env.TEO_CLIENT_SECRET,
+  teoId: fake.env.TEO_ID
+}
+const contender =
+  call === "bare"
+    ? await bareEffectHttp(target, client as ClientKind)
+    : teoEffect(target, { call: call === "raw" ? "raw" : "dossiers", client: client as ClientKind })
 for (let i = 0; i < 500; i++) await contender.page(30)
 const cpu = process.cpuUsage()
 const started = performance.now()

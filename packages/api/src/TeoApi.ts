@@ -5,7 +5,7 @@
  * The pieces, one file each: options and their defaults (`TeoApiOptions`),
  * where a call may go (`internal/Target`), what an answer means
  * (`internal/Responses`), the 401 step (`internal/FreshToken`), paging
- * (`internal/Pagination`), when to try again (`RetryPolicy` in
+ * (`internal/Pagination`), per-request timeouts (`internal/Timeouts`), when to try again (`RetryPolicy` in
  * @teo-effect/auth), metrics (`ApiMetrics`). This file wires them into the
  * service.
  *
@@ -32,6 +32,7 @@ import * as FreshToken from "./internal/FreshToken.js"
 import * as Pagination from "./internal/Pagination.js"
 import * as Responses from "./internal/Responses.js"
 import * as Target from "./internal/Target.js"
+import * as Timeouts from "./internal/Timeouts.js"
 import type { Iri } from "./JsonLd.js"
 import { RequestFailed, type TeoApiError, UnexpectedResponse } from "./TeoApiError.js"
 import * as TeoApiOptions from "./TeoApiOptions.js"
@@ -114,15 +115,15 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     )
   })
 
+  const timeouts = Timeouts.make(settings.timeout, yield* Effect.scope)
+
   const timedOut = (call: Call<unknown>, path: string) =>
-    Effect.fail(
-      new RequestFailed({
-        method: call.method,
-        path,
-        reason: "Timeout",
-        detail: `no complete answer within ${Duration.format(settings.timeout)}`
-      })
-    )
+    new RequestFailed({
+      method: call.method,
+      path,
+      reason: "Timeout",
+      detail: `no complete answer within ${Duration.format(settings.timeout)}`
+    })
 
   /** One request with `token`: status and body mapped to a value or a typed error. */
   const attempt = <A>(call: Call<A>, resolved: Target.Resolved, token: Token) => {
@@ -166,7 +167,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
           orElse: failed
         })
       }),
-      Effect.timeoutOrElse({ duration: settings.timeout, orElse: () => timedOut(call, resolved.path) })
+      (request) => timeouts.within(request, () => timedOut(call, resolved.path))
     )
   }
 
