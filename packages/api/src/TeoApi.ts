@@ -221,12 +221,12 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     )
   }
 
-  const get = Effect.fn("TeoApi.get")(function* <A>(target: string, schema: Schema.Decoder<A>, query?: Query) {
-    return yield* send({ operation: "get", method: "GET", target, query, idempotent: true, schema })
-  })
+  const get = Effect.fn("TeoApi.get")(<A>(target: string, schema: Schema.Decoder<A>, query?: Query) =>
+    send({ operation: "get", method: "GET", target, query, idempotent: true, schema })
+  )
 
-  const page = Effect.fn("TeoApi.page")(function* <A>(target: string, item: Schema.Decoder<A>, query?: Query) {
-    return yield* send({
+  const page = Effect.fn("TeoApi.page")(<A>(target: string, item: Schema.Decoder<A>, query?: Query) =>
+    send({
       operation: "page",
       method: "GET",
       target,
@@ -234,7 +234,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
       idempotent: true,
       schema: HydraCollection(item) as Schema.Decoder<HydraCollection<A>>
     })
-  })
+  )
 
   const stream = <A>(
     target: string,
@@ -250,47 +250,39 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
       prefetch: streamOptions?.prefetch ?? settings.prefetch
     })
 
-  const create = Effect.fn("TeoApi.create")(function* <A>(
-    target: string,
-    body: unknown,
-    schema: Schema.Decoder<A>,
-    writeOptions?: TeoApiOptions.WriteOptions
-  ) {
-    return yield* send({
-      operation: "create",
-      method: "POST",
-      target,
-      body: { json: body, contentType: "application/ld+json" },
-      idempotent: writeOptions?.retry === true,
-      schema
-    })
-  })
+  const create = Effect.fn("TeoApi.create")(
+    <A>(target: string, body: unknown, schema: Schema.Decoder<A>, writeOptions?: TeoApiOptions.WriteOptions) =>
+      send({
+        operation: "create",
+        method: "POST",
+        target,
+        body: { json: body, contentType: "application/ld+json" },
+        idempotent: writeOptions?.retry === true,
+        schema
+      })
+  )
 
-  const update = Effect.fn("TeoApi.update")(function* <A>(
-    target: string,
-    patch: unknown,
-    schema: Schema.Decoder<A>,
-    writeOptions?: TeoApiOptions.WriteOptions
-  ) {
-    return yield* send({
-      operation: "update",
-      method: "PATCH",
-      target,
-      body: { json: patch, contentType: "application/merge-patch+json" },
-      idempotent: writeOptions?.retry === true,
-      schema
-    })
-  })
+  const update = Effect.fn("TeoApi.update")(
+    <A>(target: string, patch: unknown, schema: Schema.Decoder<A>, writeOptions?: TeoApiOptions.WriteOptions) =>
+      send({
+        operation: "update",
+        method: "PATCH",
+        target,
+        body: { json: patch, contentType: "application/merge-patch+json" },
+        idempotent: writeOptions?.retry === true,
+        schema
+      })
+  )
 
-  const remove = Effect.fn("TeoApi.remove")(function* (target: string, writeOptions?: TeoApiOptions.WriteOptions) {
-    return yield* send({
+  const remove = Effect.fn("TeoApi.remove")((target: string, writeOptions?: TeoApiOptions.WriteOptions) =>
+    send({
       operation: "remove",
       method: "DELETE",
       target,
       idempotent: writeOptions?.retry === true,
       schema: undefined as Schema.Decoder<void> | undefined
     })
-  })
+  )
 
   const entrypoint = send({
     operation: "entrypoint",

@@ -66,7 +66,8 @@ export const make = (timeout: Duration.Duration, scope: Scope.Scope): Timeouts =
 
   const within = <A, E, E2>(self: Effect.Effect<A, E>, onTimeout: () => E2): Effect.Effect<A, E | E2> =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.flatMap(Effect.forkChild(self), (fiber) => {
+      // Started at once, in this turn of the event loop: no scheduling delay before the request goes out.
+      Effect.flatMap(Effect.forkChild(self, { startImmediately: true }), (fiber) => {
         const entry: Entry = { deadline: now + timeoutMillis, fiber, timedOut: false }
         return register(entry).pipe(
           Effect.andThen(Fiber.await(fiber)),
