@@ -339,6 +339,15 @@ describe("hostile answers", () => {
     })
   )
 
+  it.effect("a token answer larger than 64 KiB is refused without being read whole", () =>
+    Effect.gen(function* () {
+      const error = yield* failureFor(tokenReply("token-big", 599, { padding: "x".repeat(70 * 1024) }))
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "InvalidResponse")
+      assert.include(error.message, "larger than 64 KiB")
+    })
+  )
+
   it.effect("503 with Retry-After carries the delay", () =>
     Effect.gen(function* () {
       const error = yield* failureFor({ status: 503, headers: { "retry-after": "4" } })
