@@ -24,6 +24,12 @@ describe("spans", () => {
       assert.strictEqual(span?.attributes.get("teo.api.path_template"), "/production/dossiers/{id}")
       assert.strictEqual(span?.attributes.get("http.response.status_code"), 200)
       assert.strictEqual(span?.attributes.get("teo.api.retries"), 1)
+      // With a tracer installed, effect/http's own client span is kept (one per request).
+      assert.lengthOf(
+        captured.spans.filter((span) => span.kind === "client"),
+        2 + 1,
+        "two API requests and one token request"
+      )
       const text = capturedText(captured)
       assert.notInclude(text, "token-1")
       assert.notInclude(text, "token-2")

@@ -129,7 +129,7 @@ const always = () => true
  *   (the platform's `fetch` follows them otherwise, and would carry the
  *   `Authorization` header along); undici's `request` does not follow them. A
  *   3xx reaches the caller, who names where it points.
- * - without `effect/http`'s own `http.client` span when no tracer is
+ * - without `effect/http`'s own client span (kind `client`, named after the method) when no tracer is
  *   installed (the current tracer is Effect's in-memory native one): the span,
  *   its header attributes and trace headers cost a tenth to a fifth of a call,
  *   and nobody would see them. With a real tracer (OpenTelemetry…) the span
