@@ -11,8 +11,6 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
-import { Iri } from "./JsonLd.js"
 
 /**
  * Path of the dossiers collection, from the API base. Documented.
@@ -34,28 +32,29 @@ export const createDossierPath = dossiersPath
 /**
  * ASSUMED: the fields a dossier may carry, with names guessed from téo's user
  * documentation (beneficiary's name, birth date, email, phone; number, order
- * number; creation, start and end dates; status; prestation). All optional and
- * nullable (API Platform writes `null` for empty fields); dates as téo sends
- * them (ISO 8601 strings, not parsed); relations as IRIs or embedded objects.
- * Fields not listed here are kept on the decoded dossier as they came.
+ * number; creation, start and end dates; status; prestation), and what each
+ * holds. All optional and nullable (API Platform writes `null` for empty
+ * fields); dates as téo sends them (ISO 8601 strings, not parsed); relations as
+ * IRIs or embedded objects. Fields not listed here are kept on the decoded
+ * dossier as they came. `Dossier`'s Schema is built from this table.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category fields
  */
-export const dossierFields = {
-  firstName: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  lastName: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  birthDate: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  email: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  phone: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  number: Schema.optionalKey(Schema.NullOr(Schema.Union([Schema.String, Schema.Number]))),
-  orderNumber: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  status: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  createdAt: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  startDate: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  endDate: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  service: Schema.optionalKey(Schema.NullOr(Schema.Union([Iri, Schema.Record(Schema.String, Schema.Unknown)])))
-}
+export const dossierFieldKinds = {
+  firstName: "string",
+  lastName: "string",
+  birthDate: "string",
+  email: "string",
+  phone: "string",
+  number: "string or number",
+  orderNumber: "string",
+  status: "string",
+  createdAt: "string",
+  startDate: "string",
+  endDate: "string",
+  service: "IRI or object"
+} as const
 
 /**
  * ASSUMED: the keys of a new dossier on the wire are those of téo's web form
