@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Predicate, Result, Schema, SchemaTransformation } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { KnownFields, surelyValid } from "./internal/DossierFields.js"
 
 /**
@@ -50,18 +50,14 @@ const decodeKnown = Schema.decodeUnknownResult(KnownFields)
  * @since 0.1.0
  * @category schemas
  */
-export const Dossier: Schema.Codec<Dossier, unknown> = Schema.Unknown.pipe(
-  Schema.decodeTo(
-    Schema.declare((input: unknown): input is Dossier => Predicate.isObject(input), { identifier: "Dossier" }),
-    SchemaTransformation.transformEffect({
-      decode: (input, options) => {
-        if (surelyValid(input)) return Effect.succeed(input as Dossier)
-        const known = decodeKnown(input, options)
-        return Result.isSuccess(known) ? Effect.succeed(input as Dossier) : Effect.fail(known.failure.issue)
-      },
-      encode: (dossier) => Effect.succeed(dossier)
-    })
-  )
+export const Dossier: Schema.Codec<Dossier, unknown> = Schema.declareConstructor<Dossier, unknown>()(
+  [],
+  () => (input, _ast, options) => {
+    if (surelyValid(input)) return Effect.succeed(input as Dossier)
+    const known = decodeKnown(input, options)
+    return Result.isSuccess(known) ? Effect.succeed(input as Dossier) : Effect.fail(known.failure.issue)
+  },
+  { identifier: "Dossier" }
 )
 
 /**
