@@ -7,44 +7,21 @@
  * Usage: node scripts/check-docs.ts
  */
 import { spawnSync } from "node:child_process"
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
-import { join, relative } from "node:path"
-import { fileURLToPath } from "node:url"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { docBlocks, markdownFiles, root } from "./doc-blocks.ts"
 
-const root = fileURLToPath(new URL("..", import.meta.url))
 const work = join(root, "scripts", ".docs-check")
-
-const markdown = (dir: string): Array<string> =>
-  readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    // docs/reference is generated (npm run docs), not written.
-    if (path === join(root, "docs", "reference")) return []
-    return statSync(path).isDirectory() ? markdown(path) : name.endsWith(".md") ? [path] : []
-  })
-
-const files = [
-  ...markdown(join(root, "docs")),
-  join(root, "README.md"),
-  ...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name, "README.md"))
-]
+const files = markdownFiles()
 
 rmSync(work, { recursive: true, force: true })
 mkdirSync(work, { recursive: true })
 
-const blocks: Array<{ readonly file: string; readonly source: string; readonly line: number }> = []
-for (const file of files) {
-  const lines = readFileSync(file, "utf8").split("\n")
-  let start: number | undefined
-  for (const [index, line] of lines.entries()) {
-    if (start === undefined && /^```(ts|typescript)\s*$/.test(line)) start = index
-    else if (start !== undefined && /^```\s*$/.test(line)) {
-      const name = `${relative(root, file).replace(/[^A-Za-z0-9]+/g, "_")}_${start + 1}.ts`
-      writeFileSync(join(work, name), `${lines.slice(start + 1, index).join("\n")}\nexport {}\n`)
-      blocks.push({ file: relative(root, file), source: name, line: start + 1 })
-      start = undefined
-    }
-  }
-}
+const blocks = docBlocks().map((block) => {
+  const source = `${block.name}.ts`
+  writeFileSync(join(work, source), `${block.source}\nexport {}\n`)
+  return { file: block.file, source, line: block.line }
+})
 
 writeFileSync(
   join(work, "tsconfig.json"),

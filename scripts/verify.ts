@@ -12,7 +12,8 @@ const steps: ReadonlyArray<readonly [name: string, script: string]> = [
   ["tests (vitest, all projects; consumer tests regenerate the pacts)", "test:vitest"],
   ["contracts drift (regenerated pacts = contracts/)", "check:contracts"],
   ["packages (pack, publint, attw, consumer on TypeScript 5.9)", "check:packages"],
-  ["docs (every TypeScript block type-checks)", "check:docs"]
+  ["docs (every TypeScript block type-checks)", "check:docs"],
+  ["docs run (every program and test of the docs, on the packed packages, against a FakeTeo process)", "run:docs"]
 ]
 
 const results = steps.map(([name, script]) => {

@@ -1,0 +1,142 @@
+/**
+ * The docs' programs and tests run, as a reader would paste them: every
+ * complete ```ts block — a program (it runs an effect: `runMain`,
+ * `runPromise`…) or a test (it imports vitest) — is written into a fresh
+ * project outside the repository that installs the packed packages with npm,
+ * as a user would, with `effect`, `@effect/platform-node` and the test
+ * libraries at the versions this repository pins. A FakeTeo process
+ * (`fake-teo`, from the packed `@teo-effect/testing`) plays téo: the
+ * programs run with the `TEO_*` environment it prints, as the getting-started
+ * guide says; each must exit 0 within a minute. The tests run with vitest.
+ * Blocks with `declare` are fragments (they type-check in check-docs.ts, they
+ * cannot run).
+ *
+ * Usage: node scripts/run-docs.ts
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { docBlocks, root } from "./doc-blocks.ts"
+
+const isTest = (source: string) => /from "(@effect\/vitest|vitest)"/.test(source)
+const isProgram = (source: string) => /\b(runMain|runPromise|runPromiseExit|runFork)\b/.test(source)
+const blocks = docBlocks().filter(
+  (block) => !/^\s*declare /m.test(block.source) && (isTest(block.source) || isProgram(block.source))
+)
+
+const fail = (message: string): never => {
+  console.error(`✗ ${message}`)
+  process.exit(1)
+}
+
+const run = (command: string, args: ReadonlyArray<string>, cwd: string, label: string) => {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 300_000 })
+  if (result.status !== 0) fail(`${label}\n${result.stdout ?? ""}${result.stderr ?? ""}${result.error ?? ""}`)
+  return result.stdout
+}
+
+const version = (dir: string, name: string): string => {
+  const manifest = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")) as {
+    readonly devDependencies?: Record<string, string>
+    readonly dependencies?: Record<string, string>
+  }
+  const pinned = manifest.devDependencies?.[name] ?? manifest.dependencies?.[name]
+  return pinned ?? fail(`${dir}/package.json pins no version of ${name}`)
+}
+
+const project = mkdtempSync(join(tmpdir(), "teo-effect-docs-"))
+const packs = join(project, "packs")
+mkdirSync(packs)
+for (const name of readdirSync(join(root, "packages"))) {
+  run("pnpm", ["pack", "--pack-destination", packs], join(root, "packages", name), `pnpm pack ${name}`)
+}
+const tarballs = readdirSync(packs).map((file) => join(packs, file))
+const local = Object.fromEntries(
+  tarballs.map((tarball) => {
+    const name = `@teo-effect/${(tarball.match(/teo-effect-([a-z]+)-\d/) ?? [])[1]}`
+    return [name, `file:${tarball}`]
+  })
+)
+
+writeFileSync(
+  join(project, "package.json"),
+  JSON.stringify(
+    {
+      name: "a-reader-s-project",
+      private: true,
+      type: "module",
+      dependencies: {
+        ...local,
+        effect: version(".", "effect"),
+        "@effect/platform-node": version("bench", "@effect/platform-node")
+      },
+      devDependencies: {
+        "@effect/vitest": version(".", "@effect/vitest"),
+        vitest: version(".", "vitest")
+      },
+      // The packed packages depend on each other by version (0.0.0, not published): these tarballs.
+      overrides: Object.fromEntries(Object.keys(local).map((name) => [name, `$${name}`]))
+    },
+    null,
+    2
+  )
+)
+run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], project, "npm install (the packed packages)")
+console.log(`✓ a fresh project with the packed packages (${tarballs.length} tarballs)`)
+
+for (const block of blocks) {
+  writeFileSync(join(project, `${block.name}${isTest(block.source) ? ".test" : ""}.ts`), `${block.source}\n`)
+}
+
+/** FakeTeo as a process, on a free port; resolves with the environment it prints. */
+const startFakeTeo = () =>
+  new Promise<{ readonly env: Record<string, string>; readonly process: ChildProcess }>((resolve, reject) => {
+    const child = spawn(join(project, "node_modules", ".bin", "fake-teo"), ["--port", "0"], { cwd: project })
+    let out = ""
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8")
+      const env = Object.fromEntries(
+        [...out.matchAll(/^export (TEO_[A-Z_]+)=(.*)$/gm)].map((match) => [match[1] ?? "", match[2] ?? ""])
+      )
+      if (env.TEO_API_URL !== undefined) resolve({ env, process: child })
+    })
+    child.once("exit", (code) => reject(new Error(`fake-teo exited with ${code}`)))
+  })
+
+const fake = await startFakeTeo()
+const failures: Array<string> = []
+try {
+  for (const block of blocks.filter((block) => !isTest(block.source))) {
+    const result = spawnSync(process.execPath, [`${block.name}.ts`], {
+      cwd: project,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, ...fake.env, NODE_NO_WARNINGS: "1" }
+    })
+    if (result.status === 0) console.log(`✓ ${block.file}:${block.line} runs`)
+    else {
+      failures.push(`${block.file}:${block.line}`)
+      console.error(`✗ ${block.file}:${block.line} exits with ${result.status}\n${result.stdout}${result.stderr}`)
+    }
+  }
+} finally {
+  fake.process.kill()
+}
+
+const tests = blocks.filter((block) => isTest(block.source))
+const vitest = spawnSync(
+  process.execPath,
+  [join(project, "node_modules", "vitest", "vitest.mjs"), "run", "--reporter=dot"],
+  { cwd: project, encoding: "utf8", timeout: 300_000 }
+)
+if (vitest.status === 0)
+  console.log(`✓ ${tests.length} test blocks pass (${tests.map((t) => `${t.file}:${t.line}`).join(", ")})`)
+else {
+  failures.push("the test blocks")
+  console.error(`✗ the test blocks fail\n${vitest.stdout}${vitest.stderr}`)
+}
+
+rmSync(project, { recursive: true, force: true })
+if (failures.length > 0) fail(`${failures.length} doc block(s) do not run: ${failures.join(", ")}`)
+console.log(`✓ ${blocks.length} programs and tests of the docs run on the packed packages`)
