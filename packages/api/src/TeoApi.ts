@@ -285,22 +285,24 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     })
   )
 
-  const entrypoint = send({
-    operation: "entrypoint",
-    method: "GET",
-    target: "",
-    idempotent: true,
-    schema: Schema.Record(Schema.String, Schema.Unknown)
-  }).pipe(
-    Effect.map((entries) => {
-      const collections: Record<string, Iri> = {}
-      for (const [key, value] of Object.entries(entries)) {
-        if (!key.startsWith("@") && typeof value === "string" && value.startsWith("/")) collections[key] = value as Iri
-      }
-      return collections
-    }),
-    (effect) => traced("TeoApi.entrypoint")(() => effect)()
-  )
+  const entrypoint = traced("TeoApi.entrypoint")(() =>
+    send({
+      operation: "entrypoint",
+      method: "GET",
+      target: "",
+      idempotent: true,
+      schema: Schema.Record(Schema.String, Schema.Unknown)
+    }).pipe(
+      Effect.map((entries) => {
+        const collections: Record<string, Iri> = {}
+        for (const [key, value] of Object.entries(entries)) {
+          if (!key.startsWith("@") && typeof value === "string" && value.startsWith("/"))
+            collections[key] = value as Iri
+        }
+        return collections
+      })
+    )
+  )()
 
   return TeoApi.of({ get, page, stream, create, update, remove, entrypoint })
 })

@@ -159,10 +159,8 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
 
   /** The common case first: a ready token before its refresh point is served without a state change. */
   const get: Effect.Effect<Token, AuthError> = Effect.clockWith((clock) => {
-    const current = Ref.getUnsafe(state)
-    return current._tag === "Ready" && clock.currentTimeMillisUnsafe() < current.refreshAt
-      ? Effect.succeed(current.token)
-      : stepped
+    const token = TokenState.fresh(Ref.getUnsafe(state), clock.currentTimeMillisUnsafe())
+    return token === undefined ? stepped : Effect.succeed(token)
   })
 
   const invalidate = (token: Token): Effect.Effect<void> =>

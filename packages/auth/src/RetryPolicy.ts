@@ -120,16 +120,15 @@ export const schedule = <E>(
     readonly maxAttempts: number
   }
 ): Schedule.Schedule<Duration.Duration, E> => {
-  const baseMillis = Duration.toMillis(settings.baseDelay)
   const maxMillis = Duration.toMillis(settings.maxDelay)
   const maxRetryAfterMillis = Duration.toMillis(settings.maxRetryAfter)
   const times = budget?.maxAttempts ?? settings.times
   return Schedule.exponential(settings.baseDelay).pipe(
     Schedule.setInputType<E>(),
-    Schedule.modifyDelay(({ input, attempt }) =>
+    Schedule.modifyDelay(({ input, duration }) =>
       Effect.map(Random.next, (random) => {
-        // Full jitter over the capped exponential delay…
-        const backoff = Math.round(Math.min(maxMillis, baseMillis * 2 ** (attempt - 1)) * random)
+        // Full jitter over the exponential delay, capped…
+        const backoff = Math.round(Math.min(maxMillis, Duration.toMillis(duration)) * random)
         // …and téo's Retry-After as a floor.
         const retryAfter = classifier.retryAfter(input)
         return Duration.millis(retryAfter === undefined ? backoff : Math.max(backoff, Duration.toMillis(retryAfter)))

@@ -94,6 +94,16 @@ export const step = (state: State, now: number): readonly [Step, State] => {
 }
 
 /**
+ * The token a `get` at `now` is served without any change of state — a ready
+ * token before its refresh point — or `undefined` when `step` must decide.
+ * The common case, checked without an atomic update.
+ *
+ * @since 0.2.0
+ */
+export const fresh = (state: State, now: number): Token | undefined =>
+  state._tag === "Ready" && now < state.refreshAt ? state.token : undefined
+
+/**
  * When a token received at `now` enters its refresh window: `refreshWindow`
  * before expiry, capped at half its lifetime.
  *

@@ -70,6 +70,18 @@ describe("settle", () => {
   })
 })
 
+describe("fresh", () => {
+  it("is the ready token before its refresh point, and nothing from then on or in any other state", () => {
+    const [fetch, fetching] = TokenState.step(TokenState.empty, 0)
+    const result = (fetch as { result: TokenState.InFlight }).result
+    const ready = TokenState.settle(fetching, result, Exit.succeed(token("t1", 600_000)), 0, window)
+    assert.strictEqual(TokenState.fresh(ready, 539_999)?.isSameAs(token("t1", 0)), true)
+    assert.isUndefined(TokenState.fresh(ready, 540_000))
+    assert.isUndefined(TokenState.fresh(fetching, 0))
+    assert.isUndefined(TokenState.fresh(TokenState.empty, 0))
+  })
+})
+
 describe("refreshAt", () => {
   it("is refreshWindow before expiry, capped at half the lifetime", () => {
     assert.strictEqual(TokenState.refreshAt(token("t", 600_000), 0, window), 540_000)

@@ -3,7 +3,8 @@
  * twice from that one table: as a Schema `Struct` (the rule, and the source of
  * every error message), and as a plain predicate that accepts only what the
  * Schema accepts (checked by a property test), used first because it is about
- * twenty times faster than the Schema on a page of dossiers. When the
+ * four times faster than `Schema.is` (0.3 against 1.2 µs per dossier,
+ * measured on 30 dossiers; most of the 0.3 is the two `Iri` checks). When the
  * predicate says no, the Schema decides — and says why.
  *
  * @since 0.2.0
