@@ -51,11 +51,12 @@ mkdirSync(packs)
 for (const name of readdirSync(join(root, "packages"))) {
   run("pnpm", ["pack", "--pack-destination", packs], join(root, "packages", name), `pnpm pack ${name}`)
 }
-const tarballs = readdirSync(packs).map((file) => join(packs, file))
+const tarballs = readdirSync(packs)
 const local = Object.fromEntries(
-  tarballs.map((tarball) => {
-    const name = `@teo-effect/${(tarball.match(/teo-effect-([a-z]+)-\d/) ?? [])[1]}`
-    return [name, `file:${tarball}`]
+  tarballs.map((file) => {
+    // `pnpm pack` names `@teo-effect/api` 0.0.0 `teo-effect-api-0.0.0.tgz`.
+    const name = /^teo-effect-([a-z]+)-\d/.exec(file)?.[1] ?? fail(`unexpected tarball name ${file}`)
+    return [`@teo-effect/${name}`, `file:${join(packs, file)}`]
   })
 )
 
