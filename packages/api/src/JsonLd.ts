@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { isIriText } from "./internal/IriSyntax.js"
 
 /**
  * An IRI as API Platform writes them: a path from the API's origin, such as
@@ -17,9 +18,7 @@ import { Schema } from "effect"
 export const Iri = Schema.String.check(
   Schema.makeFilter(
     (iri: string) =>
-      iri.startsWith("/") ||
-      /^https?:\/\/[^/]/i.test(iri) ||
-      `an IRI is a path starting with "/" or an absolute http(s) URL, got ${JSON.stringify(iri)}`
+      isIriText(iri) || `an IRI is a path starting with "/" or an absolute http(s) URL, got ${JSON.stringify(iri)}`
   )
 ).pipe(Schema.brand("@teo-effect/api/Iri"))
 

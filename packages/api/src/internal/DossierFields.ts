@@ -3,8 +3,8 @@
  * twice from that one table: as a Schema `Struct` (the rule, and the source of
  * every error message), and as a plain predicate that accepts only what the
  * Schema accepts (checked by a property test), used first because it is about
- * four times faster than `Schema.is` (0.3 against 1.2 µs per dossier,
- * measured on 30 dossiers; most of the 0.3 is the two `Iri` checks). When the
+ * about six times faster than `Schema.is` (0.2 against 1.2 µs per dossier,
+ * measured on 30 dossiers). When the
  * predicate says no, the Schema decides — and says why.
  *
  * @since 0.2.0
@@ -12,6 +12,7 @@
 import { Schema } from "effect"
 import { dossierFieldKinds } from "../Assumptions.js"
 import { Iri, JsonLdResource } from "../JsonLd.js"
+import { isIriText } from "./IriSyntax.js"
 
 /** The Schema of each kind of field, besides `null`. */
 const kinds = {
@@ -34,7 +35,8 @@ const fields = Object.fromEntries(
  */
 export const KnownFields = Schema.Struct({ ...JsonLdResource.fields, ...fields })
 
-const isIri = Schema.is(Iri)
+/** What `Iri` accepts (its filter is `isIriText`). */
+const isIri = (value: unknown): boolean => typeof value === "string" && isIriText(value)
 
 const isPlainObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
