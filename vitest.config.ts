@@ -14,7 +14,7 @@ const alias = [
     find: new RegExp(`^@teo-effect/${name}$`),
     replacement: file(`./packages/${name}/src/index.ts`)
   })),
-  { find: /^@teo-effect\/testing\/pact$/, replacement: file("./packages/testing/src/TeoPact.ts") },
+  { find: /^@teo-effect\/testing\/pact$/, replacement: file("./packages/testing/src/pact/index.ts") },
   { find: /^@teo-effect\/test-support$/, replacement: file("./test-support/src/index.ts") }
 ]
 

@@ -17,7 +17,9 @@
  * `TEO_API_URL` (default https://teoapp.fr/api).
  */
 import { spawnSync } from "node:child_process"
-import { fileURLToPath } from "node:url"
+import { readdirSync } from "node:fs"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import { TeoStates } from "@teo-effect/testing/pact"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const contractsDir = fileURLToPath(new URL(".", import.meta.url))
@@ -51,12 +53,20 @@ const brokerAuth = (env: Record<string, string | undefined>): ReadonlyArray<stri
   return "PACT_BROKER_BASE_URL is set but neither PACT_BROKER_TOKEN nor PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD are"
 }
 
-/** What a command will do with this environment and git state; nothing is run. */
+/** The committed contracts, as paths: `pact-broker` is given the files themselves (no shell expands a glob). */
+export const committedContracts = (dir: string = contractsDir): ReadonlyArray<string> =>
+  readdirSync(dir)
+    .filter((name) => /^teo-effect-.+\.json$/.test(name))
+    .sort()
+    .map((name) => `${dir}${name}`)
+
+/** What a command will do with this environment, git state and contracts; nothing is run. */
 export const plan = (
   command: string | undefined,
   args: ReadonlyArray<string>,
   env: Record<string, string | undefined>,
-  git: Git
+  git: Git,
+  contracts: ReadonlyArray<string> = []
 ): Plan => {
   switch (command) {
     case "publish":
@@ -74,13 +84,14 @@ export const plan = (
       const common = ["--retries", env.PACT_BROKER_HTTP_RETRIES ?? "0"]
       const brokerEnv = { PACT_BROKER_BASE_URL: env.PACT_BROKER_BASE_URL }
       if (command === "publish") {
+        if (contracts.length === 0) return { kind: "error", message: `no contracts to publish in ${contractsDir}` }
         const branch = env.GIT_BRANCH ?? git.branch
         return {
           kind: "broker",
           env: brokerEnv,
           args: [
             "publish",
-            `${contractsDir}teo-effect-*.json`,
+            ...contracts,
             "--consumer-app-version",
             git.commit,
             ...(branch === undefined || branch === "HEAD" ? [] : ["--branch", branch]),
@@ -168,9 +179,9 @@ const verifyLive = async (live: Extract<Plan, { kind: "verify-live" }>): Promise
       providerBaseUrl: api.origin,
       pactUrls: [`${contractsDir}teo-effect-teo-api.json`],
       stateHandlers: {
-        "95 dossiers exist": async () => undefined,
-        "a dossier exists": firstDossierId,
-        "no dossier has this id": async () => undefined
+        [TeoStates.dossiers]: async () => undefined,
+        [TeoStates.dossier]: firstDossierId,
+        [TeoStates.noDossier]: async () => undefined
       },
       requestFilter: (req, _res, next) => {
         req.headers.authorization = `Bearer ${bearer}`
@@ -190,7 +201,7 @@ const verifyLive = async (live: Extract<Plan, { kind: "verify-live" }>): Promise
 
 const main = async (): Promise<number> => {
   const [command, ...args] = process.argv.slice(2)
-  const decided = plan(command, args, process.env, gitState())
+  const decided = plan(command, args, process.env, gitState(), committedContracts())
   switch (decided.kind) {
     case "skip":
       console.log(decided.message)
@@ -208,6 +219,7 @@ const main = async (): Promise<number> => {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Compared as URLs: a path with a space or an accent is percent-encoded in `import.meta.url`.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().then((code) => process.exit(code))
 }

@@ -7,8 +7,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { DossierId, Dossiers, NotFound, RateLimited, TeoApi, ValidationFailed } from "@teo-effect/api"
 import { AccessToken, ExpiredToken, Token } from "@teo-effect/auth"
-import { TeoMatchers, TeoPact } from "@teo-effect/testing/pact"
-import { DateTime, Duration, Effect, Layer, Redacted, Schema } from "effect"
+import { TeoMatchers, TeoPact, TeoStates } from "@teo-effect/testing/pact"
+import { DateTime, Effect, Layer, Redacted, Schema } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { example, freshPact } from "./pacts.js"
 
@@ -21,26 +21,28 @@ const exampleToken = new Token({
   tokenType: "Bearer"
 })
 
-/** Runs `use` with the real `Dossiers` and `TeoApi` against the mock server (no retries). */
+/** The real `TeoApi` against the mock server (no retries), with the example token. */
+const teoApiAt = (url: string) =>
+  TeoApi.layer({ baseUrl: `${url}/api`, retry: false }).pipe(
+    Layer.provide(
+      Layer.succeed(AccessToken, AccessToken.of({ get: Effect.succeed(exampleToken), invalidate: () => Effect.void }))
+    ),
+    Layer.provide(FetchHttpClient.layer)
+  )
+
+/** Runs `use` with the real `Dossiers` against the mock server. */
 const withDossiers = <A, E>(url: string, use: (dossiers: Dossiers["Service"]) => Effect.Effect<A, E>) =>
   Effect.runPromise(
     Effect.flatMap(Effect.service(Dossiers), use).pipe(
-      Effect.provide(
-        Dossiers.layer.pipe(
-          Layer.provide(TeoApi.layer({ baseUrl: `${url}/api`, retry: false })),
-          Layer.provide(
-            Layer.succeed(
-              AccessToken,
-              AccessToken.of({ get: Effect.succeed(exampleToken), invalidate: () => Effect.void })
-            )
-          ),
-          Layer.provide(FetchHttpClient.layer)
-        )
-      )
+      Effect.provide(Dossiers.layer.pipe(Layer.provide(teoApiAt(url))))
     )
   )
 
-const interaction = (state: string, description: string, parameters?: Record<string, string>) =>
+/** Runs `use` with the real `TeoApi` against the mock server. */
+const withTeoApi = <A, E>(url: string, use: (api: TeoApi["Service"]) => Effect.Effect<A, E>) =>
+  Effect.runPromise(Effect.flatMap(Effect.service(TeoApi), use).pipe(Effect.provide(teoApiAt(url))))
+
+const interaction = (state: string, description: string, parameters?: Record<string, string | number>) =>
   pact.addInteraction().given(state, parameters).uponReceiving(description)
 
 const newDossier = {
@@ -50,29 +52,38 @@ const newDossier = {
   serviceId: example.serviceId
 }
 
+/*
+ * Each interaction asserts what the library relies on and téo documents
+ * (the § are those of teo-api.md); nothing about a dossier's fields, which téo
+ * does not document. Pending interactions (`pending()`) encode what is only
+ * inferred, or needs a provider's cooperation to set up: a provider's
+ * verification reports them without failing.
+ */
 describe("teo-effect → teo-api", () => {
-  it("reads a page of dossiers with a next link", () =>
-    TeoPact.listDossiers(interaction("95 dossiers exist", "the first page of dossiers"), {
+  // §3 the collection, §5 Hydra pages (`hydra:member`, `hydra:view` › `hydra:next`).
+  it("reads a page of dossiers and its next link", () =>
+    TeoPact.listDossiers(interaction(TeoStates.dossiers, "the first page of dossiers", { atLeast: 31 }), {
       token: example.token,
       next: "/api/production/dossiers?page=2"
     }).executeTest(async (mockServer) => {
       const page = await withDossiers(mockServer.url, (dossiers) => dossiers.page())
       assert.isAbove(page.member.length, 0)
       assert.strictEqual(page.view?.next, "/api/production/dossiers?page=2")
-      assert.isNumber(page.totalItems)
     }))
 
-  it("reads the last page, without a next link", () =>
-    TeoPact.listDossiers(interaction("95 dossiers exist", "the last page of dossiers"), {
+  // §5: pages are asked with `?page=N`.
+  it("asks for a page by its number", () =>
+    TeoPact.listDossiers(interaction(TeoStates.dossiers, "the second page of dossiers", { atLeast: 31 }), {
       token: example.token,
-      query: { page: "4" }
+      query: { page: "2" }
     }).executeTest(async (mockServer) => {
-      const page = await withDossiers(mockServer.url, (dossiers) => dossiers.page({ page: 4 }))
-      assert.isUndefined(page.view?.next)
+      const page = await withDossiers(mockServer.url, (dossiers) => dossiers.page({ page: 2 }))
+      assert.isAbove(page.member.length, 0)
     }))
 
+  // §3 one dossier by UUID; the UUID comes from the provider state.
   it("reads one dossier by id", () =>
-    TeoPact.getDossier(interaction("a dossier exists", "a request for one dossier"), {
+    TeoPact.getDossier(interaction(TeoStates.dossier, "a request for one dossier"), {
       token: example.token,
       id: example.dossierId,
       idFromState: "id"
@@ -80,17 +91,16 @@ describe("teo-effect → teo-api", () => {
       const dossier = await withDossiers(mockServer.url, (dossiers) =>
         dossiers.get(Schema.decodeUnknownSync(DossierId)(example.dossierId))
       )
-      assert.strictEqual(dossier["@type"], "Dossier")
       assert.strictEqual(dossier["@id"], `/api/production/dossiers/${example.dossierId}`)
     }))
 
-  it("gets a Hydra 404 for an unknown dossier", () =>
-    TeoPact.apiError(interaction("no dossier has this id", "a request for an unknown dossier"), {
+  // §4: 404 is a documented status; the library reads nothing else of the answer.
+  it("gets a 404 for an unknown dossier", () =>
+    TeoPact.apiError(interaction(TeoStates.noDossier, "a request for an unknown dossier"), {
       token: example.token,
       method: "GET",
       path: TeoMatchers.dossierPath("/api/production/dossiers/00000000-0000-4000-8000-000000000000"),
-      status: 404,
-      description: "Not Found"
+      status: 404
     }).executeTest(async (mockServer) => {
       const error = await withDossiers(mockServer.url, (dossiers) =>
         Effect.flip(dossiers.get(Schema.decodeUnknownSync(DossierId)("00000000-0000-4000-8000-000000000000")))
@@ -98,56 +108,57 @@ describe("teo-effect → teo-api", () => {
       assert.instanceOf(error, NotFound)
     }))
 
-  it("creates a dossier", () =>
-    TeoPact.createDossier(interaction("a prestation exists", "the creation of a dossier"), {
-      token: example.token,
-      input: newDossier,
-      serviceIdFromState: "serviceId"
-    }).executeTest(async (mockServer) => {
-      const created = await withDossiers(mockServer.url, (dossiers) => dossiers.create(newDossier))
-      assert.strictEqual(created.lastName, "Dupont")
-    }))
-
-  it("is told which fields are invalid, with a 422", () =>
-    TeoPact.apiError(interaction("a prestation exists", "the creation of a dossier for an unknown prestation"), {
-      token: example.token,
-      method: "POST",
-      path: "/api/production/dossiers",
-      body: { ...newDossier, serviceId: "00000000-0000-4000-8000-000000000000" },
-      status: 422,
-      description: "serviceId: Cette prestation n'existe pas.",
-      violations: [{ propertyPath: "serviceId", message: "Cette prestation n'existe pas." }]
-    }).executeTest(async (mockServer) => {
-      const error = await withDossiers(mockServer.url, (dossiers) =>
-        Effect.flip(dossiers.create({ ...newDossier, serviceId: "00000000-0000-4000-8000-000000000000" }))
-      )
-      assert.instanceOf(error, ValidationFailed)
-      assert.strictEqual(error.violations[0]?.propertyPath, "serviceId")
-    }))
-
-  it("is refused an expired token with a 401 'Expired token'", () =>
-    TeoPact.apiError(interaction("the token has expired", "a request with an expired token"), {
+  // §4: a 401 whose description is one of the two documented for an expired token.
+  it("is refused an expired token with a 401", () =>
+    TeoPact.apiError(interaction(TeoStates.expiredToken, "a request with an expired token"), {
       token: example.token,
       method: "GET",
       path: "/api/production/dossiers",
       status: 401,
-      description: "Expired token"
+      description: TeoMatchers.expiredToken()
     }).executeTest(async (mockServer) => {
       const error = await withDossiers(mockServer.url, (dossiers) => Effect.flip(dossiers.page()))
       assert.instanceOf(error, ExpiredToken)
     }))
 
-  it("is rate limited with a 429 and Retry-After", () =>
-    TeoPact.apiError(interaction("téo is rate limiting", "a request over the rate limit"), {
+  // §3: creating a dossier is documented as a web form only; the endpoint is inferred. Pending.
+  it("creates a dossier", () =>
+    TeoPact.createDossier(interaction(TeoStates.prestation, "the creation of a dossier").pending(), {
+      token: example.token,
+      input: newDossier,
+      serviceIdFromState: "serviceId"
+    }).executeTest(async (mockServer) => {
+      const created = await withDossiers(mockServer.url, (dossiers) => dossiers.create(newDossier))
+      assert.match(created["@id"], /^\/api\/production\/dossiers\//)
+    }))
+
+  // §4: 422 with `violations` (the documented example is an invalid email); on the inferred endpoint. Pending.
+  it("is told which fields are invalid, with a 422", () =>
+    TeoPact.apiError(interaction(TeoStates.prestation, "the creation of a dossier with an invalid email").pending(), {
+      token: example.token,
+      method: "POST",
+      path: "/api/production/dossiers",
+      body: { ...newDossier, email: "not-an-email" },
+      status: 422,
+      violations: [{ propertyPath: "email", message: "Cette valeur n'est pas une adresse email valide." }]
+    }).executeTest(async (mockServer) => {
+      // `Dossiers.create` refuses the email before sending: the raw `TeoApi.create` sends it.
+      const error = await withTeoApi(mockServer.url, (api) =>
+        Effect.flip(api.create("/production/dossiers", { ...newDossier, email: "not-an-email" }, Schema.Unknown))
+      )
+      assert.instanceOf(error, ValidationFailed)
+      assert.strictEqual(error.violations[0]?.propertyPath, "email")
+    }))
+
+  // §4: 429 exists; its headers are not documented, and a provider cannot be asked to rate limit. Pending.
+  it("is rate limited with a 429", () =>
+    TeoPact.apiError(interaction(TeoStates.rateLimited, "a request over the rate limit").pending(), {
       token: example.token,
       method: "GET",
       path: "/api/production/dossiers",
-      status: 429,
-      description: "Too Many Requests",
-      headers: { "Retry-After": TeoMatchers.integerHeader("1") }
+      status: 429
     }).executeTest(async (mockServer) => {
       const error = await withDossiers(mockServer.url, (dossiers) => Effect.flip(dossiers.page()))
       assert.instanceOf(error, RateLimited)
-      assert.deepStrictEqual(error.retryAfter, Duration.seconds(1))
     }))
 })

@@ -3,8 +3,10 @@
  * Verifier replays every interaction against a FakeTeo started in-process,
  * with state handlers that set FakeTeo up and hand back ids and tokens.
  */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { Verifier } from "@pact-foundation/pact"
 import { FakeTeo } from "@teo-effect/testing"
+import { type TeoState, TeoStates } from "@teo-effect/testing/pact"
 import type { Request, RequestHandler } from "express"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import { generatedDir, logLevel, pactFile } from "./pacts.js"
@@ -36,16 +38,33 @@ const fresh = async () => {
   bearer = await freshToken()
 }
 
-const stateHandlers = {
-  "the client fake-client may open fake-instance": async () => {
+/** A state's parameter (pact-js types them loosely). */
+const parameter = (parameters: unknown, key: string): unknown =>
+  typeof parameters === "object" && parameters !== null ? (parameters as Record<string, unknown>)[key] : undefined
+
+/** One handler per provider state of `TeoStates`; each fails loudly when FakeTeo cannot set it up. */
+const stateHandlers: Record<TeoState, (parameters?: unknown) => Promise<Record<string, string> | undefined>> = {
+  [TeoStates.client]: async (parameters) => {
     fake.reset()
+    // FakeTeo's client is fixed: the state's credentials must be its own.
+    assert.deepStrictEqual(
+      {
+        clientId: parameter(parameters, "clientId"),
+        clientSecret: parameter(parameters, "clientSecret"),
+        teoId: parameter(parameters, "teoId")
+      },
+      { clientId: fake.env.TEO_CLIENT_ID, clientSecret: fake.env.TEO_CLIENT_SECRET, teoId: fake.env.TEO_ID },
+      "the state names FakeTeo's client"
+    )
     return undefined
   },
-  "95 dossiers exist": async () => {
+  [TeoStates.dossiers]: async (parameters) => {
     await fresh()
+    const total = await countDossiers()
+    assert.isAtLeast(total, Number(parameter(parameters, "atLeast") ?? 1), "FakeTeo has that many dossiers")
     return undefined
   },
-  "a dossier exists": async () => {
+  [TeoStates.dossier]: async () => {
     await fresh()
     const response = await fetch(`${fake.apiUrl}/production/dossiers?itemsPerPage=1`, {
       headers: { Authorization: `Bearer ${bearer}` }
@@ -54,26 +73,32 @@ const stateHandlers = {
     assert.isDefined(first, "FakeTeo has a dossier")
     return { id: first?.["@id"].split("/").at(-1) ?? "" }
   },
-  "no dossier has this id": async () => {
+  [TeoStates.noDossier]: async () => {
     await fresh()
     return undefined
   },
-  "a prestation exists": async () => {
+  [TeoStates.prestation]: async () => {
     await fresh()
     const serviceId = fake.prestationIds[0]
     assert.isDefined(serviceId, "FakeTeo has a prestation")
     return { serviceId: serviceId ?? "" }
   },
-  "the token has expired": async () => {
+  [TeoStates.expiredToken]: async () => {
     await fresh()
     fake.expireTokens()
     return undefined
   },
-  "téo is rate limiting": async () => {
+  [TeoStates.rateLimited]: async () => {
     await fresh()
     fake.failNext("api", 1, "429")
     return undefined
   }
+}
+
+/** The number of dossiers FakeTeo holds, as its first page says. */
+const countDossiers = async (): Promise<number> => {
+  const response = await fetch(`${fake.apiUrl}/production/dossiers`, { headers: { Authorization: `Bearer ${bearer}` } })
+  return ((await response.json()) as { "hydra:totalItems": number })["hydra:totalItems"]
 }
 
 /**
@@ -112,19 +137,37 @@ beforeAll(async () => {
 
 afterAll(() => fake.close())
 
-describe("FakeTeo honours the pacts", () => {
+/**
+ * A copy of the pact without its `pending` marks: a provider's verification
+ * reports pending interactions without failing, but FakeTeo must answer every
+ * one. Returns the copy's path and its number of interactions.
+ */
+const strictCopy = (provider: string): { readonly path: string; readonly interactions: number } => {
+  const pact = JSON.parse(readFileSync(`${generatedDir}/${pactFile(provider)}`, "utf8")) as {
+    interactions: Array<{ pending?: boolean }>
+  }
+  for (const interaction of pact.interactions) delete interaction.pending
+  mkdirSync(`${generatedDir}/strict`, { recursive: true })
+  const path = `${generatedDir}/strict/${pactFile(provider)}`
+  writeFileSync(path, JSON.stringify(pact, null, 2))
+  return { path, interactions: pact.interactions.length }
+}
+
+describe("FakeTeo honours the pacts, pending interactions included", () => {
   it.each(["teo-auth", "teo-api"])("as %s", async (provider) => {
-    const verification = new Verifier({
+    const pact = strictCopy(provider)
+    assert.isAbove(pact.interactions, 0, "the pact has interactions")
+    await new Verifier({
       provider,
       providerBaseUrl: fake.url,
-      pactUrls: [`${generatedDir}/${pactFile(provider)}`],
+      pactUrls: [pact.path],
       stateHandlers,
       requestFilter,
       logLevel
-    }).verifyProvider()
-    await verification.catch((error: unknown) => {
-      throw new Error(`FakeTeo does not honour the ${provider} pact:\n${mismatches(error)}`)
     })
-    assert.isTrue(true, "verified")
+      .verifyProvider()
+      .catch((error: unknown) => {
+        throw new Error(`FakeTeo does not honour the ${provider} pact:\n${mismatches(error)}`)
+      })
   })
 })
