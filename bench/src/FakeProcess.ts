@@ -28,7 +28,7 @@ export const startRemoteFake = (options: FakeTeoOptions): Promise<RemoteFake> =>
     const child: ChildProcess = fork(fileURLToPath(new URL("./fake-process-main.ts", import.meta.url)), [], {
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       // Not the parent's flags: a --cpu-prof of the client must not profile the server too.
-      execArgv: []
+      execArgv: process.env.FAKE_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/fprof"] : []
     })
     let nextId = 0
     const pending = new Map<number, (value: unknown) => void>()

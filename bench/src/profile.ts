@@ -6,7 +6,8 @@
  * `raw` is `TeoApi.page(path, Schema.Unknown)`, `bare` effect/http alone.
  *
  * Prints the calls per second and the client CPU µs per call; the profile
- * (open it in Chrome DevTools) covers the client process only.
+ * (open it in Chrome DevTools) covers the client process only. `FAKE_PROF=1`
+ * profiles the FakeTeo process too (into /tmp/fprof).
  */
 import { bareEffectHttp, type ClientKind, teoEffect } from "./Contenders.ts"
 import { startRemoteFake } from "./FakeProcess.ts"

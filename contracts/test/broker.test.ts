@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { fileURLToPath } from "node:url"
+import { FakeTeo } from "@teo-effect/testing"
 import { describe, expect, it } from "vitest"
 import { committedContracts, plan, readOnlyInteractions } from "../broker.js"
 
@@ -272,6 +273,37 @@ describe("against a broker", () => {
       } finally {
         await broker.close()
       }
+    }
+  })
+})
+
+describe("verify-live against a provider that follows téo's documentation", () => {
+  it("verifies the read-only interactions against FakeTeo's documented profile, with a real token", async () => {
+    const fake = await FakeTeo.start({ profile: "documented" })
+    try {
+      const script = fileURLToPath(new URL("../broker.ts", import.meta.url))
+      const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [script, "verify-live", "--require"],
+          { env: { PATH: process.env.PATH ?? "", PACT_DO_NOT_TRACK: "true", ...fake.env }, timeout: 60_000 },
+          (error, stdout, stderr) =>
+            resolve({ code: error === null ? 0 : (error.code as number), output: stdout + stderr })
+        )
+      })
+      expect(result.code, result.output).toBe(0)
+      expect(result.output).toContain("the read-only interactions hold")
+      // A real token was asked for, and each read-only interaction reached the API.
+      const requests = fake.requests()
+      expect(fake.stats().tokenRequests).toBeGreaterThanOrEqual(1)
+      expect(
+        requests.some((request) => request.path.startsWith("/api/production/dossiers/") && request.status === 404)
+      ).toBe(true)
+      expect(
+        requests.some((request) => request.path.startsWith("/api/production/dossiers/") && request.status === 200)
+      ).toBe(true)
+    } finally {
+      await fake.close()
     }
   })
 })

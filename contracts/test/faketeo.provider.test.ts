@@ -5,17 +5,15 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { Verifier } from "@pact-foundation/pact"
-import { FakeTeo } from "@teo-effect/testing"
+import { FakeTeo, type RunningFakeTeo } from "@teo-effect/testing"
 import { type TeoState, TeoStates } from "@teo-effect/testing/pact"
 import type { Request, RequestHandler } from "express"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import { generatedDir, logLevel, pactFile } from "./pacts.js"
 
-type Fake = Awaited<ReturnType<typeof FakeTeo.start>>
-
 const FORM = "application/x-www-form-urlencoded"
 
-let fake: Fake
+let fake: RunningFakeTeo
 /** The bearer token the request filter puts on API requests (the pact carries an example one). */
 let bearer = ""
 
@@ -129,13 +127,10 @@ const mismatches = (error: unknown): string => {
   }
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   // The Verifier's proxy ignores NO_PROXY: a proxy in the environment makes verification time out.
   for (const name of ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"]) delete process.env[name]
-  fake = await FakeTeo.start()
 })
-
-afterAll(() => fake.close())
 
 /**
  * A copy of the pact without its `pending` marks: a provider's verification
@@ -153,21 +148,72 @@ const strictCopy = (provider: string): { readonly path: string; readonly interac
   return { path, interactions: pact.interactions.length }
 }
 
-describe("FakeTeo honours the pacts, pending interactions included", () => {
-  it.each(["teo-auth", "teo-api"])("as %s", async (provider) => {
-    const pact = strictCopy(provider)
-    assert.isAbove(pact.interactions, 0, "the pact has interactions")
-    await new Verifier({
-      provider,
+// Both profiles: the rich one, and the one that serves only what téo documents — as a téo
+// that follows its own documentation, and none of our guesses, would.
+describe.each(["rich", "documented"] as const)(
+  "FakeTeo (%s profile) honours the pacts, pending included",
+  (profile) => {
+    beforeAll(async () => {
+      fake = await FakeTeo.start({ profile })
+    })
+    afterAll(() => fake.close())
+
+    it.each(["teo-auth", "teo-api"])("as %s", async (provider) => {
+      const pact = strictCopy(provider)
+      assert.isAbove(pact.interactions, 0, "the pact has interactions")
+      await new Verifier({
+        provider,
+        providerBaseUrl: fake.url,
+        pactUrls: [pact.path],
+        stateHandlers,
+        requestFilter,
+        logLevel
+      })
+        .verifyProvider()
+        .catch((error: unknown) => {
+          throw new Error(`FakeTeo (${profile}) does not honour the ${provider} pact:\n${mismatches(error)}`)
+        })
+    })
+  }
+)
+
+describe("a provider that cannot be put in every state", () => {
+  beforeAll(async () => {
+    fake = await FakeTeo.start({ profile: "documented" })
+  })
+  afterAll(() => fake.close())
+
+  const verify = (pactUrl: string) =>
+    new Verifier({
+      provider: "teo-api",
       providerBaseUrl: fake.url,
-      pactUrls: [pact.path],
-      stateHandlers,
+      pactUrls: [pactUrl],
+      // This provider will not rate limit on demand: the state is a no-op.
+      stateHandlers: { ...stateHandlers, [TeoStates.rateLimited]: async () => undefined },
       requestFilter,
       logLevel
-    })
-      .verifyProvider()
-      .catch((error: unknown) => {
-        throw new Error(`FakeTeo does not honour the ${provider} pact:\n${mismatches(error)}`)
-      })
+    }).verifyProvider()
+
+  it("passes the pact, the 429 failing only as the pending interaction it is", async () => {
+    const description = "a request over the rate limit"
+    const pact = JSON.parse(readFileSync(`${generatedDir}/${pactFile("teo-api")}`, "utf8")) as {
+      interactions: Array<{ description: string; pending?: boolean }>
+    }
+    assert.strictEqual(pact.interactions.find((interaction) => interaction.description === description)?.pending, true)
+    // The whole pact, pending marks kept: verified.
+    await verify(`${generatedDir}/${pactFile("teo-api")}`)
+    // The same interaction without its mark: refused, so it did fail above.
+    const alone = {
+      ...pact,
+      interactions: pact.interactions.filter((interaction) => interaction.description === description)
+    }
+    for (const interaction of alone.interactions) delete interaction.pending
+    mkdirSync(`${generatedDir}/strict`, { recursive: true })
+    writeFileSync(`${generatedDir}/strict/rate-limit-only.json`, JSON.stringify(alone))
+    const strict = await verify(`${generatedDir}/strict/rate-limit-only.json`).then(
+      () => "verified",
+      () => "refused"
+    )
+    assert.strictEqual(strict, "refused")
   })
 })

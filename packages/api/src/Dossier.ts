@@ -4,8 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Result, Schema } from "effect"
+import { Effect, Result, Schema, SchemaIssue } from "effect"
 import { KnownFields, surelyValid } from "./internal/DossierFields.js"
+import { Violation } from "./TeoApiError.js"
 
 /**
  * A dossier's UUID, as in `/api/production/dossiers/{dossierId}`.
@@ -66,16 +67,18 @@ export const Dossier: Schema.Codec<Dossier, unknown> = Schema.declareConstructor
  */
 export type Dossier = typeof KnownFields.Type & { readonly [field: string]: unknown }
 
-const required = Schema.String.check(
-  Schema.isNonEmpty({ message: "Cette valeur ne doit pas être vide." }),
-  Schema.makeFilter((value: string) => value.trim() !== "" || "Cette valeur ne doit pas être vide.")
+const blank = "Cette valeur ne doit pas être vide."
+
+/** A required text: present, and not only spaces (one rule, one message). */
+const required = Schema.String.check(Schema.makeFilter((value: string) => value.trim() !== "" || blank)).pipe(
+  Schema.annotateKey({ messageMissingKey: blank })
 )
 
 /**
  * The data of a new dossier, as téo's guide to creating dossiers lists it:
  * the beneficiary's first name, last name and email (required), phone
  * (optional), and the prestation's UUID. Checked before any request, with
- * téo's own French messages.
+ * téo's own French messages (`newDossierViolations` lists them).
  *
  * @since 0.1.0
  * @category schemas
@@ -87,9 +90,11 @@ export const NewDossier = Schema.Struct({
     Schema.isPattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, {
       message: "Cette valeur n'est pas une adresse email valide."
     })
-  ),
+  ).pipe(Schema.annotateKey({ messageMissingKey: blank })),
   phone: Schema.optionalKey(Schema.String),
-  serviceId: Schema.String.check(Schema.isUUID(undefined, { message: "Cette valeur n'est pas un UUID valide." }))
+  serviceId: Schema.String.check(Schema.isUUID(undefined, { message: "Cette valeur n'est pas un UUID valide." })).pipe(
+    Schema.annotateKey({ messageMissingKey: blank })
+  )
 })
 
 /**
@@ -97,3 +102,36 @@ export const NewDossier = Schema.Struct({
  * @category models
  */
 export type NewDossier = typeof NewDossier.Type
+
+const decodeNewDossier = Schema.decodeUnknownResult(NewDossier)
+const issuesOf = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/**
+ * What is wrong with `input` as a new dossier, one violation per field and
+ * rule, as téo lists them in a 422 (`propertyPath`, French `message`): the
+ * rules of `NewDossier`, for a form to check before sending. Empty when
+ * `input` is a valid `NewDossier`.
+ *
+ * @example
+ * ```ts
+ * import { newDossierViolations } from "@teo-effect/api"
+ *
+ * const violations = newDossierViolations({ firstName: " ", lastName: "Martin", email: "camille@", serviceId: "x" })
+ * // [{ propertyPath: "firstName", message: "Cette valeur ne doit pas être vide." }, …]
+ * ```
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const newDossierViolations = (input: unknown): ReadonlyArray<Violation> => {
+  const result = decodeNewDossier(input, { errors: "all" })
+  return Result.isSuccess(result)
+    ? []
+    : issuesOf(result.failure.issue).issues.map(
+        (issue) =>
+          new Violation({
+            propertyPath: (issue.path ?? []).map((key) => String(typeof key === "object" ? key.key : key)).join("."),
+            message: issue.message
+          })
+      )
+}

@@ -4,20 +4,16 @@
  * @since 0.1.0
  */
 import type { AuthError } from "@teo-effect/auth"
-import { Context, Effect, Layer, Schema, SchemaIssue, type Stream } from "effect"
+import { Context, Effect, Layer, Schema, type Stream } from "effect"
 import { createDossierPath, dossiersPath, newDossierKeys } from "./Assumptions.js"
-import { Dossier, DossierId, NewDossier } from "./Dossier.js"
+import { Dossier, DossierId, type NewDossier, newDossierViolations } from "./Dossier.js"
 import type { HydraCollection } from "./HydraCollection.js"
 import type { Iri } from "./JsonLd.js"
 import { TeoApi } from "./TeoApi.js"
-import { type TeoApiError, ValidationFailed, Violation } from "./TeoApiError.js"
+import { type TeoApiError, ValidationFailed } from "./TeoApiError.js"
 import type { Query, WriteOptions } from "./TeoApiOptions.js"
 
-const decodeNewDossier = Schema.decodeUnknownEffect(NewDossier)
-
 const isDossierId = Schema.is(DossierId)
-
-const violationsOf = SchemaIssue.makeFormatterStandardSchemaV1()
 
 const make = Effect.gen(function* () {
   const api = yield* TeoApi
@@ -31,32 +27,17 @@ const make = Effect.gen(function* () {
   const get = (idOrIri: DossierId | Iri): Effect.Effect<Dossier, TeoApiError | AuthError> =>
     api.get(isDossierId(idOrIri) ? `${dossiersPath}/${idOrIri}` : idOrIri, Dossier)
 
-  const create = (input: NewDossier, options?: WriteOptions): Effect.Effect<Dossier, TeoApiError | AuthError> =>
-    decodeNewDossier(input, { errors: "all" }).pipe(
-      Effect.mapError(
-        (error) =>
-          new ValidationFailed({
-            method: "POST",
-            path: createDossierPath,
-            violations: violationsOf(error.issue).issues.map(
-              (issue) =>
-                new Violation({
-                  propertyPath: (issue.path ?? [])
-                    .map((key) => String(typeof key === "object" ? key.key : key))
-                    .join("."),
-                  message: issue.message
-                })
-            )
-          })
-      ),
-      Effect.flatMap((dossier) => {
-        const body: Record<string, unknown> = {}
-        for (const key of newDossierKeys) {
-          if (dossier[key] !== undefined) body[key] = dossier[key]
-        }
-        return api.create(createDossierPath, body, Dossier, options)
-      })
-    )
+  const create = (input: NewDossier, options?: WriteOptions): Effect.Effect<Dossier, TeoApiError | AuthError> => {
+    const violations = newDossierViolations(input)
+    if (violations.length > 0) {
+      return Effect.fail(new ValidationFailed({ method: "POST", path: createDossierPath, violations }))
+    }
+    const body: Record<string, unknown> = {}
+    for (const key of newDossierKeys) {
+      if (input[key] !== undefined) body[key] = input[key]
+    }
+    return api.create(createDossierPath, body, Dossier, options)
+  }
 
   return Dossiers.of({ list, page, get, create })
 })

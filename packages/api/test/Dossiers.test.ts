@@ -3,7 +3,7 @@
  * request — over real HTTP on loopback.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { DossierId, Iri, type NewDossier, ValidationFailed } from "@teo-effect/api"
+import { DossierId, Iri, type NewDossier, newDossierViolations, ValidationFailed } from "@teo-effect/api"
 import { Effect, Schema, Stream } from "effect"
 import { dossier, ldJson, makeApiHarness, uuid } from "./utils/harness.js"
 
@@ -111,6 +111,8 @@ describe("Dossiers", () => {
         email: "Cette valeur n'est pas une adresse email valide.",
         serviceId: "Cette valeur n'est pas un UUID valide."
       })
+      // One violation per field: a blank name breaks one rule, said once.
+      assert.lengthOf(error.violations, 4)
       assert.lengthOf(harness.apiRequests(), 0)
       assert.lengthOf(harness.tokenRequests(), 0)
     })
@@ -137,4 +139,29 @@ describe("Dossiers", () => {
       )
     })
   )
+})
+
+describe("newDossierViolations", () => {
+  it("lists what is wrong with a form, in téo's French, missing fields included; nothing when valid", () => {
+    assert.deepStrictEqual(
+      newDossierViolations({ lastName: "Martin", email: "camille@" }).map((violation) => [
+        violation.propertyPath,
+        violation.message
+      ]),
+      [
+        ["firstName", "Cette valeur ne doit pas être vide."],
+        ["email", "Cette valeur n'est pas une adresse email valide."],
+        ["serviceId", "Cette valeur ne doit pas être vide."]
+      ]
+    )
+    assert.deepStrictEqual(
+      newDossierViolations({
+        firstName: "Camille",
+        lastName: "Martin",
+        email: "camille.martin@example.fr",
+        serviceId: "0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b"
+      }),
+      []
+    )
+  })
 })

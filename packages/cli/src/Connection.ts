@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Dossiers, TeoApi } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
-import { FakeTeo } from "@teo-effect/testing"
+import { FakeTeo, type FakeTeoStartError } from "@teo-effect/testing"
 import { Config, Console, Context, Effect, Layer, Option, Redacted } from "effect"
 import { HttpClient } from "effect/http"
 import { UsageError } from "./Failure.js"
@@ -85,7 +85,7 @@ const env = (name: string) => Config.option(Config.String(name))
 export const connect = (
   flags: ConnectionFlags
 ): Effect.Effect<
-  Layer.Layer<Dossiers | TeoApi | AccessToken | TeoCredentials | Traffic, Config.ConfigError>,
+  Layer.Layer<Dossiers | TeoApi | AccessToken | TeoCredentials | Traffic, Config.ConfigError | FakeTeoStartError>,
   Config.ConfigError | UsageError
 > =>
   Effect.gen(function* () {

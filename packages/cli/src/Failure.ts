@@ -140,6 +140,12 @@ export const reportOf = (error: unknown): Report => {
     case "ServerError":
     case "UnexpectedResponse":
       return { code: ExitCode.api, message: tagged.message }
+    case "FakeTeoStartError":
+      return {
+        code: ExitCode.usage,
+        message: tagged.message,
+        hint: "Port occupé : choisissez-en un autre avec --port (0 : n'importe lequel). / Port taken: choose another with --port (0: any free one)."
+      }
     default:
       return { code: ExitCode.unexpected, message: tagged.message }
   }

@@ -6,21 +6,8 @@
  */
 import { DossierId, Dossiers, Iri, TeoApi } from "@teo-effect/api"
 import { AccessToken } from "@teo-effect/auth"
-import { FakeTeo } from "@teo-effect/testing"
-import {
-  Cause,
-  Clock,
-  Console,
-  DateTime,
-  Duration,
-  Effect,
-  Exit,
-  Layer,
-  Option,
-  Redacted,
-  Schema,
-  Stream
-} from "effect"
+import { FakeTeoCommand } from "@teo-effect/testing"
+import { Cause, Clock, Console, DateTime, Duration, Effect, Exit, Option, Redacted, Schema, Stream } from "effect"
 import { Argument, CliError, Command, Flag } from "effect/cli"
 import { type ConnectionFlags, connect, Traffic } from "./Connection.js"
 import { ExitCode, reportOf, reportOfCause, UsageError } from "./Failure.js"
@@ -278,65 +265,8 @@ const getPath = Command.make(
   ])
 )
 
-const fakeServer = Command.make(
-  "fake-server",
-  {
-    port: Flag.Int("port").pipe(
-      Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))),
-      Flag.withDescription("port on 127.0.0.1 (0: any free port)"),
-      Flag.withDefault(4010)
-    ),
-    dossiers: Flag.Int("dossiers").pipe(
-      Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100_000 }))),
-      Flag.withDescription("generated dossiers"),
-      Flag.withDefault(95)
-    ),
-    tokenTtl: positive("token-ttl").pipe(Flag.withDescription("token lifetime in seconds"), Flag.withDefault(599)),
-    errorRate: Flag.Finite("error-rate").pipe(
-      Flag.withSchema(Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
-      Flag.withDescription("probability of a 500/503 on the API"),
-      Flag.withDefault(0)
-    ),
-    latency: Flag.Int("latency").pipe(
-      Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 60_000 }))),
-      Flag.withDescription("milliseconds added to every API answer"),
-      Flag.withDefault(0)
-    )
-  },
-  (options) =>
-    Effect.gen(function* () {
-      const fake = yield* FakeTeo
-      yield* Console.error(`FakeTeo listening on ${fake.url} — Ctrl-C to stop. Point a client at it with:`)
-      yield* Console.log(
-        [
-          `export TEO_CLIENT_ID=${fake.credentials.clientId}`,
-          `export TEO_CLIENT_SECRET=${Redacted.value(fake.credentials.clientSecret)}`,
-          `export TEO_ID=${fake.credentials.teoId}`,
-          `export TEO_AUTH_URL=${fake.tokenUrl}`,
-          `export TEO_API_URL=${fake.apiUrl}`
-        ].join("\n")
-      )
-      return yield* Effect.never
-    }).pipe(
-      Effect.provide(
-        Layer.fresh(
-          FakeTeo.layer({
-            port: options.port,
-            dossiers: options.dossiers,
-            tokenTtl: Duration.seconds(options.tokenTtl),
-            faults: { api: { errorRate: options.errorRate, latency: options.latency } }
-          })
-        )
-      )
-    )
-).pipe(
-  Command.withDescription(
-    "Run FakeTeo, a local téo, until interrupted; prints the environment that points clients at it"
-  ),
-  Command.withExamples([
-    { command: "teo fake-server --port 4010 --dossiers 200", description: "A local téo with 200 dossiers" }
-  ])
-)
+/** The same command as the `fake-teo` executable: the same flags, the same lines. */
+const fakeServer = FakeTeoCommand.make("fake-server", "teo fake-server")
 
 /**
  * The whole `teo` command.

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
+import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
 import { FakeTeo } from "@teo-effect/testing"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
@@ -289,5 +290,25 @@ describe("embedded FakeTeo and fake-server", () => {
     child.kill("SIGINT")
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
     assert.strictEqual(code, 130)
+  })
+
+  it("fake-server and the fake-teo executable are one command: the same flags", async () => {
+    const fakeTeo = createRequire(import.meta.url)
+      .resolve("@teo-effect/testing/package.json")
+      .replace(/package\.json$/, "dist/bin/fake-teo.js")
+    const help = (command: string, args: ReadonlyArray<string>) =>
+      new Promise<string>((resolve) => {
+        const child = spawn(process.execPath, [command, ...args, "--help"], { stdio: ["ignore", "pipe", "pipe"] })
+        let stdout = ""
+        child.stdout.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString()
+        })
+        child.on("close", () => resolve(stdout))
+      })
+    // Its own flags: teo adds its connection flags (INHERITED FLAGS), both the global ones.
+    const flagsOf = (text: string) => text.slice(text.indexOf("FLAGS"), text.search(/INHERITED FLAGS|GLOBAL FLAGS/))
+    const [server, standalone] = await Promise.all([help(bin, ["fake-server"]), help(fakeTeo, [])])
+    assert.include(flagsOf(server), "--profile")
+    assert.strictEqual(flagsOf(server), flagsOf(standalone))
   })
 })

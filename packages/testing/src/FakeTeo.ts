@@ -5,28 +5,23 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Layer, Redacted, type Scope } from "effect"
-import { type FakeDossier, makeDossiers, makePrestations, seedOf } from "./FakeData.js"
-import {
-  type ClientConfig,
-  FakeTeoServer,
-  type Faults,
-  type InjectedFailure,
-  type Instance,
-  type LoggedRequest,
-  type ServerConfig,
-  type Stats
-} from "./internal/server.js"
+import { createServer } from "node:http"
+import { NodeHttpServer, NodeHttpServerRequest } from "@effect/platform-node"
+import { Clock, Context, Duration, Effect, Exit, Layer, Redacted, Ref, Schema, Scope } from "effect"
+import { FetchHttpClient, type HttpClient, HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
+import { type FakeDossier, makeDossiers, makePrestations, random, seedOf } from "./FakeData.js"
+import { type Fake, type FakeProfile, routes } from "./internal/FakeApp.js"
+import * as FakeState from "./internal/FakeState.js"
+import { makeSigner } from "./internal/FakeTokens.js"
 
-export type { Faults, InjectedFailure, LoggedRequest, Stats }
+export type { FakeProfile } from "./internal/FakeApp.js"
+export type { FakeClient, Faults, InjectedFailure, LoggedRequest, Stats } from "./internal/FakeState.js"
 
-/**
- * A client registered with FakeTeo, and the téo instances it may open.
- *
- * @since 0.1.0
- * @category models
- */
-export type FakeClient = ClientConfig
+type FakeClient = FakeState.FakeClient
+type Faults = FakeState.Faults
+type InjectedFailure = FakeState.InjectedFailure
+type LoggedRequest = FakeState.LoggedRequest
+type Stats = FakeState.Stats
 
 /**
  * Options of FakeTeo. Every one has a default: one client
@@ -49,6 +44,13 @@ export interface FakeTeoOptions {
   readonly seed?: number
   /** `prefixed` (`hydra:member`…, default) or `unprefixed` (`member`…, as API Platform 4). */
   readonly keyStyle?: "prefixed" | "unprefixed"
+  /**
+   * `rich` (default): dossiers with every field the library knows of, and the
+   * headers API Platform adds. `documented`: only what téo documents —
+   * dossiers with `@id`, `@type`, `firstName`, `lastName`, `email` and
+   * `phone` (`null` when empty), no extra headers.
+   */
+  readonly profile?: FakeProfile
   /** At most `requests` API requests per `window`; the next ones get 429 with `Retry-After`. */
   readonly rateLimit?: { readonly requests: number; readonly window: Duration.Input }
   /** Faults of the token endpoint and of the API, separately. */
@@ -103,12 +105,27 @@ export interface FakeTeoService extends FakeTeoHandle<Effect.Effect<void>> {
   readonly requests: Effect.Effect<ReadonlyArray<LoggedRequest>>
 }
 
+/**
+ * FakeTeo could not start: the port is taken, or the address cannot be used.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class FakeTeoStartError extends Schema.TaggedError<FakeTeoStartError>()("FakeTeoStartError", {
+  port: Schema.Number,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `FakeTeo could not listen on 127.0.0.1:${this.port}: ${this.reason}`
+  }
+}
+
 const defaultClient: FakeClient = { clientId: "fake-client", clientSecret: "fake-secret", teoIds: ["fake-instance"] }
 
-const instancesOf = (options: FakeTeoOptions, clients: ReadonlyArray<FakeClient>): Map<string, Instance> => {
+const instancesOf = (options: FakeTeoOptions, clients: ReadonlyArray<FakeClient>): Map<string, FakeState.Instance> => {
   const seed = String(options.seed ?? 1)
   const ids = new Set(clients.flatMap((client) => client.teoIds))
-  const instances = new Map<string, Instance>()
+  const instances = new Map<string, FakeState.Instance>()
   for (const teoId of ids) {
     const prestations = makePrestations(`${seed}:${teoId}`)
     const dossiers =
@@ -120,52 +137,127 @@ const instancesOf = (options: FakeTeoOptions, clients: ReadonlyArray<FakeClient>
   return instances
 }
 
-const copyOf = (instances: Map<string, Instance>) =>
-  new Map([...instances].map(([teoId, instance]) => [teoId, { ...instance, dossiers: [...instance.dossiers] }]))
-
-const windowOf = (rateLimit: FakeTeoOptions["rateLimit"]) =>
+const windowOf = (rateLimit: FakeTeoOptions["rateLimit"]): FakeState.RateLimit | undefined =>
   rateLimit === undefined
     ? undefined
     : { requests: rateLimit.requests, windowMillis: Duration.toMillis(Duration.fromInputUnsafe(rateLimit.window)) }
 
-/** Starts the server; `now` is its clock (token expiry, rate-limit windows). */
-const startServer = async (options: FakeTeoOptions, now: () => number) => {
+/** Marks an in-memory answer whose connection is to be dropped (the in-memory `fetch` then fails). */
+const resetMarker = "x-fake-teo-reset"
+
+/** A FakeTeo's state and routes, before they are served; `now` is its clock. */
+const makeFake = (options: FakeTeoOptions, now: () => number, reset: Fake["reset"]) => {
   const clients = options.clients ?? [defaultClient]
-  const first = clients[0] ?? defaultClient
-  const instances = instancesOf(options, clients)
-  const initial = copyOf(instances)
-  const config: ServerConfig = {
-    port: options.port ?? 0,
-    clients,
-    tokenTtlSeconds: Math.round(Duration.toSeconds(Duration.fromInputUnsafe(options.tokenTtl ?? "599 seconds"))),
-    instances,
-    keyStyle: options.keyStyle ?? "prefixed",
-    rateLimit: windowOf(options.rateLimit),
+  const start = FakeState.initial({
+    instances: instancesOf(options, clients),
     faults: { token: options.faults?.token ?? {}, api: options.faults?.api ?? {} },
-    seed: seedOf(`faults:${options.seed ?? 1}`),
-    now
+    rateLimit: windowOf(options.rateLimit)
+  })
+  const fake: Fake = {
+    config: {
+      clients,
+      tokenTtlSeconds: Math.round(Duration.toSeconds(Duration.fromInputUnsafe(options.tokenTtl ?? "599 seconds"))),
+      keyStyle: options.keyStyle ?? "prefixed",
+      profile: options.profile ?? "rich",
+      now
+    },
+    state: Ref.makeUnsafe(start),
+    signer: makeSigner(),
+    dice: random(seedOf(`faults:${options.seed ?? 1}`)),
+    reset
   }
-  const server = new FakeTeoServer(config)
-  await server.listen()
-  const teoId = first.teoIds[0] ?? "fake-instance"
-  return {
-    server,
-    teoId,
-    initial,
-    handle: {
-      url: server.origin,
-      tokenUrl: `${server.origin}/oauth2/token`,
-      apiUrl: `${server.origin}/api`,
-      credentials: { clientId: first.clientId, clientSecret: Redacted.make(first.clientSecret), teoId },
-      prestationIds: (instances.get(teoId)?.prestations ?? []).map((prestation) => prestation.id)
-    }
-  }
+  return { fake, start }
 }
+
+/** The service of a FakeTeo served at `origin`. */
+const serviceOf = (fake: Fake, start: FakeState.FakeState, origin: string): FakeTeoService => {
+  const first = fake.config.clients[0] ?? defaultClient
+  const teoId = first.teoIds[0] ?? "fake-instance"
+  const update = (f: (state: FakeState.FakeState) => FakeState.FakeState) => Ref.update(fake.state, f)
+  return FakeTeo.of({
+    url: origin,
+    tokenUrl: `${origin}/oauth2/token`,
+    apiUrl: `${origin}/api`,
+    credentials: { clientId: first.clientId, clientSecret: Redacted.make(first.clientSecret), teoId },
+    prestationIds: (start.instances.get(teoId)?.prestations ?? []).map((prestation) => prestation.id),
+    expireTokens: update(FakeState.expireTokens),
+    revokeTokens: update(FakeState.revokeTokens),
+    reset: update((state) => FakeState.reset(state, start)),
+    failNext: (side, count, failure) => update((state) => FakeState.inject(state, side, count, failure)),
+    configure: (changes) =>
+      update((state) => ({
+        ...state,
+        faults: {
+          token: changes.faults?.token ?? state.faults.token,
+          api: changes.faults?.api ?? state.faults.api
+        },
+        rateLimit:
+          changes.rateLimit === undefined
+            ? state.rateLimit
+            : changes.rateLimit === null
+              ? undefined
+              : windowOf(changes.rateLimit)
+      })),
+    stats: Effect.map(Ref.get(fake.state), FakeState.stats),
+    requests: Effect.map(Ref.get(fake.state), (state) => [...state.log])
+  })
+}
+
+const serveOptions = { disableLogger: true, disableListenLog: true, routerConfig: { ignoreTrailingSlash: true } }
+
+/** Serves `fake` on 127.0.0.1:`port` for the current scope; its origin. */
+const serveOnSocket = (fake: Fake, port: number): Effect.Effect<string, FakeTeoStartError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const server = createServer()
+    const context = yield* Layer.build(
+      HttpRouter.serve(routes(fake), serveOptions).pipe(
+        Layer.provideMerge(NodeHttpServer.layerServer(() => server, { port, host: "127.0.0.1" }))
+      )
+    ).pipe(
+      Effect.mapError((error) => {
+        const cause = error.cause as { code?: unknown; message?: unknown } | undefined
+        return new FakeTeoStartError({
+          port,
+          reason:
+            cause?.code === "EADDRINUSE"
+              ? "the port is in use (choose another, or 0 for any free one)"
+              : String(cause?.message ?? error.message)
+        })
+      })
+    )
+    // Closed before the server's own finalizer, which would wait for keep-alive connections.
+    yield* Effect.addFinalizer(() => Effect.sync(() => server.closeAllConnections()))
+    const address = Context.get(context, HttpServer.HttpServer).address
+    return `http://127.0.0.1:${"port" in address ? address.port : port}`
+  })
+
+/** Drops the request's socket, as a server that crashes mid-request does. */
+const resetSocket: Fake["reset"] = (request) =>
+  Effect.sync(() => {
+    NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
+    return HttpServerResponse.empty()
+  })
+
+const resetInMemory: Fake["reset"] = () =>
+  Effect.succeed(HttpServerResponse.empty({ status: 502, headers: { [resetMarker]: "1" } }))
+
+/** FakeTeo on a socket for the current scope, on `now`. */
+const makeWith = (
+  options: FakeTeoOptions,
+  now: () => number
+): Effect.Effect<FakeTeoService, FakeTeoStartError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const { fake, start } = makeFake(options, now, resetSocket)
+    const origin = yield* serveOnSocket(fake, options.port ?? 0)
+    return serviceOf(fake, start, origin)
+  })
 
 /**
  * FakeTeo as an Effect service. `FakeTeo.layer(options)` starts it for the
  * layer's scope, on the Effect clock — so with `TestClock`, tokens expire and
- * rate-limit windows turn with the test's virtual time.
+ * rate-limit windows turn with the test's virtual time. Its routes are an
+ * `effect/http` `HttpRouter` application, served on 127.0.0.1 (`layer`) or
+ * in memory (`layerInMemory`).
  *
  * @example
  * ```ts
@@ -185,44 +277,70 @@ const startServer = async (options: FakeTeoOptions, now: () => number) => {
  */
 export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-effect/testing/FakeTeo") {
   /**
-   * Starts FakeTeo for the current scope.
+   * Starts FakeTeo on 127.0.0.1 for the current scope.
    *
    * @since 0.1.0
    */
-  static readonly make = (options: FakeTeoOptions = {}): Effect.Effect<FakeTeoService, never, Scope.Scope> =>
-    Effect.gen(function* () {
-      const clock = yield* Clock.clockWith(Effect.succeed)
-      const { server, handle, initial } = yield* Effect.acquireRelease(
-        Effect.promise(() => startServer(options, () => clock.currentTimeMillisUnsafe())),
-        ({ server }) => Effect.promise(() => server.close())
-      )
-      return FakeTeo.of({
-        ...handle,
-        expireTokens: Effect.sync(() => server.expireTokens()),
-        revokeTokens: Effect.sync(() => server.revokeTokens()),
-        reset: Effect.sync(() => server.reset(copyOf(initial))),
-        failNext: (side, count, failure) => Effect.sync(() => server.failNext(side, count, failure)),
-        configure: (changes) =>
-          Effect.sync(() =>
-            server.configure({
-              ...(changes.faults === undefined ? {} : { faults: changes.faults }),
-              ...(changes.rateLimit === undefined
-                ? {}
-                : { rateLimit: changes.rateLimit === null ? null : (windowOf(changes.rateLimit) ?? null) })
-            })
-          ),
-        stats: Effect.sync(() => server.stats()),
-        requests: Effect.sync(() => server.requests())
-      })
-    })
+  static readonly make = (
+    options: FakeTeoOptions = {}
+  ): Effect.Effect<FakeTeoService, FakeTeoStartError, Scope.Scope> =>
+    Effect.flatMap(Clock.clockWith(Effect.succeed), (clock) => makeWith(options, () => clock.currentTimeMillisUnsafe()))
 
   /**
-   * FakeTeo for the layer's scope.
+   * FakeTeo on 127.0.0.1 for the layer's scope.
    *
    * @since 0.1.0
    */
-  static readonly layer = (options: FakeTeoOptions = {}): Layer.Layer<FakeTeo> =>
+  static readonly layer = (options: FakeTeoOptions = {}): Layer.Layer<FakeTeo, FakeTeoStartError> =>
     Layer.effect(FakeTeo, FakeTeo.make(options))
+
+  /**
+   * FakeTeo in memory, for tests that do not need sockets: the same routes,
+   * state and faults, and an `HttpClient` that sends its requests to them
+   * (a reset is a failed request; latency and slow bodies are kept). Its URLs
+   * are `https://fake-teo.invalid/…`: only this `HttpClient` reaches them.
+   *
+   * @example
+   * ```ts
+   * import { Teo } from "@teo-effect/api"
+   * import { FakeTeo } from "@teo-effect/testing"
+   * import { Effect, Layer } from "effect"
+   *
+   * const TeoInMemory = Layer.unwrap(
+   *   Effect.gen(function* () {
+   *     const fake = yield* FakeTeo
+   *     return Teo.layer({
+   *       credentials: { ...fake.credentials, tokenUrl: fake.tokenUrl },
+   *       api: { baseUrl: fake.apiUrl }
+   *     })
+   *   })
+   * ).pipe(Layer.provideMerge(FakeTeo.layerInMemory()))
+   * ```
+   *
+   * @since 0.2.0
+   */
+  static readonly layerInMemory = (options: FakeTeoOptions = {}): Layer.Layer<FakeTeo | HttpClient.HttpClient> =>
+    Layer.unwrap(
+      Effect.gen(function* () {
+        const clock = yield* Clock.clockWith(Effect.succeed)
+        const { fake, start } = makeFake(options, () => clock.currentTimeMillisUnsafe(), resetInMemory)
+        const web = HttpRouter.toWebHandler(routes(fake), serveOptions)
+        yield* Effect.addFinalizer(() => Effect.promise(() => web.dispose()))
+        const inMemoryFetch: typeof globalThis.fetch = async (input, init) => {
+          const response = await web.handler(new Request(input, init))
+          if (response.headers.has(resetMarker)) {
+            throw new TypeError("fetch failed", {
+              cause: Object.assign(new Error("read ECONNRESET (FakeTeo in memory)"), { code: "ECONNRESET" })
+            })
+          }
+          return response
+        }
+        return Layer.merge(
+          Layer.succeed(FakeTeo, serviceOf(fake, start, "https://fake-teo.invalid")),
+          FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, inMemoryFetch)))
+        )
+      })
+    )
 
   /**
    * FakeTeo for test runners without Effect (plain vitest, jest, node:test):
@@ -242,26 +360,66 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
    *
    * @since 0.1.0
    */
-  static readonly start = async (options: FakeTeoOptions = {}) => {
-    const { server, handle, initial } = await startServer(options, () => Date.now())
+  static readonly start = async (options: FakeTeoOptions = {}): Promise<RunningFakeTeo> => {
+    const scope = Effect.runSync(Scope.make())
+    const exit = await Effect.runPromiseExit(
+      Scope.provide(
+        makeWith(options, () => Date.now()),
+        scope
+      )
+    )
+    if (Exit.isFailure(exit)) {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      throw Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
+        ? exit.cause.reasons[0].error
+        : new Error(String(exit.cause))
+    }
+    const fake = exit.value
+    const run = <A>(effect: Effect.Effect<A>): A => Effect.runSync(effect)
     return {
-      ...handle,
-      /** The environment that points teo-effect (and `teo`) at this server; the secret in clear. */
+      url: fake.url,
+      tokenUrl: fake.tokenUrl,
+      apiUrl: fake.apiUrl,
+      credentials: fake.credentials,
+      prestationIds: fake.prestationIds,
       env: {
-        TEO_CLIENT_ID: handle.credentials.clientId,
-        TEO_CLIENT_SECRET: Redacted.value(handle.credentials.clientSecret),
-        TEO_ID: handle.credentials.teoId,
-        TEO_AUTH_URL: handle.tokenUrl,
-        TEO_API_URL: handle.apiUrl
+        TEO_CLIENT_ID: fake.credentials.clientId,
+        TEO_CLIENT_SECRET: Redacted.value(fake.credentials.clientSecret),
+        TEO_ID: fake.credentials.teoId,
+        TEO_AUTH_URL: fake.tokenUrl,
+        TEO_API_URL: fake.apiUrl
       },
-      expireTokens: () => server.expireTokens(),
-      revokeTokens: () => server.revokeTokens(),
-      reset: () => server.reset(copyOf(initial)),
-      failNext: (side: "token" | "api", count: number, failure: InjectedFailure) =>
-        server.failNext(side, count, failure),
-      stats: () => server.stats(),
-      requests: () => server.requests(),
-      close: () => server.close()
+      expireTokens: () => run(fake.expireTokens),
+      revokeTokens: () => run(fake.revokeTokens),
+      reset: () => run(fake.reset),
+      failNext: (side, count, failure) => run(fake.failNext(side, count, failure)),
+      configure: (changes) => run(fake.configure(changes)),
+      stats: () => run(fake.stats),
+      requests: () => run(fake.requests),
+      close: () => Effect.runPromise(Scope.close(scope, Exit.void))
     }
   }
+}
+
+/**
+ * A FakeTeo started by `FakeTeo.start`: its handle with plain functions, the
+ * environment that points teo-effect at it, and `close`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RunningFakeTeo extends FakeTeoHandle<() => void> {
+  /** The environment that points teo-effect (and `teo`) at this server; the secret in clear. */
+  readonly env: {
+    readonly TEO_CLIENT_ID: string
+    readonly TEO_CLIENT_SECRET: string
+    readonly TEO_ID: string
+    readonly TEO_AUTH_URL: string
+    readonly TEO_API_URL: string
+  }
+  readonly failNext: (side: "token" | "api", count: number, failure: InjectedFailure) => void
+  readonly configure: (changes: Parameters<FakeTeoService["configure"]>[0]) => void
+  readonly stats: () => Stats
+  readonly requests: () => ReadonlyArray<LoggedRequest>
+  readonly close: () => Promise<void>
 }

@@ -8,7 +8,7 @@ import { type Dossiers, Teo, type TeoApi, type TeoApiOptions } from "@teo-effect
 import type { AccessToken, AccessTokenOptions, TeoCredentials } from "@teo-effect/auth"
 import { type Config, Effect, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
-import { FakeTeo, type FakeTeoOptions } from "./FakeTeo.js"
+import { FakeTeo, type FakeTeoOptions, type FakeTeoStartError } from "./FakeTeo.js"
 
 /**
  * Options of `TeoTest.layer`, one group per layer.
@@ -47,7 +47,7 @@ export interface TeoTestOptions {
  */
 export const layer = (
   options: TeoTestOptions = {}
-): Layer.Layer<FakeTeo | TeoCredentials | AccessToken | TeoApi | Dossiers, Config.ConfigError> =>
+): Layer.Layer<FakeTeo | TeoCredentials | AccessToken | TeoApi | Dossiers, Config.ConfigError | FakeTeoStartError> =>
   Layer.unwrap(
     Effect.gen(function* () {
       const fake = yield* FakeTeo

@@ -8,6 +8,10 @@
 export * from "./FakeData.js"
 export * from "./FakeTeo.js"
 /**
+ * @since 0.2.0
+ */
+export * as FakeTeoCommand from "./FakeTeoCommand.js"
+/**
  * @since 0.1.0
  */
 export * as TeoTest from "./TeoTest.js"

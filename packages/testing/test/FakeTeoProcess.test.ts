@@ -1,67 +1,107 @@
 /**
- * `fake-teo`, the standalone process: its flags and what it prints.
+ * `fake-teo`, the standalone process (the built package: `npm test` builds
+ * before testing): its flags, what it prints, how it stops.
  */
-import { spawn } from "node:child_process"
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { existsSync } from "node:fs"
+import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
-import { main, optionsFromArgs } from "../src/bin/fake-teo.js"
 
-describe("fake-teo", () => {
-  it("reads its flags, and names a bad one", () => {
-    assert.deepStrictEqual(optionsFromArgs(["--port", "0", "--dossiers", "12", "--token-ttl", "30", "--unprefixed"]), {
-      port: 0,
-      dossiers: 12,
-      tokenTtl: "30 seconds",
-      seed: 1,
-      keyStyle: "unprefixed"
+const built = fileURLToPath(new URL("../dist/bin/fake-teo.js", import.meta.url))
+
+/** Starts `fake-teo args`; resolves once it printed its five `export` lines. */
+const launch = async (args: ReadonlyArray<string>) => {
+  assert.isTrue(existsSync(built), `${built} is missing: run \`pnpm run build\` first`)
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [built, ...args])
+  let out = ""
+  let err = ""
+  child.stderr.on("data", (chunk: Buffer) => {
+    err += chunk.toString()
+  })
+  const lines = await new Promise<ReadonlyArray<string>>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString()
+      const lines = out.split("\n").filter((line) => line !== "")
+      if (lines.length >= 5) resolve(lines)
     })
-    assert.throws(() => optionsFromArgs(["--dossiers", "many"]), /--dossiers must be an integer/)
-    assert.throws(() => optionsFromArgs(["--colour"]), /colour/)
+    child.once("exit", (code) => reject(new Error(`fake-teo exited with ${code}: ${err}`)))
+  })
+  const env = Object.fromEntries(lines.map((line) => line.replace(/^export /, "").split("=") as [string, string]))
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve))
+  const stop = () => {
+    child.kill("SIGINT")
+    return exited
+  }
+  return { env, lines, stderr: () => err, stop }
+}
+
+/** Runs `fake-teo args` to its end. */
+const runToEnd = (args: ReadonlyArray<string>) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [built, ...args])
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    child.once("exit", (code) => resolve({ code, stdout, stderr }))
   })
 
-  it("prints the environment on stdout and the rest on stderr; the fake answers", async () => {
-    const out: Array<string> = []
-    const err: Array<string> = []
-    const close = await main(
-      ["--port", "0", "--dossiers", "7"],
-      (line) => out.push(line),
-      (line) => err.push(line)
-    )
+describe("fake-teo", () => {
+  it("prints the environment on stdout, the rest on stderr; answers as its flags say; exits 0 when interrupted", async () => {
+    const fake = await launch(["--port", "0", "--dossiers", "7", "--profile", "documented", "--unprefixed"])
     try {
-      const env = Object.fromEntries(out.map((line) => line.replace(/^export /, "").split("=") as [string, string]))
-      assert.deepStrictEqual(Object.keys(env), [
+      assert.deepStrictEqual(Object.keys(fake.env), [
         "TEO_CLIENT_ID",
         "TEO_CLIENT_SECRET",
         "TEO_ID",
         "TEO_AUTH_URL",
         "TEO_API_URL"
       ])
-      assert.include(err[0], "FakeTeo listening on http://127.0.0.1:")
-      const response = await fetch(env.TEO_AUTH_URL ?? "", {
+      assert.include(fake.stderr(), "FakeTeo (documented profile) listening on http://127.0.0.1:")
+      const tokenResponse = await fetch(fake.env.TEO_AUTH_URL ?? "", {
         method: "POST",
         headers: {
           "Content-Type": "application/x-www-form-urlencoded",
-          Authorization: `Basic ${Buffer.from(`${env.TEO_CLIENT_ID}:${env.TEO_CLIENT_SECRET}`).toString("base64")}`
+          Authorization: `Basic ${Buffer.from(`${fake.env.TEO_CLIENT_ID}:${fake.env.TEO_CLIENT_SECRET}`).toString("base64")}`
         },
-        body: `grant_type=client_credentials&scope=target-entity:${env.TEO_ID}`
+        body: `grant_type=client_credentials&scope=target-entity:${fake.env.TEO_ID}`
       })
-      assert.strictEqual(response.status, 200)
+      assert.strictEqual(tokenResponse.status, 200)
+      const { access_token } = (await tokenResponse.json()) as { access_token: string }
+      const page = (await (
+        await fetch(`${fake.env.TEO_API_URL}/production/dossiers`, {
+          headers: { Authorization: `Bearer ${access_token}` }
+        })
+      ).json()) as { totalItems: number; member: Array<Record<string, unknown>> }
+      assert.strictEqual(page.totalItems, 7)
+      assert.sameMembers(Object.keys(page.member[0] ?? {}), ["@id", "@type", "firstName", "lastName", "email", "phone"])
     } finally {
-      await close()
+      assert.strictEqual(await fake.stop(), 0)
     }
   })
 
-  const built = fileURLToPath(new URL("../dist/bin/fake-teo.js", import.meta.url))
-  it("runs as a process until interrupted (the built package: `npm test` builds before testing)", async () => {
-    assert.isTrue(existsSync(built), `${built} is missing: run \`pnpm run build\` first`)
-    const child = spawn(process.execPath, [built, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] })
-    const firstLine = await new Promise<string>((resolve) =>
-      child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString()))
-    )
-    assert.match(firstLine, /^export TEO_CLIENT_ID=fake-client/)
-    child.kill("SIGINT")
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve))
-    assert.strictEqual(code, 0)
+  it("names a bad flag, exit 2", async () => {
+    const result = await runToEnd(["--dossiers", "many"])
+    assert.strictEqual(result.code, 2)
+    assert.include(result.stderr, "--dossiers")
+  })
+
+  it("says the port is taken, exit 2", async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve))
+    const port = (blocker.address() as { port: number }).port
+    try {
+      const result = await runToEnd(["--port", String(port)])
+      assert.strictEqual(result.code, 2)
+      assert.include(result.stderr, `fake-teo: FakeTeo could not listen on 127.0.0.1:${port}: the port is in use`)
+      assert.strictEqual(result.stdout, "")
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()))
+    }
   })
 })

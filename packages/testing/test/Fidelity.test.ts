@@ -186,7 +186,8 @@ describe("the API", () => {
         "Content-Type": "application/ld+json",
         Authorization: `Bearer ${await tokenFor("client-a", "secret-a", "instance-a")}`
       },
-      body: JSON.stringify({ firstName: "", email: "pas-un-email" })
+      // The rules of @teo-effect/api's NewDossier (blank, missing, email), then the prestation's existence.
+      body: JSON.stringify({ firstName: " ", email: "pas-un-email", serviceId: "00000000-0000-4000-8000-000000000000" })
     })
     assert.strictEqual(response.status, 422)
     const body = (await response.json()) as { violations: Array<{ propertyPath: string; message: string }> }
