@@ -5,9 +5,10 @@
  * project outside the repository that installs the packed packages with npm,
  * as a user would, with `effect`, `@effect/platform-node` and the test
  * libraries at the versions this repository pins. A FakeTeo process
- * (`fake-teo`, from the packed `@teo-effect/testing`) plays téo: the
- * programs run with the `TEO_*` environment it prints, as the getting-started
- * guide says; each must exit 0 within a minute. The tests run with vitest.
+ * (`fake-teo`, from the packed `@teo-effect/testing`) plays téo, in its
+ * `documented` profile — only what téo documents, none of our guesses about
+ * dossier fields: the programs run with the `TEO_*` environment it prints, as
+ * the getting-started guide says; each must exit 0 within a minute. The tests run with vitest.
  * Blocks with `declare` are fragments (they type-check in check-docs.ts, they
  * cannot run).
  *
@@ -90,10 +91,12 @@ for (const block of blocks) {
   writeFileSync(join(project, `${block.name}${isTest(block.source) ? ".test" : ""}.ts`), `${block.source}\n`)
 }
 
-/** FakeTeo as a process, on a free port; resolves with the environment it prints. */
+/** FakeTeo as a process, on a free port, serving only what téo documents; resolves with the environment it prints. */
 const startFakeTeo = () =>
   new Promise<{ readonly env: Record<string, string>; readonly process: ChildProcess }>((resolve, reject) => {
-    const child = spawn(join(project, "node_modules", ".bin", "fake-teo"), ["--port", "0"], { cwd: project })
+    const child = spawn(join(project, "node_modules", ".bin", "fake-teo"), ["--port", "0", "--profile", "documented"], {
+      cwd: project
+    })
     let out = ""
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString("utf8")

@@ -6,15 +6,16 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PactV4 } from "@pact-foundation/pact"
-import { FakeTeo } from "@teo-effect/testing"
+import { FakeTeo, type RunningFakeTeo } from "@teo-effect/testing"
 import { TeoPact, TeoStates } from "@teo-effect/testing/pact"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeTeoClient } from "../src/teoClient.ts"
 
-describe("against FakeTeo", () => {
-  let fake: Awaited<ReturnType<typeof FakeTeo.start>>
+// Against both FakeTeo profiles: the rich one, and the one that serves only what téo documents.
+describe.each(["rich", "documented"] as const)("against FakeTeo (%s profile)", (profile) => {
+  let fake: RunningFakeTeo
   beforeAll(async () => {
-    fake = await FakeTeo.start({ dossiers: 12 })
+    fake = await FakeTeo.start({ dossiers: 12, profile })
   })
   afterAll(() => fake.close())
 

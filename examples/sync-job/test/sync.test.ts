@@ -17,7 +17,8 @@ const files = () => {
 
 const lines = (path: string) => readFileSync(path, "utf8").trimEnd().split("\n")
 
-describe("sync job", () => {
+// Against both FakeTeo profiles: the rich one, and the one that serves only what téo documents.
+describe.each(["rich", "documented"] as const)("sync job (%s profile)", (profile) => {
   it.effect("writes every dossier to the CSV file, with a header, and removes its checkpoint", () =>
     Effect.gen(function* () {
       const paths = files()
@@ -34,7 +35,7 @@ describe("sync job", () => {
       assert.strictEqual(csv[0], "id,number,lastName,firstName,email,status,startDate,endDate")
       assert.lengthOf(csv, 96)
       assert.isFalse(existsSync(paths.checkpoint))
-    }).pipe(Effect.provide(TeoTest.layer({ teoApi: { retry: false } })))
+    }).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { profile }, teoApi: { retry: false } })))
   )
 
   it.effect("resumes after a failure without losing or repeating a dossier", () =>
@@ -59,6 +60,6 @@ describe("sync job", () => {
       assert.lengthOf(ids, 95)
       assert.strictEqual(new Set(ids).size, 95, "no dossier repeated")
       assert.isFalse(existsSync(paths.checkpoint))
-    }).pipe(Effect.provide(TeoTest.layer({ teoApi: { retry: false } })))
+    }).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { profile }, teoApi: { retry: false } })))
   )
 })

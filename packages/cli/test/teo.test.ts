@@ -267,11 +267,16 @@ describe("embedded FakeTeo and fake-server", () => {
     assertNoSecrets(run)
   })
 
-  it("fake-server prints the environment, serves, and stops on SIGINT", async () => {
-    const child = spawn(process.execPath, [bin, "fake-server", "--port", "0", "--dossiers", "4"], {
-      env: { PATH: process.env.PATH ?? "" },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+  // The documented profile: teo reads a téo that serves only what téo documents (the other tests use the rich one).
+  it("fake-server prints the environment, serves (documented profile), and stops on SIGINT", async () => {
+    const child = spawn(
+      process.execPath,
+      [bin, "fake-server", "--port", "0", "--dossiers", "4", "--profile", "documented"],
+      {
+        env: { PATH: process.env.PATH ?? "" },
+        stdio: ["ignore", "pipe", "pipe"]
+      }
+    )
     let stdout = ""
     await new Promise<void>((resolve) =>
       child.stdout.on("data", (chunk: Buffer) => {
@@ -286,7 +291,14 @@ describe("embedded FakeTeo and fake-server", () => {
         .map((line) => line.replace(/^export /, "").split("=") as [string, string])
     )
     const run = await teo(["dossiers", "list", "--format", "json"], served)
-    assert.lengthOf(JSON.parse(run.stdout) as Array<unknown>, 4)
+    const listed = JSON.parse(run.stdout) as Array<{ "@id": string; status?: string }>
+    assert.lengthOf(listed, 4)
+    assert.isTrue(listed.every((dossier) => dossier.status === undefined))
+    const table = await teo(["dossiers", "list", "--format", "table"], served)
+    assert.strictEqual(table.code, 0, table.stderr)
+    assert.lengthOf(table.stdout.trimEnd().split("\n"), 6)
+    const one = await teo(["dossiers", "get", listed[0]?.["@id"].split("/").at(-1) ?? ""], served)
+    assert.strictEqual(one.code, 0, one.stderr)
     child.kill("SIGINT")
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
     assert.strictEqual(code, 130)
