@@ -26,7 +26,7 @@ const contractsDir = fileURLToPath(new URL(".", import.meta.url))
 
 /** Interactions that only read and need no state téo cannot be put in. */
 export const readOnlyInteractions = [
-  "the first page of dossiers",
+  "a page of dossiers",
   "a request for one dossier",
   "a request for an unknown dossier"
 ] as const

@@ -60,7 +60,17 @@ const newDossier = {
  * verification reports them without failing.
  */
 describe("teo-effect → teo-api", () => {
-  // §3 the collection, §5 Hydra pages (`hydra:member`, `hydra:view` › `hydra:next`).
+  // §3 the collection, §5 Hydra pages (`hydra:member`): any instance with a dossier can answer it.
+  it("reads a page of dossiers", () =>
+    TeoPact.listDossiers(interaction(TeoStates.dossiers, "a page of dossiers", { atLeast: 1 }), {
+      token: example.token
+    }).executeTest(async (mockServer) => {
+      const page = await withDossiers(mockServer.url, (dossiers) => dossiers.page())
+      assert.isAbove(page.member.length, 0)
+      assert.isTrue(page.member.every((dossier) => dossier["@id"].startsWith("/api/production/dossiers/")))
+    }))
+
+  // §5: `hydra:view` › `hydra:next`, the link the library follows (an instance with two pages).
   it("reads a page of dossiers and its next link", () =>
     TeoPact.listDossiers(interaction(TeoStates.dossiers, "the first page of dossiers", { atLeast: 31 }), {
       token: example.token,

@@ -279,7 +279,8 @@ describe("against a broker", () => {
 
 describe("verify-live against a provider that follows téo's documentation", () => {
   it("verifies the read-only interactions against FakeTeo's documented profile, with a real token", async () => {
-    const fake = await FakeTeo.start({ profile: "documented" })
+    // A small instance: the read-only interactions need one dossier, not two pages.
+    const fake = await FakeTeo.start({ profile: "documented", dossiers: 3 })
     try {
       const script = fileURLToPath(new URL("../broker.ts", import.meta.url))
       const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
