@@ -4,7 +4,7 @@
  * are on disk, so a run that fails — téo down, network gone — resumes where it
  * stopped instead of starting over.
  */
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { Dossier, Dossiers, TeoApi, type TeoApiError } from "@teo-effect/api"
 import type { AuthError } from "@teo-effect/auth"
 import { Console, Effect } from "effect"
@@ -52,7 +52,12 @@ interface Checkpoint {
   readonly pages: number
 }
 
-/** Syncs every dossier into `options.output`, resuming from `options.checkpoint` when it exists. */
+/**
+ * Syncs every dossier into `options.output`, resuming from `options.checkpoint`
+ * when it exists. The rows go to `<output>.partial` while the run lasts, and
+ * the file is renamed to `output` once every page is in: a run that fails
+ * leaves the last complete CSV as it was.
+ */
 export const sync = (options: SyncOptions): Effect.Effect<SyncSummary, TeoApiError | AuthError, Dossiers | TeoApi> =>
   Effect.gen(function* () {
     const api = yield* TeoApi
@@ -61,7 +66,8 @@ export const sync = (options: SyncOptions): Effect.Effect<SyncSummary, TeoApiErr
     const saved: Checkpoint | undefined = existsSync(options.checkpoint)
       ? (JSON.parse(readFileSync(options.checkpoint, "utf8")) as Checkpoint)
       : undefined
-    if (saved === undefined) writeFileSync(options.output, `${columns.join(",")}\n`)
+    const partial = `${options.output}.partial`
+    if (saved === undefined) writeFileSync(partial, `${columns.join(",")}\n`)
     let next: string | undefined = saved?.next
     let count = saved?.dossiers ?? 0
     let pages = saved?.pages ?? 0
@@ -71,7 +77,7 @@ export const sync = (options: SyncOptions): Effect.Effect<SyncSummary, TeoApiErr
         next === undefined
           ? yield* dossiers.page({ itemsPerPage: options.pageSize ?? 100 })
           : yield* api.page(next, Dossier)
-      appendFileSync(options.output, page.member.map((dossier) => `${row(dossier)}\n`).join(""))
+      appendFileSync(partial, page.member.map((dossier) => `${row(dossier)}\n`).join(""))
       count += page.member.length
       pages++
       next = page.view?.next
@@ -80,6 +86,7 @@ export const sync = (options: SyncOptions): Effect.Effect<SyncSummary, TeoApiErr
         `${count}${page.totalItems === undefined ? "" : `/${page.totalItems}`} dossiers, ${pages} pages`
       )
     } while (next !== undefined)
+    renameSync(partial, options.output)
     rmSync(options.checkpoint, { force: true })
     const summary = { dossiers: count, pages, resumed: saved !== undefined, seconds: (Date.now() - started) / 1000 }
     yield* Console.error(

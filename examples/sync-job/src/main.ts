@@ -3,9 +3,10 @@
  *
  *   node src/main.ts [dossiers.csv]
  */
-import { NodeHttpClient } from "@effect/platform-node"
+import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Teo } from "@teo-effect/api"
-import { Effect, Layer } from "effect"
+import { configErrorMessage } from "@teo-effect/auth"
+import { Console, Effect, Layer } from "effect"
 import { sync } from "./SyncJob.ts"
 
 const output = process.argv[2] ?? "dossiers.csv"
@@ -13,11 +14,15 @@ const output = process.argv[2] ?? "dossiers.csv"
 /** téo from the TEO_* environment, over undici. */
 const TeoLive = Teo.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
 
-Effect.runPromiseExit(sync({ output, checkpoint: `${output}.checkpoint.json` }).pipe(Effect.provide(TeoLive))).then(
-  (exit) => {
-    if (exit._tag === "Failure") {
-      console.error("sync failed; run again to resume:", String(exit.cause))
-      process.exitCode = 1
-    }
-  }
+sync({ output, checkpoint: `${output}.checkpoint.json` }).pipe(
+  Effect.provide(TeoLive),
+  // Every failure says what went wrong in a sentence (a missing TEO_* variable names it); exit code 1.
+  Effect.tapError((error) =>
+    Console.error(
+      error._tag === "ConfigError"
+        ? `sync not started: ${configErrorMessage(error)}`
+        : `sync failed: ${error.message}\n${output} is unchanged; run again to resume.`
+    )
+  ),
+  NodeRuntime.runMain({ disableErrorReporting: true })
 )

@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
 import { Effect, Exit } from "effect"
@@ -46,7 +47,9 @@ describe.each(["rich", "documented"] as const)("sync job (%s profile)", (profile
       yield* fake.configure({ rateLimit: { requests: 2, window: "1 hour" } })
       const failed = yield* Effect.exit(sync({ ...paths, pageSize: 30 }))
       assert.isTrue(Exit.isFailure(failed))
-      assert.lengthOf(lines(paths.output), 61)
+      // The rows so far are in the partial file; no CSV is published until the run completes.
+      assert.lengthOf(lines(`${paths.output}.partial`), 61)
+      assert.isFalse(existsSync(paths.output))
       assert.isTrue(existsSync(paths.checkpoint))
 
       // téo is back: the next run resumes at page 3.
@@ -60,6 +63,38 @@ describe.each(["rich", "documented"] as const)("sync job (%s profile)", (profile
       assert.lengthOf(ids, 95)
       assert.strictEqual(new Set(ids).size, 95, "no dossier repeated")
       assert.isFalse(existsSync(paths.checkpoint))
+      assert.isFalse(existsSync(`${paths.output}.partial`))
     }).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { profile }, teoApi: { retry: false } })))
   )
+
+  it.effect("leaves the last complete CSV as it was when a new run fails on its first page", () =>
+    Effect.gen(function* () {
+      const paths = files()
+      yield* sync({ ...paths, pageSize: 30 })
+      const complete = readFileSync(paths.output, "utf8")
+      const fake = yield* FakeTeo
+      yield* fake.failNext("api", 1, "500")
+      const failed = yield* Effect.exit(sync({ ...paths, pageSize: 30 }))
+      assert.isTrue(Exit.isFailure(failed))
+      assert.strictEqual(readFileSync(paths.output, "utf8"), complete)
+      assert.lengthOf(lines(paths.output), 96)
+    }).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { profile }, teoApi: { retry: false } })))
+  )
+})
+
+describe("sync job, as a program", () => {
+  it("says which variable is missing, in a sentence, exit 1", async () => {
+    const { spawnSync } = await import("node:child_process")
+    const main = fileURLToPath(new URL("../src/main.ts", import.meta.url))
+    const dir = mkdtempSync(join(tmpdir(), "sync-job-main-"))
+    const run = spawnSync(process.execPath, [main, join(dir, "dossiers.csv")], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "" },
+      timeout: 60_000
+    })
+    assert.strictEqual(run.status, 1)
+    assert.match(run.stderr, /^sync not started: .*TEO_CLIENT_ID/m)
+    assert.notInclude(run.stderr, "Cause(")
+    assert.isFalse(existsSync(join(dir, "dossiers.csv")))
+  })
 })

@@ -6,6 +6,7 @@
  */
 export * from "./AccessToken.js"
 export * from "./AuthError.js"
+export * from "./ConfigErrorMessage.js"
 /**
  * @since 0.1.0
  */

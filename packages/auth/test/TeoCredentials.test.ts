@@ -1,6 +1,6 @@
 import { inspect } from "node:util"
 import { assert, describe, it } from "@effect/vitest"
-import { TeoCredentials } from "@teo-effect/auth"
+import { configErrorMessage, TeoCredentials } from "@teo-effect/auth"
 import { Config, ConfigProvider, Effect, Layer, Logger, Redacted } from "effect"
 
 const secret = "s3cr3t-canary-7f2a"
@@ -55,6 +55,21 @@ describe("TeoCredentials.layerConfig", () => {
         const empty = yield* failureOf(fromEnv({ ...env, [name]: "" }))
         assert.include(empty.message, `["${name}"]`)
       })
+  )
+
+  it.effect("configErrorMessage says it in a sentence that names the variable, never SchemaError(", () =>
+    Effect.gen(function* () {
+      const { TEO_CLIENT_ID: _, TEO_ID: __, ...without } = env
+      const missing = configErrorMessage(yield* failureOf(fromEnv(without)))
+      assert.strictEqual(missing, "TEO_CLIENT_ID is not set")
+      const url = configErrorMessage(yield* failureOf(fromEnv({ ...env, TEO_AUTH_URL: "ftp://auth.example.test" })))
+      assert.match(url, /^TEO_AUTH_URL must be an absolute http\(s\) URL/)
+      assert.notInclude(url, "SchemaError")
+      assert.notInclude(url, "tokenUrl")
+      const secretError = configErrorMessage(yield* failureOf(fromEnv({ ...env, TEO_CLIENT_SECRET: ` ${secret}` })))
+      assert.match(secretError, /^TEO_CLIENT_SECRET /)
+      assert.notInclude(secretError, secret)
+    })
   )
 
   it.effect("refuses a secret with surrounding whitespace, without printing it", () =>

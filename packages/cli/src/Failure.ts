@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { TeoApiError } from "@teo-effect/api"
-import type { AuthError } from "@teo-effect/auth"
+import { type AuthError, configErrorMessage } from "@teo-effect/auth"
 import { Cause, Config, Predicate, Schema } from "effect"
 
 /**
@@ -52,6 +52,15 @@ const isTagged = (u: unknown): u is { readonly _tag: string; readonly message: s
 const violationsOf = (error: Extract<TeoApiError, { _tag: "ValidationFailed" }>) =>
   error.violations.map((violation) => `  ${violation.propertyPath}: ${violation.message}`).join("\n")
 
+/** The options `teo` builds from its flags and environment, by the names a person sets. */
+const settingNames = {
+  clientId: "TEO_CLIENT_ID (or --client-id)",
+  clientSecret: "TEO_CLIENT_SECRET (or --client-secret-file)",
+  teoId: "TEO_ID (or --teo-id)",
+  tokenUrl: "TEO_AUTH_URL (or --auth-url)",
+  baseUrl: "TEO_API_URL (or --api-url)"
+}
+
 /**
  * The report of a typed failure of teo-effect, a configuration error or a
  * usage error.
@@ -63,7 +72,7 @@ export const reportOf = (error: unknown): Report => {
   if (error instanceof Config.ConfigError) {
     return {
       code: ExitCode.usage,
-      message: `invalid configuration: ${error.message}`,
+      message: `invalid configuration: ${configErrorMessage(error, settingNames)}`,
       hint: "Vérifiez les variables TEO_* et les options. / Check the TEO_* variables and the flags."
     }
   }
