@@ -147,7 +147,8 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
             method: call.method,
             path: resolved.path,
             reason: "Transport",
-            detail: error.reason.description ?? error.reason._tag
+            // The origin says which téo could not be reached (TEO_API_URL); never the query.
+            detail: `${error.reason.description ?? error.reason._tag} (at ${URL.parse(resolved.href)?.origin ?? "the API"})`
           })
         )
       ),

@@ -7,7 +7,20 @@
 import { DossierId, Dossiers, Iri, TeoApi } from "@teo-effect/api"
 import { AccessToken } from "@teo-effect/auth"
 import { FakeTeoCommand } from "@teo-effect/testing"
-import { Cause, Clock, Console, DateTime, Duration, Effect, Exit, Option, Redacted, Schema, Stream } from "effect"
+import {
+  Cause,
+  Clock,
+  Config,
+  Console,
+  DateTime,
+  Duration,
+  Effect,
+  Exit,
+  Option,
+  Redacted,
+  Schema,
+  Stream
+} from "effect"
 import { Argument, CliError, Command, Flag } from "effect/cli"
 import { type ConnectionFlags, connect, Traffic } from "./Connection.js"
 import { ExitCode, reportOf, reportOfCause, UsageError } from "./Failure.js"
@@ -118,8 +131,16 @@ const list = Command.make(
   "list",
   {
     limit: positive("limit").pipe(Flag.withDescription("stop after N dossiers"), Flag.optional),
-    pageSize: positive("page-size").pipe(Flag.withDescription("dossiers per page (itemsPerPage)"), Flag.optional),
-    format: Flag.Literals("format", formats).pipe(Flag.withDescription("output format"), Flag.withDefault("table")),
+    pageSize: positive("page-size").pipe(
+      Flag.withDescription(
+        "dossiers per page (itemsPerPage); téo decides the maximum and may serve fewer (FakeTeo: at most 100)"
+      ),
+      Flag.optional
+    ),
+    format: Flag.Literals("format", formats).pipe(
+      Flag.withDescription("output format (default: table)"),
+      Flag.withDefault("table")
+    ),
     stats: Flag.Boolean("stats").pipe(
       Flag.withDescription("end with a summary on stderr: dossiers, pages, token requests, time"),
       Flag.withDefault(false)
@@ -147,13 +168,18 @@ const list = Command.make(
             })
           )
         )
+        // The progress line is erased before the data: the table must not start after it.
+        const clearProgress = Effect.sync(() => {
+          if (progress && count >= 30) process.stderr.write("\r\x1b[2K")
+        })
         if (format === "ndjson") {
           yield* Stream.runForEach(all, (dossier) => Console.log(JSON.stringify(dossier)))
+          yield* clearProgress
         } else {
           const collected = yield* Stream.runCollect(all)
+          yield* clearProgress
           yield* Console.log(format === "json" ? json(collected) : table(collected, process.stdout.columns ?? 120))
         }
-        if (progress) process.stderr.write("\n")
         if (stats) {
           const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000
           const pages = traffic.apiRequests()
@@ -275,6 +301,12 @@ const fakeServer = FakeTeoCommand.make("fake-server", "teo fake-server")
  */
 export const command = teo.pipe(Command.withSubcommands([token, dossiers, getPath, fakeServer]))
 
+/** `TEO_DEBUG` set to anything but empty, `0` or `false`. */
+const debug = Effect.orElseSucceed(
+  Effect.map(Config.String("TEO_DEBUG").pipe(Config.withDefault("")), (value) => !["", "0", "false"].includes(value)),
+  () => false
+)
+
 /**
  * Runs `teo` with `args`; ends with the exit code, having printed any error
  * with its hint on stderr.
@@ -294,6 +326,13 @@ export const main = (args: ReadonlyArray<string>) =>
       }
       const report = failure === undefined ? reportOfCause(cause) : reportOf(failure.error)
       return Console.error(`teo: ${report.message}${report.hint === undefined ? "" : `\n${report.hint}`}`).pipe(
+        // TEO_DEBUG=1: the whole cause too, for what has no message of its own (secrets stay redacted).
+        Effect.andThen(
+          Effect.when(
+            Console.error(Cause.pretty(cause)),
+            Effect.map(debug, (on) => on && report.code === ExitCode.unexpected)
+          )
+        ),
         Effect.as(report.code)
       )
     })

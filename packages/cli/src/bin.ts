@@ -17,6 +17,13 @@ const NodeServices = Layer.mergeAll(NodeChildProcessSpawner.layer, NodeStdio.lay
   Layer.provideMerge(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer))
 )
 
+// A reader that stops early (`teo dossiers list --format ndjson | head -1`) closes the pipe: that
+// is the end of the output, not an error — exit quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0)
+  throw error
+})
+
 main(process.argv.slice(2)).pipe(
   Effect.provide(NodeServices),
   NodeRuntime.runMain({

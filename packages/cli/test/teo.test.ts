@@ -94,6 +94,14 @@ describe("teo token", () => {
     assert.include(run.stderr, "TEO_AUTH_URL")
   })
 
+  it("a malformed TEO_AUTH_URL exits 2, naming the variable, not an internal field or SchemaError(", async () => {
+    const run = await teo(["token"], { ...env, TEO_AUTH_URL: "ftp://auth.example.test" })
+    assert.strictEqual(run.code, 2)
+    assert.include(run.stderr, "TEO_AUTH_URL (or --auth-url) must be an absolute http(s) URL")
+    assert.notInclude(run.stderr, "SchemaError")
+    assert.notInclude(run.stderr, "tokenUrl")
+  })
+
   it("incomplete credentials exit 2, naming what is missing", async () => {
     const run = await teo(["token"], { TEO_CLIENT_ID: "cli-client", TEO_ID: "cli-instance" })
     assert.strictEqual(run.code, 2)
@@ -244,6 +252,39 @@ describe("usage", () => {
     assert.strictEqual(run.code, 0)
     assert.include(run.stdout, "--format")
     assert.include(run.stdout, "teo dossiers list --limit 20")
+  })
+})
+
+describe("streams", () => {
+  it("a reader that closes the pipe early (| head -1) ends it quietly, exit 0", async () => {
+    const child = spawn(process.execPath, [bin, "dossiers", "list", "--format", "ndjson"], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    // The first line read, the reader goes away, as `head -1` does.
+    child.stdout.once("data", () => child.stdout.destroy())
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    assert.strictEqual(code, 0, stderr)
+    assert.notInclude(stderr, "EPIPE")
+    assert.notInclude(stderr, "    at ")
+  })
+
+  it("an unreachable API exits 5 and says where it looked", async () => {
+    const run = await teo(["dossiers", "list", "--limit", "1"], { ...env, TEO_API_URL: "http://127.0.0.1:9/api" })
+    assert.strictEqual(run.code, 5)
+    assert.include(run.stderr, "http://127.0.0.1:9")
+    assert.include(run.stderr, "TEO_API_URL")
+  })
+
+  it("help states the defaults and the page size's cap", async () => {
+    const run = await teo(["dossiers", "list", "--help"])
+    assert.strictEqual(run.code, 0)
+    assert.include(run.stdout, "(default: table)")
+    assert.include(run.stdout, "FakeTeo: at most 100")
   })
 })
 

@@ -21,23 +21,23 @@ const between = (name: string, minimum: number, maximum: number) =>
  */
 export const flags = {
   port: between("port", 0, 65535).pipe(
-    Flag.withDescription("port on 127.0.0.1 (0: any free port)"),
+    Flag.withDescription("port on 127.0.0.1, 0 for any free port (default: 4010)"),
     Flag.withDefault(4010)
   ),
   dossiers: between("dossiers", 0, 100_000).pipe(
-    Flag.withDescription("generated dossiers per instance"),
+    Flag.withDescription("generated dossiers per instance (default: 95)"),
     Flag.withDefault(95)
   ),
   tokenTtl: between("token-ttl", 1, 86_400).pipe(
-    Flag.withDescription("lifetime of the tokens issued, in seconds (téo: 599)"),
+    Flag.withDescription("lifetime of the tokens issued, in seconds (default: 599, as téo)"),
     Flag.withDefault(599)
   ),
   seed: between("seed", 0, 2 ** 31).pipe(
-    Flag.withDescription("seed of the generated data and of random faults"),
+    Flag.withDescription("seed of the generated data and of random faults (default: 1)"),
     Flag.withDefault(1)
   ),
   profile: Flag.Literals("profile", ["rich", "documented"] as const).pipe(
-    Flag.withDescription("rich: every field the library knows of; documented: only what téo documents"),
+    Flag.withDescription("rich: every field the library knows of; documented: only what téo documents (default: rich)"),
     Flag.withDefault("rich")
   ),
   unprefixed: Flag.Boolean("unprefixed").pipe(
@@ -46,11 +46,11 @@ export const flags = {
   ),
   errorRate: Flag.Finite("error-rate").pipe(
     Flag.withSchema(Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
-    Flag.withDescription("probability of a 500 or 503 on the API"),
+    Flag.withDescription("probability of a 500 or 503 on the API, 0 to 1 (default: 0)"),
     Flag.withDefault(0)
   ),
   latency: between("latency", 0, 60_000).pipe(
-    Flag.withDescription("milliseconds added to every API answer"),
+    Flag.withDescription("milliseconds added to every API answer (default: 0)"),
     Flag.withDefault(0)
   )
 }
