@@ -21,7 +21,7 @@ import {
   Schema,
   Stream
 } from "effect"
-import { Argument, CliError, Command, Flag } from "effect/cli"
+import { Argument, CliError, CliOutput, Command, Flag } from "effect/cli"
 import { type ConnectionFlags, connect, Traffic } from "./Connection.js"
 import { ExitCode, reportOf, reportOfCause, UsageError } from "./Failure.js"
 import { formats, json, table } from "./Output.js"
@@ -301,6 +301,22 @@ const fakeServer = FakeTeoCommand.make("fake-server", "teo fake-server")
  */
 export const command = teo.pipe(Command.withSubcommands([token, dossiers, getPath, fakeServer]))
 
+/**
+ * Help that was asked for (`--help`) is the output: stdout. Help shown because
+ * the command line was wrong or incomplete is a diagnostic: stderr, with the
+ * errors, so that stdout never holds anything but data.
+ */
+const presenter = CliOutput.layerPresenter({
+  present: (event) =>
+    event._tag === "InvalidInvocation" || (event._tag === "Help" && event.reason === "Implicit")
+      ? Effect.gen(function* () {
+          const formatter = yield* CliOutput.Formatter
+          yield* Console.error(formatter.formatHelpDoc(event.helpDoc))
+          if (event._tag === "InvalidInvocation") yield* Console.error(formatter.formatErrors(event.errors))
+        })
+      : CliOutput.defaultPresenter.present(event)
+})
+
 /** `TEO_DEBUG` set to anything but empty, `0` or `false`. */
 const debug = Effect.orElseSucceed(
   Effect.map(Config.String("TEO_DEBUG").pipe(Config.withDefault("")), (value) => !["", "0", "false"].includes(value)),
@@ -315,6 +331,7 @@ const debug = Effect.orElseSucceed(
  */
 export const main = (args: ReadonlyArray<string>) =>
   Command.runWith(command, { version })(args).pipe(
+    Effect.provide(presenter),
     Effect.as(ExitCode.ok),
     Effect.catchCause((cause) => {
       const failure = cause.reasons.find(Cause.isFailReason)

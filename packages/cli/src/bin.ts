@@ -10,7 +10,7 @@ import * as NodePath from "@effect/platform-node-shared/NodePath"
 import * as NodeRuntime from "@effect/platform-node-shared/NodeRuntime"
 import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
 import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Logger } from "effect"
 import { exitCodeOf, main } from "./Teo.js"
 
 const NodeServices = Layer.mergeAll(NodeChildProcessSpawner.layer, NodeStdio.layer, NodeTerminal.layer).pipe(
@@ -26,6 +26,8 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 main(process.argv.slice(2)).pipe(
   Effect.provide(NodeServices),
+  // Logs (`--log-level debug`) are not data: stderr, so that stdout stays JSON, NDJSON or the table.
+  Effect.provide(Logger.layer([Logger.withConsoleError(Logger.formatSimple)])),
   NodeRuntime.runMain({
     disableErrorReporting: true,
     teardown: (exit, onExit) => onExit(exitCodeOf(exit))

@@ -242,9 +242,12 @@ describe("teo get", () => {
 })
 
 describe("usage", () => {
-  it("an unknown flag exits 2", async () => {
+  it("an unknown flag exits 2, the help and the error on stderr: stdout holds data only", async () => {
     const run = await teo(["dossiers", "list", "--colour"], env)
     assert.strictEqual(run.code, 2)
+    assert.strictEqual(run.stdout, "")
+    assert.include(run.stderr, "--colour")
+    assert.include(run.stderr, "USAGE")
   })
 
   it("--help shows the commands with examples and exits 0", async () => {
@@ -271,6 +274,15 @@ describe("streams", () => {
     assert.strictEqual(code, 0, stderr)
     assert.notInclude(stderr, "EPIPE")
     assert.notInclude(stderr, "    at ")
+  })
+
+  it("logs go to stderr: with --log-level debug, stdout is still one JSON dossier per line", async () => {
+    const run = await teo(["dossiers", "list", "--limit", "3", "--format", "ndjson", "--log-level", "debug"], env)
+    assert.strictEqual(run.code, 0, run.stderr)
+    const lines = run.stdout.trimEnd().split("\n")
+    assert.lengthOf(lines, 3)
+    for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), line)
+    assert.match(run.stderr, /level=DEBUG/)
   })
 
   it("an unreachable API exits 5 and says where it looked", async () => {
