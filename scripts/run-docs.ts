@@ -15,10 +15,13 @@
  * Usage: node scripts/run-docs.ts
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { docBlocks, root } from "./doc-blocks.ts"
+
+/** Where `scripts/pack.ts` writes the release. */
+const releaseDir = join(root, "release")
 
 const isTest = (source: string) => /from "(@effect\/vitest|vitest)"/.test(source)
 const isProgram = (source: string) => /\b(runMain|runPromise|runPromiseExit|runFork)\b/.test(source)
@@ -47,17 +50,14 @@ const version = (dir: string, name: string): string => {
 }
 
 const project = mkdtempSync(join(tmpdir(), "teo-effect-docs-"))
-const packs = join(project, "packs")
-mkdirSync(packs)
-for (const name of readdirSync(join(root, "packages"))) {
-  run("pnpm", ["pack", "--pack-destination", packs], join(root, "packages", name), `pnpm pack ${name}`)
-}
-const tarballs = readdirSync(packs)
+// The release as `npm run pack` writes it, installed as the docs say: `npm install ./release/*.tgz`.
+run(process.execPath, [join(root, "scripts", "pack.ts")], root, "the release (scripts/pack.ts)")
+const tarballs = readdirSync(releaseDir).filter((file) => file.endsWith(".tgz"))
 const local = Object.fromEntries(
   tarballs.map((file) => {
-    // `pnpm pack` names `@teo-effect/api` 0.0.0 `teo-effect-api-0.0.0.tgz`.
+    // `teo-effect-api-0.1.0.tgz` is `@teo-effect/api`.
     const name = /^teo-effect-([a-z]+)-\d/.exec(file)?.[1] ?? fail(`unexpected tarball name ${file}`)
-    return [`@teo-effect/${name}`, `file:${join(packs, file)}`]
+    return [`@teo-effect/${name}`, `file:${join(releaseDir, file)}`]
   })
 )
 
@@ -76,9 +76,7 @@ writeFileSync(
       devDependencies: {
         "@effect/vitest": version(".", "@effect/vitest"),
         vitest: version(".", "vitest")
-      },
-      // The packed packages depend on each other by version (0.0.0, not published): these tarballs.
-      overrides: Object.fromEntries(Object.keys(local).map((name) => [name, `$${name}`]))
+      }
     },
     null,
     2

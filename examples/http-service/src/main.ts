@@ -1,40 +1,36 @@
 /**
  * The service, with its layers composed in one place: téo from the TEO_*
- * environment, served on PORT (default 3000) by Node's http module.
+ * environment (over undici), the routes, served on PORT (default 3000) by
+ * `@effect/platform-node`'s HTTP server, run by `NodeRuntime.runMain`.
  *
  *   node src/main.ts
+ *
+ * A missing or wrong TEO_* variable stops it before it listens, with a
+ * sentence that names the variable; Ctrl-C stops it cleanly.
  */
 import { createServer } from "node:http"
-import { NodeHttpClient } from "@effect/platform-node"
-import { type Dossiers, Teo } from "@teo-effect/api"
-import { Layer } from "effect"
+import { NodeHttpClient, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Teo } from "@teo-effect/api"
+import { configErrorMessage } from "@teo-effect/auth"
+import { Config, Console, Effect, Layer } from "effect"
 import { HttpRouter } from "effect/http"
 import { Routes } from "./Routes.ts"
 
 /** téo from the TEO_* environment, over undici. */
 const TeoLive = Teo.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
 
-/** The app as a web handler (`Request` → `Response`): the same in tests and behind any server. */
-export const makeApp = (teo: Layer.Layer<Dossiers, unknown>) =>
-  HttpRouter.toWebHandler(Routes.pipe(Layer.provide(teo)), { disableLogger: true })
+const ServerLive = Layer.unwrap(
+  Effect.map(Config.Port("PORT").pipe(Config.withDefault(3000)), (port) => NodeHttpServer.layer(createServer, { port }))
+)
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { handler } = makeApp(TeoLive)
-  const port = Number(process.env.PORT ?? 3000)
-  createServer(async (req, res) => {
-    const chunks: Array<Buffer> = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const body = chunks.length === 0 ? undefined : Buffer.concat(chunks)
-    const response = await handler(
-      new Request(`http://localhost${req.url ?? "/"}`, {
-        method: req.method ?? "GET",
-        headers: Object.entries(req.headers).flatMap(([name, value]) =>
-          value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value] as [string, string]]
-        ),
-        ...(body === undefined ? {} : { body })
-      })
+HttpRouter.serve(Routes).pipe(
+  Layer.provide(TeoLive),
+  Layer.provide(ServerLive),
+  Layer.launch,
+  Effect.tapError((error) =>
+    Console.error(
+      error._tag === "ConfigError" ? `not started: ${configErrorMessage(error)}` : `not started: ${error.message}`
     )
-    res.writeHead(response.status, Object.fromEntries(response.headers))
-    res.end(Buffer.from(await response.arrayBuffer()))
-  }).listen(port, () => console.error(`listening on http://localhost:${port}`))
-}
+  ),
+  NodeRuntime.runMain({ disableErrorReporting: true })
+)

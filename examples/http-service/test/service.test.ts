@@ -6,7 +6,7 @@ import type { Dossiers } from "@teo-effect/api"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
 import { Context, Effect, Layer, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { makeApp } from "../src/main.ts"
+import { makeApp } from "../src/App.ts"
 
 const form = (fields: Record<string, string>) =>
   new Request("http://localhost/inscriptions", {
@@ -77,5 +77,20 @@ describe.each(["rich", "documented"] as const)("with FakeTeo's %s profile", (pro
       const response = await app.handler(form({ firstName: "Léa" }))
       expect(response.status).toBe(400)
     })
+  })
+})
+
+describe("the program (src/main.ts)", () => {
+  it("without credentials: says which variable is missing and does not listen, exit 1", async () => {
+    const { spawnSync } = await import("node:child_process")
+    const { fileURLToPath } = await import("node:url")
+    const run = spawnSync(process.execPath, [fileURLToPath(new URL("../src/main.ts", import.meta.url))], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", PORT: String(40_000 + Math.floor(Math.random() * 20_000)) },
+      timeout: 60_000
+    })
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain("not started: TEO_CLIENT_ID is not set")
+    expect(run.stdout + run.stderr).not.toContain("Listening")
   })
 })

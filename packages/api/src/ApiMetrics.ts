@@ -3,14 +3,14 @@
  * and retries. Attributes are low-cardinality: `operation` (`get`, `page`,
  * `create`, …), `outcome` (`success` or the error's tag).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Metric } from "effect"
 
 /**
  * Calls made, by `operation` and `outcome`, retries included in one call.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const calls = Metric.counter("teo_api_calls_total", {
@@ -22,7 +22,7 @@ export const calls = Metric.counter("teo_api_calls_total", {
  * Duration of calls in seconds, retries and their waits included, by
  * `operation` and `outcome`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const callDuration = Metric.histogram("teo_api_call_duration_seconds", {
@@ -33,7 +33,7 @@ export const callDuration = Metric.histogram("teo_api_call_duration_seconds", {
 /**
  * Retries, by `operation`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const retries = Metric.counter("teo_api_retries_total", {

@@ -38,7 +38,7 @@ export const createDossierPath = dossiersPath
  * IRIs or embedded objects. Fields not listed here are kept on the decoded
  * dossier as they came. `Dossier`'s Schema is built from this table.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category fields
  */
 export const dossierFieldKinds = {

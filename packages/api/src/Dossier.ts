@@ -120,7 +120,7 @@ const issuesOf = SchemaIssue.makeFormatterStandardSchemaV1()
  * // [{ propertyPath: "firstName", message: "Cette valeur ne doit pas être vide." }, …]
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category validation
  */
 export const newDossierViolations = (input: unknown): ReadonlyArray<Violation> => {

@@ -4,7 +4,7 @@
  * client stays the application's choice (`NodeHttpClient.layerUndici` from
  * `@effect/platform-node` on Node, `FetchHttpClient.layer` elsewhere).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { AccessToken, type AccessTokenOptions, TeoCredentials, type TeoCredentialsOptions } from "@teo-effect/auth"
 import { type Config, Layer } from "effect"
@@ -16,7 +16,7 @@ import type { TeoApiOptions } from "./TeoApiOptions.js"
 /**
  * The services `Teo.layer` and `Teo.layerConfig` provide.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Services = TeoCredentials | AccessToken | TeoApi | Dossiers
@@ -24,7 +24,7 @@ export type Services = TeoCredentials | AccessToken | TeoApi | Dossiers
 /**
  * Options of the token and of the API, each with its defaults.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options {
@@ -68,7 +68,7 @@ const wire = (
  * program.pipe(Effect.provide(TeoLive), NodeRuntime.runMain)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (options: Options = {}): Layer.Layer<Services, Config.ConfigError, HttpClient.HttpClient> =>
@@ -78,7 +78,7 @@ export const layerConfig = (options: Options = {}): Layer.Layer<Services, Config
  * Everything from values: the credentials as `TeoCredentials.layer` takes
  * them, and the API's base URL among the API options.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layer = (

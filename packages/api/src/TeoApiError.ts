@@ -72,7 +72,7 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", a
   /**
    * Never: the same request would be refused again.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return false
@@ -103,7 +103,7 @@ export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("Va
   /**
    * Never.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return false
@@ -125,7 +125,7 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
   /**
    * Never.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return false
@@ -146,7 +146,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", answ
   /**
    * Never.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return false
@@ -167,7 +167,7 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", answer)
   /**
    * Never.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return false
@@ -189,7 +189,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   /**
    * Always: later, after `retryAfter` when téo sent one.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return true
@@ -212,7 +212,7 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
    * Yes, for a request that may be repeated (the retry policy only repeats
    * writes that opted in).
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return true
@@ -243,7 +243,7 @@ export class RequestFailed extends Schema.TaggedError<RequestFailed>()("RequestF
    * Yes, but for a passed deadline; the retry policy only repeats requests
    * that may be repeated.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return this.reason !== "Deadline"
@@ -276,7 +276,7 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()
   /**
    * Never: the same answer would come again.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return false

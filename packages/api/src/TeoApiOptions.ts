@@ -3,7 +3,7 @@
  * option has a default, and a bad one fails the layer with a `ConfigError`
  * that names it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { DurationOption, EndpointUrl, RetryPolicy, TeoHttp } from "@teo-effect/auth"
 import { Config, type Duration, Effect, Schema } from "effect"
@@ -68,7 +68,7 @@ export interface WriteOptions {
 /**
  * Default base URL of téo's API.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const defaultBaseUrl = "https://teoapp.fr/api"
 
@@ -76,7 +76,7 @@ export const defaultBaseUrl = "https://teoapp.fr/api"
  * An absolute URL without query or fragment, https unless on this machine,
  * without `user:password@` (see `EndpointUrl` in @teo-effect/auth).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const BaseUrl = (allowPlainHttp: boolean) =>
@@ -102,7 +102,7 @@ const Settings = (allowPlainHttp: boolean) =>
 /**
  * The decoded options.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type TeoApiSettings = ReturnType<typeof Settings>["Type"]
@@ -110,7 +110,7 @@ export type TeoApiSettings = ReturnType<typeof Settings>["Type"]
 /**
  * Decodes `options` over the defaults; a bad one is a `ConfigError` naming it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const resolve = (options: TeoApiOptions): Effect.Effect<TeoApiSettings, Config.ConfigError> =>

@@ -6,7 +6,7 @@
  * @module @teo-effect/api
  */
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as ApiMetrics from "./ApiMetrics.js"
 export * from "./Dossier.js"
@@ -15,7 +15,7 @@ export * from "./HydraCollection.js"
 export * from "./HydraError.js"
 export * from "./JsonLd.js"
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Teo from "./Teo.js"
 export * from "./TeoApi.js"

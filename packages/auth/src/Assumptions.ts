@@ -15,7 +15,7 @@
  * whose `target-entity:` scopes and `/oauth2/token` path téo's match — sends
  * them; any other body falls back to the status.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Duration } from "effect"
 
@@ -26,7 +26,7 @@ import { Duration } from "effect"
  * little early rather than never (an `expires_in` of 1e13 would otherwise
  * give an invalid expiry date).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tokens
  */
 export const maxTokenLifetime: Duration.Duration = Duration.hours(24)
@@ -35,7 +35,7 @@ export const maxTokenLifetime: Duration.Duration = Duration.hours(24)
  * ASSUMED: a token answer without a `Content-Type` is read as JSON (téo does
  * not document its headers); one with another type than JSON is refused.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category answers
  */
 export const acceptMissingContentType: boolean = true

@@ -31,7 +31,7 @@ export class InvalidClient extends Schema.TaggedError<InvalidClient>()("InvalidC
   /**
    * Never: the credentials must be fixed first.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return false
@@ -59,7 +59,7 @@ export class InvalidScope extends Schema.TaggedError<InvalidScope>()("InvalidSco
   /**
    * Never: `TEO_ID` must be fixed first.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return false
@@ -84,7 +84,7 @@ export class ExpiredToken extends Schema.TaggedError<ExpiredToken>()("ExpiredTok
   /**
    * No: a fresh token was already tried before this error.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return false
@@ -149,7 +149,7 @@ export class TokenRequestFailed extends Schema.TaggedError<TokenRequestFailed>()
   /**
    * Whether trying again later may succeed.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get isRetryable(): boolean {
     return (

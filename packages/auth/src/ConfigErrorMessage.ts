@@ -3,7 +3,7 @@
  * person when `TeoCredentials.layerConfig` or `Teo.layerConfig()` cannot read
  * the environment, instead of Effect's `SchemaError(…)` rendering.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { type Config, Schema, SchemaIssue } from "effect"
 
@@ -30,7 +30,7 @@ const issuesOf = SchemaIssue.makeFormatterStandardSchemaV1()
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const configErrorMessage = (error: Config.ConfigError, names: Readonly<Record<string, string>> = {}): string => {
   const cause = error.cause

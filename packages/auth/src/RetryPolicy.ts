@@ -15,7 +15,7 @@
  * - only what the caller calls retryable (`isRetryable`), e.g. 5xx and
  *   network failures only for idempotent calls.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Duration, Effect, Random, Schedule, Schema } from "effect"
 import * as DurationOption from "./DurationOption.js"
@@ -23,7 +23,7 @@ import * as DurationOption from "./DurationOption.js"
 /**
  * The retry settings every layer of teo-effect takes (`retry` option).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface RetryOptions {
@@ -41,7 +41,7 @@ export interface RetryOptions {
  * The decoded settings: `times` an integer from 0 to 100, every delay a
  * positive, finite `Duration`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const RetrySettings = Schema.Struct({
@@ -52,7 +52,7 @@ export const RetrySettings = Schema.Struct({
 })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type RetrySettings = typeof RetrySettings.Type
@@ -60,7 +60,7 @@ export type RetrySettings = typeof RetrySettings.Type
 /**
  * The settings to decode: `options` over `defaults`; `false` is no retry.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const withDefaults = (
@@ -79,7 +79,7 @@ export const withDefaults = (
 /**
  * What the policy needs to know of a failure.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Classifier<E> {
@@ -109,7 +109,7 @@ export interface Classifier<E> {
  * const retried = Effect.retry(request, schedule)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const schedule = <E>(
@@ -149,7 +149,7 @@ export const schedule = <E>(
  * sees as its first input — the same delays and decisions as
  * `Effect.retry(self, policy)`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category combinators
  */
 export const retry = <A, E, R, B>(

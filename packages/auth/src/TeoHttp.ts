@@ -5,7 +5,7 @@
  * `Retry-After` says, and how echoed secrets are masked before they reach an
  * error. Built on `effect/http`; `@teo-effect/api` uses the same pieces.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Context, type Duration, Effect, Result, Stream, Tracer } from "effect"
 import { FetchHttpClient, Headers, HttpClient, type HttpClientResponse } from "effect/http"
@@ -16,7 +16,7 @@ import { acceptMissingContentType } from "./Assumptions.js"
  * read (`ReadFailed`, retried as a transport failure), or it is larger than
  * the limit (`TooLarge`, never retried).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type BodyFailure =
@@ -41,7 +41,7 @@ const decoder = new TextDecoder()
  * over the limit fails before anything is read; a body without one is read
  * as a stream and abandoned at the limit.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category reading
  */
 export const readText = (
@@ -99,7 +99,7 @@ const jsonMediaType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
  * `application/ld+json`, any `application/*+json`, parameters ignored. An
  * absent header is accepted (téo does not document its headers).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category predicates
  */
 export const isJson = (contentType: string | undefined): boolean =>
@@ -110,7 +110,7 @@ export const isJson = (contentType: string | undefined): boolean =>
  * whole URL, which may carry a secret — or `"an unnamed place"`. Redirects are
  * not followed: a token or a secret must not go where téo did not say.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category redirects
  */
 export const redirectOrigin = (headers: Headers.Headers, from: string): string => {
@@ -138,7 +138,7 @@ const always = () => true
  *
  * One context update per request for both.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category clients
  */
 export const teoClient = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
@@ -159,7 +159,7 @@ export const teoClient = (client: HttpClient.HttpClient): HttpClient.HttpClient 
  * The delay a `Retry-After` header asks for, from `nowMillis` (a date in the
  * past is zero); absent or unreadable → `undefined`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category retries
  */
 export const retryAfter = (headers: Headers.Headers, nowMillis: number): Duration.Duration | undefined => {
@@ -175,7 +175,7 @@ export const retryAfter = (headers: Headers.Headers, nowMillis: number): Duratio
  * they reach an error. Secrets shorter than 4 characters are left alone (they
  * would mask ordinary words).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category secrets
  */
 export const mask = (text: string, secrets: ReadonlyArray<string>): string => {
@@ -189,7 +189,7 @@ export const mask = (text: string, secrets: ReadonlyArray<string>): string => {
 /**
  * The largest answer read by default from the token endpoint: 64 KiB.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category limits
  */
 export const defaultTokenResponseLimit = 64 * 1024
@@ -197,7 +197,7 @@ export const defaultTokenResponseLimit = 64 * 1024
 /**
  * The largest answer read by default from the API: 16 MiB.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category limits
  */
 export const defaultApiResponseLimit = 16 * 1024 * 1024
@@ -205,7 +205,7 @@ export const defaultApiResponseLimit = 16 * 1024 * 1024
 /**
  * How a byte count reads in messages.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category limits
  */
 export const formatBytes = (bytes: number): string =>

@@ -7,7 +7,7 @@
  *
  * Internal: not exported from the package.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Deferred, Exit } from "effect"
 import type { AuthError } from "./AuthError.js"
@@ -19,7 +19,7 @@ export type InFlight = Deferred.Deferred<Token, AuthError>
 /**
  * What the cache holds.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export type State =
   | { readonly _tag: "Empty" }
@@ -38,7 +38,7 @@ export type State =
 /**
  * What a `get` does after reading the state.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export type Step =
   | { readonly _tag: "Serve"; readonly token: Token }
@@ -47,7 +47,7 @@ export type Step =
   | { readonly _tag: "ServeAndRefresh"; readonly token: Token; readonly result: InFlight }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const empty: State = { _tag: "Empty" }
 
@@ -62,7 +62,7 @@ const fetching = (): readonly [Step, State] => {
 /**
  * What a `get` at `now` (epoch ms) does, and the state after it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const step = (state: State, now: number): readonly [Step, State] => {
   switch (state._tag) {
@@ -98,7 +98,7 @@ export const step = (state: State, now: number): readonly [Step, State] => {
  * token before its refresh point — or `undefined` when `step` must decide.
  * The common case, checked without an atomic update.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const fresh = (state: State, now: number): Token | undefined =>
   state._tag === "Ready" && now < state.refreshAt ? state.token : undefined
@@ -107,7 +107,7 @@ export const fresh = (state: State, now: number): Token | undefined =>
  * When a token received at `now` enters its refresh window: `refreshWindow`
  * before expiry, capped at half its lifetime.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const refreshAt = (token: Token, now: number, refreshWindowMillis: number): number => {
   const expiresAt = token.expiresAt.epochMilliseconds
@@ -120,7 +120,7 @@ export const refreshAt = (token: Token, now: number, refreshWindowMillis: number
  * request that no longer owns the state (invalidated meanwhile) changes
  * nothing.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const settle = (
   state: State,
@@ -152,7 +152,7 @@ export const settle = (
  * is still `token` (a late 401 on an old token cannot throw away a newer one);
  * a refresh in flight then becomes the request callers wait on.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const invalidate = (state: State, token: Token): State => {
   if (state._tag !== "Ready" || !state.token.isSameAs(token)) return state

@@ -16,12 +16,12 @@ export * as DurationOption from "./DurationOption.js"
  */
 export * as EndpointUrl from "./EndpointUrl.js"
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as RetryPolicy from "./RetryPolicy.js"
 export * from "./TeoCredentials.js"
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as TeoHttp from "./TeoHttp.js"
 export * from "./Token.js"

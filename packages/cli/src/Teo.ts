@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { createRequire } from "node:module"
 import { DossierId, Dossiers, Iri, TeoApi } from "@teo-effect/api"
 import { AccessToken } from "@teo-effect/auth"
 import { FakeTeoCommand } from "@teo-effect/testing"
@@ -27,11 +28,12 @@ import { ExitCode, reportOf, reportOfCause, UsageError } from "./Failure.js"
 import { formats, json, table } from "./Output.js"
 
 /**
- * The version `teo --version` prints.
+ * The version `teo --version` prints: the package's own.
  *
  * @since 0.1.0
  */
-export const version = "0.1.0"
+export const version: string = (createRequire(import.meta.url)("../package.json") as { readonly version: string })
+  .version
 
 const connection = {
   clientId: Flag.String("client-id").pipe(Flag.withDescription("CLIENT_ID (default: TEO_CLIENT_ID)"), Flag.optional),

@@ -250,6 +250,13 @@ describe("usage", () => {
     assert.include(run.stderr, "USAGE")
   })
 
+  it("--version is the package's version", async () => {
+    const { version } = createRequire(import.meta.url)("../package.json") as { version: string }
+    const run = await teo(["--version"])
+    assert.strictEqual(run.code, 0)
+    assert.strictEqual(run.stdout.trim(), `teo v${version}`)
+  })
+
   it("--help shows the commands with examples and exits 0", async () => {
     const run = await teo(["dossiers", "list", "--help"])
     assert.strictEqual(run.code, 0)

@@ -108,7 +108,7 @@ export interface FakeTeoService extends FakeTeoHandle<Effect.Effect<void>> {
 /**
  * FakeTeo could not start: the port is taken, or the address cannot be used.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class FakeTeoStartError extends Schema.TaggedError<FakeTeoStartError>()("FakeTeoStartError", {
@@ -317,7 +317,7 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
    * ).pipe(Layer.provideMerge(FakeTeo.layerInMemory()))
    * ```
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   static readonly layerInMemory = (options: FakeTeoOptions = {}): Layer.Layer<FakeTeo | HttpClient.HttpClient> =>
     Layer.unwrap(
@@ -405,7 +405,7 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
  * A FakeTeo started by `FakeTeo.start`: its handle with plain functions, the
  * environment that points teo-effect at it, and `close`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface RunningFakeTeo extends FakeTeoHandle<() => void> {

@@ -4,7 +4,7 @@
  * lines — the `export` lines that point a client at it on stdout, everything
  * else on stderr.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Console, Duration, Effect, Layer, Redacted, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
@@ -16,7 +16,7 @@ const between = (name: string, minimum: number, maximum: number) =>
 /**
  * The flags of the command, with their defaults.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category flags
  */
 export const flags = {
@@ -59,7 +59,7 @@ export const flags = {
  * The lines that point teo-effect (or anything else) at `fake`, the secret in
  * clear: FakeTeo's secret is a fake one.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const exportLines = (fake: FakeTeoService): ReadonlyArray<string> => [
   `export TEO_CLIENT_ID=${fake.credentials.clientId}`,
@@ -83,7 +83,7 @@ export const exportLines = (fake: FakeTeoService): ReadonlyArray<string> => [
  * // run(["--port", "0", "--profile", "documented"])
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = <const Name extends string>(name: Name, invocation: string = name) =>

@@ -8,7 +8,7 @@
 export * from "./FakeData.js"
 export * from "./FakeTeo.js"
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as FakeTeoCommand from "./FakeTeoCommand.js"
 /**

@@ -8,7 +8,8 @@ import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 
-const built = fileURLToPath(new URL("../dist/bin/fake-teo.js", import.meta.url))
+// The executable as installed: the bin shim, which runs the built dist/bin/fake-teo.js.
+const built = fileURLToPath(new URL("../bin/fake-teo.js", import.meta.url))
 
 /** Starts `fake-teo args`; resolves once it printed its five `export` lines. */
 const launch = async (args: ReadonlyArray<string>) => {

@@ -7,7 +7,7 @@
  * measured on 30 dossiers). When the
  * predicate says no, the Schema decides — and says why.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Schema } from "effect"
 import { dossierFieldKinds } from "../Assumptions.js"
@@ -31,7 +31,7 @@ const fields = Object.fromEntries(
 /**
  * The envelope and the known fields, as a Schema.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const KnownFields = Schema.Struct({ ...JsonLdResource.fields, ...fields })
 
@@ -54,7 +54,7 @@ const checks = Object.entries(dossierFieldKinds).map(([key, kind]) => [key, guar
  * `true` only if `KnownFields` accepts `input` (never the other way round:
  * `false` means "ask the Schema").
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const surelyValid = (input: unknown): input is typeof KnownFields.Type => {
   if (!isPlainObject(input) || !isIri(input["@id"]) || typeof input["@type"] !== "string") return false

@@ -3,7 +3,7 @@
  * token it carried and is tried once more with a fresh one; a second 401 that
  * says the token expired is `ExpiredToken`, any other stays `Unauthorized`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { type AccessToken, type AuthError, ExpiredToken, type Token } from "@teo-effect/auth"
 import { Effect } from "effect"
@@ -21,7 +21,7 @@ const asExpired = (second: Unauthorized): Effect.Effect<never, ExpiredToken | Un
 /**
  * Runs `request` with the current token; on a 401, once more with a fresh one.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const once = <A>(
   accessToken: AccessToken["Service"],

@@ -4,7 +4,7 @@
  * twice per dossier and cannot afford `Schema.is` there (2.7 against 0.2 µs
  * for the 60 IRIs of a 30-dossier page).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 
 const absolute = /^https?:\/\/[^/]/i
@@ -12,6 +12,6 @@ const absolute = /^https?:\/\/[^/]/i
 /**
  * `true` for a path from the API's origin (`/api/…`) or an absolute http(s) URL.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const isIriText = (iri: string): boolean => iri.startsWith("/") || absolute.test(iri)

@@ -4,7 +4,7 @@
  * (compared without its fragment, after resolution), so that a looping or
  * hostile collection cannot run forever or take the token elsewhere.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type { AuthError } from "@teo-effect/auth"
 import { type Array as Arr, Effect, Option, Stream } from "effect"
@@ -24,7 +24,7 @@ interface Cursor {
 /**
  * Every item of the collection at `target`, fetching `prefetch` pages ahead.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const stream = <A>(options: {
   readonly targets: Targets

@@ -4,7 +4,7 @@
  * rules of `TeoHttp` (bounded; a failure to read it is a transport failure,
  * retried like one; only a complete body that does not parse is malformed).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { TeoHttp } from "@teo-effect/auth"
 import { Effect, Schema, SchemaIssue } from "effect"
@@ -27,7 +27,7 @@ import {
 /**
  * The call an answer belongs to, as errors name it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface Call {
   readonly method: string
@@ -60,7 +60,7 @@ const clean = (text: string | undefined, secrets: ReadonlyArray<string>): string
 /**
  * The typed error of a non-2xx answer.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const failure = (
   call: Call,
@@ -142,7 +142,7 @@ const decoderOf = <A>(schema: Schema.Decoder<A>): ((input: unknown) => Effect.Ef
  * complete, within the size limit, decoded with `schema`. A 204, or any empty
  * body, decodes `null`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const decode = <A>(
   call: Call,

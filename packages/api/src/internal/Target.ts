@@ -4,14 +4,14 @@
  * guard that keeps the token inside the API — the same origin, under the base
  * path once `.` and `..` are resolved. Also how errors and spans name a URL.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 
 /**
  * A resolved target: `href` (no fragment) is sent, `path` (from the base
  * path, with the query) names it in errors and spans.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface Resolved {
   readonly href: string
@@ -21,7 +21,7 @@ export interface Resolved {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface Targets {
   readonly origin: string
@@ -40,7 +40,7 @@ const cacheSize = 512
 /**
  * The targets of the API at `baseUrl` (absolute, no query or fragment).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const make = (baseUrl: string): Targets => {
   const base = new URL(baseUrl)
@@ -109,7 +109,7 @@ export const make = (baseUrl: string): Targets => {
  * Path templates keep span and metric attributes low-cardinality: ids
  * become `{id}`, the query is dropped.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const pathTemplate = (path: string): string =>
   path

@@ -11,7 +11,7 @@
  * caller's timeout error. A deadline is thus kept to within one tick (a tenth
  * of the timeout, between 10 ms and 1 s).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Clock, Duration, Effect, Exit, Fiber, type Scope } from "effect"
 
@@ -22,7 +22,7 @@ interface Entry {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface Timeouts {
   /** `self`, failing with `onTimeout()` when it has not ended `timeout` after it started. */
@@ -32,7 +32,7 @@ export interface Timeouts {
 /**
  * Timeouts of `timeout` for requests started in `scope`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export const make = (timeout: Duration.Duration, scope: Scope.Scope): Timeouts => {
   const timeoutMillis = Duration.toMillis(timeout)

@@ -25,7 +25,7 @@ import { type Signer, safeEqual } from "./FakeTokens.js"
  * (`firstName`, `lastName`, `email`, `phone`, `null` when empty), no extra
  * headers.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type FakeProfile = "rich" | "documented"

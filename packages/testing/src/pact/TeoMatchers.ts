@@ -4,14 +4,14 @@
  * follows; none asserts more than that line does. Every regex matches the
  * whole value, as Pact requires.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { MatchersV3 } from "@pact-foundation/pact"
 
 /**
  * A Pact matcher, as the builders and matchers here return them.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Matcher = ReturnType<typeof MatchersV3.regex>
@@ -47,7 +47,7 @@ const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, "
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category matchers
  */
 export const TeoMatchers = {

@@ -34,7 +34,7 @@ export type TeoInteractionWithResponse = ReturnType<ReturnType<TeoInteraction["w
  * A response status: a number, or `MatchersV3.matchStatus(example, [400, 401])`
  * where téo does not document which one it sends.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Status = Parameters<ReturnType<TeoInteraction["withRequest"]>["willRespondWith"]>[0]
@@ -43,7 +43,7 @@ export type Status = Parameters<ReturnType<TeoInteraction["withRequest"]>["willR
  * Dossier fields for a response: `@id` (an IRI), optionally `@type`, and the
  * fields your code reads, each matched by type.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type DossierFields = { readonly "@id"?: string } & Readonly<Record<string, unknown>>

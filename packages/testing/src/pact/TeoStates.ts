@@ -4,7 +4,7 @@
  * The builders' interactions are written for these names, and a provider's
  * verification has one state handler per name (see `docs/contracts.md`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 
 /**
@@ -29,7 +29,7 @@
  * const interaction = pact.addInteraction().given(TeoStates.dossiers, { atLeast: 31 })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category states
  */
 export const TeoStates = {
@@ -50,7 +50,7 @@ export const TeoStates = {
 } as const
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category states
  */
 export type TeoState = (typeof TeoStates)[keyof typeof TeoStates]

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The `fake-teo` executable. A file that exists before the package is built, so that a package
+// manager links it on the first install of a workspace too; the command is dist/bin/fake-teo.js.
+import "../dist/bin/fake-teo.js"
