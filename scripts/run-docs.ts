@@ -75,19 +75,39 @@ writeFileSync(
       },
       devDependencies: {
         "@effect/vitest": version(".", "@effect/vitest"),
-        vitest: version(".", "vitest")
+        vitest: version(".", "vitest"),
+        typescript: version("scripts", "typescript"),
+        "@types/node": version("scripts", "@types/node")
       }
     },
     null,
     2
   )
 )
+// The guide's setup, as it is written: its tsconfig.json, and its install line's pinned test libraries.
+const guide = readFileSync(join(root, "docs", "getting-started.md"), "utf8")
+const tsconfig = /```json\n([\s\S]*?)```/.exec(guide)?.[1] ?? fail("docs/getting-started.md has no tsconfig.json block")
+writeFileSync(join(project, "tsconfig.json"), tsconfig.replace(/^ {2}/gm, ""))
+for (const name of ["vitest", "@effect/vitest"]) {
+  const pinned = `${name}@${version(".", name)}`
+  if (!guide.includes(pinned))
+    fail(`docs/getting-started.md should install ${pinned}, the version this repository tests`)
+}
 run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], project, "npm install (the packed packages)")
 console.log(`✓ a fresh project with the packed packages (${tarballs.length} tarballs)`)
 
 for (const block of blocks) {
   writeFileSync(join(project, `${block.name}${isTest(block.source) ? ".test" : ""}.ts`), `${block.source}\n`)
 }
+
+// Every program and test of the docs type-checks with the guide's tsconfig.json and the packed packages.
+run(
+  process.execPath,
+  [join(project, "node_modules", "typescript", "bin", "tsc"), "-p", "."],
+  project,
+  "tsc with the guide's tsconfig.json"
+)
+console.log(`✓ the docs' programs and tests type-check with the guide's tsconfig.json`)
 
 /** FakeTeo as a process, on a free port, serving only what téo documents; resolves with the environment it prints. */
 const startFakeTeo = () =>
