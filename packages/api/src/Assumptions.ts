@@ -93,3 +93,14 @@ export const expiredTokenMessages = ["expired token", "token has expired", "expi
  * @category errors
  */
 export const requestIdHeaders = ["x-request-id", "request-id", "x-correlation-id"] as const
+
+/**
+ * ASSUMED: the prestations (the services a dossier is opened for, whose UUID
+ * a new dossier's `serviceId` names) are a collection beside the dossiers, as
+ * API Platform would expose the relation a dossier's `service` IRI points to.
+ * téo's documentation names no prestations endpoint.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const prestationsPath = "/production/prestations"

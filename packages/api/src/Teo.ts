@@ -1,6 +1,6 @@
 /**
  * The whole of teo-effect in one layer: credentials, the access token, the
- * API and the dossiers, wired as an application would wire them. The HTTP
+ * API, the dossiers and the prestations, wired as an application would wire them. The HTTP
  * client stays the application's choice (`NodeHttpClient.layerUndici` from
  * `@effect/platform-node` on Node, `FetchHttpClient.layer` elsewhere).
  *
@@ -10,6 +10,7 @@ import { AccessToken, type AccessTokenOptions, TeoCredentials, type TeoCredentia
 import { type Config, Layer } from "effect"
 import type { HttpClient } from "effect/http"
 import { Dossiers } from "./Dossiers.js"
+import { Prestations } from "./Prestations.js"
 import { TeoApi } from "./TeoApi.js"
 import type { TeoApiOptions } from "./TeoApiOptions.js"
 
@@ -19,7 +20,7 @@ import type { TeoApiOptions } from "./TeoApiOptions.js"
  * @since 0.1.0
  * @category models
  */
-export type Services = TeoCredentials | AccessToken | TeoApi | Dossiers
+export type Services = TeoCredentials | AccessToken | TeoApi | Dossiers | Prestations
 
 /**
  * Options of the token and of the API, each with its defaults.
@@ -37,7 +38,7 @@ const wire = (
   api: Layer.Layer<TeoApi, Config.ConfigError, AccessToken | HttpClient.HttpClient>,
   options: Options
 ): Layer.Layer<Services, Config.ConfigError, HttpClient.HttpClient> =>
-  Dossiers.layer.pipe(
+  Layer.merge(Dossiers.layer, Prestations.layer).pipe(
     Layer.provideMerge(api),
     Layer.provideMerge(AccessToken.layer(options.token)),
     Layer.provideMerge(credentials)

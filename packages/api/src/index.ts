@@ -14,6 +14,8 @@ export * from "./Dossiers.js"
 export * from "./HydraCollection.js"
 export * from "./HydraError.js"
 export * from "./JsonLd.js"
+export * from "./Prestation.js"
+export * from "./Prestations.js"
 /**
  * @since 0.1.0
  */

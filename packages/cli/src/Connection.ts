@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Dossiers, TeoApi } from "@teo-effect/api"
+import { Dossiers, Prestations, TeoApi } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { FakeTeo, type FakeTeoStartError } from "@teo-effect/testing"
 import { Config, Console, Context, Effect, Layer, Option, Redacted } from "effect"
@@ -68,7 +68,7 @@ const services = (
   embedded: boolean,
   allowPlainHttp = false
 ) =>
-  Dossiers.layer.pipe(
+  Layer.merge(Dossiers.layer, Prestations.layer).pipe(
     Layer.provideMerge(TeoApi.layer({ baseUrl: apiUrl, allowPlainHttp })),
     Layer.provideMerge(AccessToken.layer()),
     Layer.provideMerge(credentials),
@@ -85,7 +85,10 @@ const env = (name: string) => Config.option(Config.String(name))
 export const connect = (
   flags: ConnectionFlags
 ): Effect.Effect<
-  Layer.Layer<Dossiers | TeoApi | AccessToken | TeoCredentials | Traffic, Config.ConfigError | FakeTeoStartError>,
+  Layer.Layer<
+    Dossiers | Prestations | TeoApi | AccessToken | TeoCredentials | Traffic,
+    Config.ConfigError | FakeTeoStartError
+  >,
   Config.ConfigError | UsageError
 > =>
   Effect.gen(function* () {

@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
-import type { Dossier } from "@teo-effect/api"
+import type { Dossier, Prestation } from "@teo-effect/api"
 
 /**
- * The output formats of `teo dossiers list`.
+ * The output formats of `teo dossiers list` and `teo prestations list`.
  *
  * @since 0.1.0
  * @category models
@@ -20,17 +20,70 @@ export const formats = ["table", "json", "ndjson"] as const
  */
 export type Format = (typeof formats)[number]
 
-const columns: ReadonlyArray<{
+/**
+ * A column of a table: its title, how to read a row's cell, whether it may be
+ * cut to fit the terminal.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Column<A> {
   readonly title: string
-  readonly value: (dossier: Dossier) => unknown
+  readonly value: (row: A) => unknown
   readonly shrink: boolean
-}> = [
-  { title: "Numéro", value: (dossier) => dossier.number, shrink: false },
-  { title: "Nom", value: (dossier) => dossier.lastName, shrink: true },
-  { title: "Prénom", value: (dossier) => dossier.firstName, shrink: true },
-  { title: "Statut", value: (dossier) => dossier.status, shrink: false },
-  { title: "Début", value: (dossier) => dossier.startDate, shrink: false },
-  { title: "Email", value: (dossier) => dossier.email, shrink: true }
+}
+
+/** The UUID at the end of an IRI (`/api/production/dossiers/<uuid>`). */
+const uuidOf = (iri: string): string => iri.split("/").at(-1) ?? iri
+
+/**
+ * The columns `teo dossiers list --columns` can show, by name.
+ *
+ * @since 0.1.0
+ * @category columns
+ */
+export const dossierColumns = {
+  id: { title: "UUID", value: (dossier) => uuidOf(dossier["@id"]), shrink: false },
+  number: { title: "Numéro", value: (dossier) => dossier.number, shrink: false },
+  lastName: { title: "Nom", value: (dossier) => dossier.lastName, shrink: true },
+  firstName: { title: "Prénom", value: (dossier) => dossier.firstName, shrink: true },
+  status: { title: "Statut", value: (dossier) => dossier.status, shrink: false },
+  startDate: { title: "Début", value: (dossier) => dossier.startDate, shrink: false },
+  endDate: { title: "Fin", value: (dossier) => dossier.endDate, shrink: false },
+  email: { title: "Email", value: (dossier) => dossier.email, shrink: true },
+  phone: { title: "Téléphone", value: (dossier) => dossier.phone, shrink: false },
+  service: {
+    title: "Prestation",
+    value: (dossier) => (typeof dossier.service === "string" ? uuidOf(dossier.service) : undefined),
+    shrink: false
+  }
+} satisfies Record<string, Column<Dossier>>
+
+/**
+ * The columns of `teo dossiers list` without `--columns`.
+ *
+ * @since 0.1.0
+ * @category columns
+ */
+export const defaultDossierColumns: ReadonlyArray<keyof typeof dossierColumns> = [
+  "number",
+  "lastName",
+  "firstName",
+  "status",
+  "startDate",
+  "email"
+]
+
+/**
+ * The columns of `teo prestations list`: the UUID a new dossier's
+ * `--service-id` takes, and the name.
+ *
+ * @since 0.1.0
+ * @category columns
+ */
+export const prestationColumns: ReadonlyArray<Column<Prestation>> = [
+  { title: "UUID", value: (prestation) => uuidOf(prestation["@id"]), shrink: false },
+  { title: "Nom", value: (prestation) => prestation.name, shrink: true }
 ]
 
 const text = (value: unknown): string => (value === undefined || value === null ? "" : String(value))
@@ -39,13 +92,13 @@ const padOrCut = (value: string, width: number): string =>
   value.length <= width ? value.padEnd(width) : `${value.slice(0, Math.max(0, width - 1))}…`
 
 /**
- * Dossiers as a table at most `width` characters wide: the columns that can
+ * Rows as a table at most `width` characters wide: the columns that can
  * shrink (names, email) are cut with "…" when needed.
  *
  * @since 0.1.0
  */
-export const table = (dossiers: ReadonlyArray<Dossier>, width: number): string => {
-  const rows = dossiers.map((dossier) => columns.map((column) => text(column.value(dossier))))
+export const table = <A>(items: ReadonlyArray<A>, columns: ReadonlyArray<Column<A>>, width: number): string => {
+  const rows = items.map((item) => columns.map((column) => text(column.value(item))))
   const widths = columns.map((column, index) =>
     Math.max(column.title.length, ...rows.map((row) => row[index]?.length ?? 0))
   )

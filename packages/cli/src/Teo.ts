@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { createRequire } from "node:module"
-import { DossierId, Dossiers, Iri, TeoApi } from "@teo-effect/api"
+import { DossierId, Dossiers, Iri, Prestations, TeoApi } from "@teo-effect/api"
 import { AccessToken } from "@teo-effect/auth"
 import { FakeTeoCommand } from "@teo-effect/testing"
 import {
@@ -25,7 +25,7 @@ import {
 import { Argument, CliError, CliOutput, Command, Flag } from "effect/cli"
 import { type ConnectionFlags, connect, Traffic } from "./Connection.js"
 import { ExitCode, reportOf, reportOfCause, UsageError } from "./Failure.js"
-import { formats, json, table } from "./Output.js"
+import { defaultDossierColumns, dossierColumns, formats, json, prestationColumns, table } from "./Output.js"
 
 /**
  * The version `teo --version` prints: the package's own.
@@ -78,7 +78,9 @@ const teo = Command.make("teo").pipe(
 )
 
 /** Runs `program` connected as the root flags say. */
-const connected = <A, E, R extends Dossiers | TeoApi | AccessToken | Traffic>(program: Effect.Effect<A, E, R>) =>
+const connected = <A, E, R extends Dossiers | Prestations | TeoApi | AccessToken | Traffic>(
+  program: Effect.Effect<A, E, R>
+) =>
   Effect.gen(function* () {
     const flags: ConnectionFlags = yield* teo
     return yield* program.pipe(Effect.provide(yield* connect(flags)))
@@ -127,6 +129,22 @@ const token = Command.make(
   ])
 )
 
+/** The columns `--columns` names, or the default ones; an unknown name is a usage error that lists the known. */
+const columnsOf = (flag: Option.Option<string>) => {
+  const names = Option.match(flag, {
+    onNone: () => defaultDossierColumns as ReadonlyArray<string>,
+    onSome: (value) => value.split(",").map((name) => name.trim())
+  })
+  const unknown = names.filter((name) => !Object.hasOwn(dossierColumns, name))
+  return unknown.length > 0
+    ? Effect.fail(
+        new UsageError({
+          message: `--columns: no column ${unknown.map((name) => JSON.stringify(name)).join(", ")}; the columns are ${Object.keys(dossierColumns).join(", ")}`
+        })
+      )
+    : Effect.succeed(names.map((name) => dossierColumns[name as keyof typeof dossierColumns]))
+}
+
 const positive = (name: string) => Flag.Int(name).pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))))
 
 const list = Command.make(
@@ -146,11 +164,18 @@ const list = Command.make(
     stats: Flag.Boolean("stats").pipe(
       Flag.withDescription("end with a summary on stderr: dossiers, pages, token requests, time"),
       Flag.withDefault(false)
+    ),
+    columns: Flag.String("columns").pipe(
+      Flag.withDescription(
+        `the table's columns, comma-separated, from: ${Object.keys(dossierColumns).join(", ")} (default: ${defaultDossierColumns.join(",")})`
+      ),
+      Flag.optional
     )
   },
-  ({ limit, pageSize, format, stats }) =>
+  ({ limit, pageSize, format, stats, columns }) =>
     connected(
       Effect.gen(function* () {
+        const shown = yield* columnsOf(columns)
         const dossiers = yield* Dossiers
         const traffic = yield* Traffic
         const started = yield* Clock.currentTimeMillis
@@ -180,7 +205,9 @@ const list = Command.make(
         } else {
           const collected = yield* Stream.runCollect(all)
           yield* clearProgress
-          yield* Console.log(format === "json" ? json(collected) : table(collected, process.stdout.columns ?? 120))
+          yield* Console.log(
+            format === "json" ? json(collected) : table(collected, shown, process.stdout.columns ?? 120)
+          )
         }
         if (stats) {
           const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000
@@ -202,26 +229,55 @@ const list = Command.make(
 
 const DossierRef = Schema.Union([DossierId, Iri])
 
+/**
+ * A dossier by its number (`D-2025-0001`), through the collection's
+ * `?number=` filter — an assumption: téo documents no filter. When téo
+ * ignores it, the answer says so rather than showing another dossier.
+ */
+const byNumber = (number: string) =>
+  Effect.gen(function* () {
+    const page = yield* (yield* Dossiers).page({ number, itemsPerPage: 2 })
+    const matching = page.member.filter((dossier) => String(dossier.number) === number)
+    const [found] = matching
+    if (matching.length === 1 && found !== undefined) return found
+    return yield* Effect.fail(
+      new UsageError({
+        message:
+          matching.length > 1
+            ? `several dossiers are numbered ${JSON.stringify(number)}: use the UUID (teo dossiers list --columns id,number)`
+            : page.member.length === 0
+              ? `no dossier is numbered ${JSON.stringify(number)}`
+              : `téo did not filter the dossiers by number (teo asks ?number=, a filter téo does not document): use the dossier's UUID (teo dossiers list --columns id,number)`
+      })
+    )
+  })
+
 const get = Command.make(
   "get",
   {
-    dossier: Argument.String("uuid-or-iri").pipe(Argument.withDescription("the dossier's UUID or IRI"))
+    dossier: Argument.String("uuid-iri-or-number").pipe(
+      Argument.withDescription("the dossier's UUID, IRI or number (D-2025-0001)")
+    )
   },
   ({ dossier }) =>
     Effect.gen(function* () {
-      const ref = yield* Schema.decodeUnknownEffect(DossierRef)(dossier).pipe(
-        Effect.mapError(() => new UsageError({ message: `not a dossier UUID or IRI: ${JSON.stringify(dossier)}` }))
-      )
+      const ref = Schema.decodeUnknownOption(DossierRef)(dossier)
+      if (Option.isNone(ref) && !/^[^\s/]+$/.test(dossier)) {
+        return yield* new UsageError({ message: `not a dossier UUID, IRI or number: ${JSON.stringify(dossier)}` })
+      }
       yield* connected(
         Effect.gen(function* () {
-          const found = yield* (yield* Dossiers).get(ref)
+          const found = Option.isSome(ref) ? yield* (yield* Dossiers).get(ref.value) : yield* byNumber(dossier)
           yield* Console.log(json(found))
         })
       )
     })
 ).pipe(
   Command.withDescription("Show one dossier as JSON-LD"),
-  Command.withExamples([{ command: "teo dossiers get 0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b", description: "By UUID" }])
+  Command.withExamples([
+    { command: "teo dossiers get 0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b", description: "By UUID" },
+    { command: "teo dossiers get D-2025-0001", description: "By number (téo's ?number= filter)" }
+  ])
 )
 
 const create = Command.make(
@@ -252,7 +308,7 @@ const create = Command.make(
   Command.withExamples([
     {
       command:
-        "teo dossiers create --first-name Léa --last-name Dupont --email lea.dupont@example.fr --service-id 5f1d7a3e-2b4c-4d6e-8f90-a1b2c3d4e5f6",
+        "teo dossiers create --first-name Léa --last-name Dupont --email lea.dupont@example.fr --service-id <a UUID from teo prestations list>",
       description: "A new dossier for Léa Dupont"
     }
   ])
@@ -261,6 +317,38 @@ const create = Command.make(
 const dossiers = Command.make("dossiers").pipe(
   Command.withDescription("téo's dossiers (Production › Dossiers)"),
   Command.withSubcommands([list, get, create])
+)
+
+const prestationsList = Command.make(
+  "list",
+  {
+    format: Flag.Literals("format", formats).pipe(
+      Flag.withDescription("output format (default: table)"),
+      Flag.withDefault("table")
+    )
+  },
+  ({ format }) =>
+    connected(
+      Effect.gen(function* () {
+        const all = (yield* Prestations).list()
+        if (format === "ndjson") {
+          yield* Stream.runForEach(all, (prestation) => Console.log(JSON.stringify(prestation)))
+        } else {
+          const collected = yield* Stream.runCollect(all)
+          yield* Console.log(
+            format === "json" ? json(collected) : table(collected, prestationColumns, process.stdout.columns ?? 120)
+          )
+        }
+      })
+    )
+).pipe(
+  Command.withDescription("List the prestations: the UUIDs `teo dossiers create --service-id` takes"),
+  Command.withExamples([{ command: "teo prestations list", description: "UUID and name of each prestation" }])
+)
+
+const prestations = Command.make("prestations").pipe(
+  Command.withDescription("téo's prestations (the services a dossier is opened for; an assumed endpoint)"),
+  Command.withSubcommands([prestationsList])
 )
 
 const getPath = Command.make(
@@ -301,7 +389,7 @@ const fakeServer = FakeTeoCommand.make("fake-server", "teo fake-server")
  *
  * @since 0.1.0
  */
-export const command = teo.pipe(Command.withSubcommands([token, dossiers, getPath, fakeServer]))
+export const command = teo.pipe(Command.withSubcommands([token, dossiers, prestations, getPath, fakeServer]))
 
 /**
  * Help that was asked for (`--help`) is the output: stdout. Help shown because

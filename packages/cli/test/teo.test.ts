@@ -159,9 +159,12 @@ describe("teo dossiers", () => {
     const byIri = await teo(["dossiers", "get", first?.["@id"] ?? ""], env)
     assert.strictEqual(byIri.code, 0)
 
-    const bad = await teo(["dossiers", "get", "not-an-id"], env)
+    const bad = await teo(["dossiers", "get", "not an id"], env)
     assert.strictEqual(bad.code, 2)
-    assert.include(bad.stderr, "not a dossier UUID or IRI")
+    assert.include(bad.stderr, "not a dossier UUID, IRI or number")
+    const noSuchNumber = await teo(["dossiers", "get", "D-1900-0001"], env)
+    assert.strictEqual(noSuchNumber.code, 2)
+    assert.include(noSuchNumber.stderr, 'no dossier is numbered "D-1900-0001"')
 
     const unknown = await teo(["dossiers", "get", "00000000-0000-4000-8000-000000000000"], env)
     assert.strictEqual(unknown.code, 4)
@@ -262,6 +265,45 @@ describe("usage", () => {
     assert.strictEqual(run.code, 0)
     assert.include(run.stdout, "--format")
     assert.include(run.stdout, "teo dossiers list --limit 20")
+  })
+})
+
+describe("from the table to a new dossier, as the help says", () => {
+  it("shows the UUIDs (--columns), finds a dossier by its number, lists prestations, creates with one", async () => {
+    const listed = await teo(["dossiers", "list", "--limit", "2", "--columns", "id,number,lastName"], env)
+    assert.strictEqual(listed.code, 0, listed.stderr)
+    const [header, , row] = listed.stdout.trimEnd().split("\n")
+    assert.match(header ?? "", /^UUID\s+Numéro\s+Nom$/)
+    const [uuid, number] = (row ?? "").split(/\s+/)
+    assert.match(uuid ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-/)
+    const byNumber = await teo(["dossiers", "get", number ?? ""], env)
+    assert.strictEqual(byNumber.code, 0, byNumber.stderr)
+    assert.strictEqual((JSON.parse(byNumber.stdout) as { "@id": string })["@id"], `/api/production/dossiers/${uuid}`)
+    const unknownColumn = await teo(["dossiers", "list", "--columns", "id,colour"], env)
+    assert.strictEqual(unknownColumn.code, 2)
+    assert.include(unknownColumn.stderr, 'no column "colour"')
+
+    const prestations = await teo(["prestations", "list", "--format", "json"], env)
+    assert.strictEqual(prestations.code, 0, prestations.stderr)
+    const [prestation] = JSON.parse(prestations.stdout) as Array<{ "@id": string; name: string }>
+    const serviceId = prestation?.["@id"].split("/").at(-1) ?? ""
+    assert.include([...fake.prestationIds], serviceId)
+    const created = await teo(
+      [
+        "dossiers",
+        "create",
+        "--first-name",
+        "Léa",
+        "--last-name",
+        "Dupont",
+        "--email",
+        "lea@example.fr",
+        "--service-id",
+        serviceId
+      ],
+      env
+    )
+    assert.strictEqual(created.code, 0, created.stderr)
   })
 })
 

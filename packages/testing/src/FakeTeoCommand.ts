@@ -93,6 +93,7 @@ export const make = <const Name extends string>(name: Name, invocation: string =
       yield* Console.error(
         `FakeTeo (${options.profile} profile) listening on ${fake.url} — token endpoint ${fake.tokenUrl}, API ${fake.apiUrl}. Ctrl-C to stop. Point a client at it with:`
       )
+      yield* Console.error(`Its prestations (the serviceId of a new dossier): ${fake.prestationIds.join(", ")}`)
       yield* Console.log(exportLines(fake).join("\n"))
       return yield* Effect.never
     }).pipe(

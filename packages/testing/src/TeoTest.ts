@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type Dossiers, Teo, type TeoApi, type TeoApiOptions } from "@teo-effect/api"
+import { type Dossiers, type Prestations, Teo, type TeoApi, type TeoApiOptions } from "@teo-effect/api"
 import type { AccessToken, AccessTokenOptions, TeoCredentials } from "@teo-effect/auth"
 import { type Config, Effect, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
@@ -24,7 +24,7 @@ export interface TeoTestOptions {
 
 /**
  * FakeTeo, plus `TeoCredentials` (its default client), `AccessToken`,
- * `TeoApi`, `Dossiers` and `FetchHttpClient` wired to it: the real library
+ * `TeoApi`, `Dossiers`, `Prestations` and `FetchHttpClient` wired to it: the real library
  * against a local téo, in one line.
  *
  * @example
@@ -47,7 +47,10 @@ export interface TeoTestOptions {
  */
 export const layer = (
   options: TeoTestOptions = {}
-): Layer.Layer<FakeTeo | TeoCredentials | AccessToken | TeoApi | Dossiers, Config.ConfigError | FakeTeoStartError> =>
+): Layer.Layer<
+  FakeTeo | TeoCredentials | AccessToken | TeoApi | Dossiers | Prestations,
+  Config.ConfigError | FakeTeoStartError
+> =>
   Layer.unwrap(
     Effect.gen(function* () {
       const fake = yield* FakeTeo

@@ -145,3 +145,68 @@ describe("start", () => {
     }
   })
 })
+
+describe("filters, order and prestations", () => {
+  const get = async (fake: RunningFakeTeo, path: string) => {
+    const response = await fetch(`${fake.apiUrl}${path}`, {
+      headers: { Authorization: `Bearer ${await tokenOf(fake)}` }
+    })
+    return (await response.json()) as { "hydra:totalItems": number; "hydra:member": Array<Record<string, unknown>> }
+  }
+
+  it("filters dossiers by exact field values and orders them, as API Platform's filters do; says what it ignored", async () => {
+    const fake = await FakeTeo.start()
+    try {
+      const all = await get(fake, "/production/dossiers?itemsPerPage=100")
+      const done = all["hydra:member"].filter((dossier) => dossier.status === "Terminé")
+      assert.isAbove(done.length, 0)
+      const filtered = await get(fake, "/production/dossiers?itemsPerPage=100&status=Terminé")
+      assert.strictEqual(filtered["hydra:totalItems"], done.length)
+      assert.isTrue(filtered["hydra:member"].every((dossier) => dossier.status === "Terminé"))
+      const first = all["hydra:member"][0]
+      const byNumber = await get(fake, `/production/dossiers?number=${String(first?.number)}`)
+      assert.deepStrictEqual(
+        byNumber["hydra:member"].map((dossier) => dossier["@id"]),
+        [first?.["@id"]]
+      )
+      const ordered = await get(fake, "/production/dossiers?itemsPerPage=100&order[lastName]=desc")
+      const names = ordered["hydra:member"].map((dossier) => String(dossier.lastName))
+      assert.deepStrictEqual(
+        names,
+        [...names].sort((a, b) => b.localeCompare(a, "fr"))
+      )
+      const ignoring = await get(fake, "/production/dossiers?colour=blue")
+      assert.strictEqual(ignoring["hydra:totalItems"], 95)
+      assert.deepStrictEqual(fake.requests().at(-1)?.ignored, ["colour"])
+    } finally {
+      await fake.close()
+    }
+  })
+
+  it("in the documented profile, a filter on a field it does not serve is ignored, and said so", async () => {
+    const fake = await FakeTeo.start({ profile: "documented" })
+    try {
+      const page = await get(fake, "/production/dossiers?status=Terminé")
+      assert.strictEqual(page["hydra:totalItems"], 95)
+      assert.deepStrictEqual(fake.requests().at(-1)?.ignored, ["status"])
+    } finally {
+      await fake.close()
+    }
+  })
+
+  it("lists its prestations, the serviceIds a new dossier needs, and serves each", async () => {
+    const fake = await FakeTeo.start()
+    try {
+      const page = await get(fake, "/production/prestations")
+      assert.deepStrictEqual(
+        page["hydra:member"].map((item) => String(item["@id"]).split("/").at(-1)),
+        [...fake.prestationIds]
+      )
+      assert.isTrue(page["hydra:member"].every((item) => typeof item.name === "string"))
+      const one = await get(fake, `/production/prestations/${fake.prestationIds[0]}`)
+      assert.strictEqual((one as unknown as Record<string, unknown>)["@type"], "Prestation")
+    } finally {
+      await fake.close()
+    }
+  })
+})

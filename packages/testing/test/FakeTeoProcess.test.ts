@@ -64,6 +64,11 @@ describe("fake-teo", () => {
         "TEO_API_URL"
       ])
       assert.include(fake.stderr(), "FakeTeo (documented profile) listening on http://127.0.0.1:")
+      // The serviceIds a new dossier can take: what a first `teo dossiers create` needs.
+      assert.match(
+        fake.stderr(),
+        /Its prestations \(the serviceId of a new dossier\): [0-9a-f]{8}-[0-9a-f-]{27}(, |$)/m
+      )
       const tokenResponse = await fetch(fake.env.TEO_AUTH_URL ?? "", {
         method: "POST",
         headers: {

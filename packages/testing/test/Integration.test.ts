@@ -3,7 +3,7 @@
  * what a user's integration test looks like with `TeoTest.layer`.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Dossiers, UnexpectedResponse, ValidationFailed } from "@teo-effect/api"
+import { Dossiers, type Iri, Prestations, UnexpectedResponse, ValidationFailed } from "@teo-effect/api"
 import { AccessToken, InvalidClient, InvalidScope, TeoCredentials } from "@teo-effect/auth"
 import { runUntilDone } from "@teo-effect/test-support"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
@@ -120,6 +120,27 @@ describe("TeoTest.layer against FakeTeo", () => {
       yield* fake.failNext("api", 1, "malformed")
       const error = yield* Effect.flip(dossiers.page())
       assert.instanceOf(error, UnexpectedResponse)
+    }).pipe(Effect.provide(TeoTest.layer()))
+  )
+
+  it.effect("lists the prestations: the serviceIds a new dossier can take", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeTeo
+      const prestations = yield* Stream.runCollect((yield* Prestations).list())
+      assert.deepStrictEqual(
+        prestations.map((prestation) => prestation["@id"].split("/").at(-1)),
+        [...fake.prestationIds]
+      )
+      const first = prestations[0]
+      assert.isDefined(first)
+      const created = yield* (yield* Dossiers).create({
+        firstName: "Léa",
+        lastName: "Dupont",
+        email: "lea.dupont@example.fr",
+        serviceId: first?.["@id"].split("/").at(-1) ?? ""
+      })
+      assert.strictEqual(created.service, first?.["@id"])
+      assert.strictEqual((yield* (yield* Prestations).get(first?.["@id"] ?? ("" as Iri))).name, first?.name)
     }).pipe(Effect.provide(TeoTest.layer()))
   )
 

@@ -13,6 +13,8 @@ export type Answer =
       readonly body?: unknown
       /** Sent as it is instead of `body` (a cut JSON body). */
       readonly raw?: string
+      /** Query parameters FakeTeo does not know and ignored: logged with the request. */
+      readonly ignored?: ReadonlyArray<string>
     }
   | { readonly reset: true }
 

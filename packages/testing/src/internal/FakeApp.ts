@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto"
 import { newDossierViolations } from "@teo-effect/api"
 import { Effect, type Layer, Ref, Stream } from "effect"
 import { HttpRouter, type HttpServerRequest, HttpServerResponse } from "effect/http"
-import type { FakeDossier } from "../FakeData.js"
+import type { FakeDossier, FakePrestation } from "../FakeData.js"
 import { type Answer, hydraError, json, ldJson, methodNotAllowed, oauthError, rateLimited } from "./Answers.js"
 import * as FakeState from "./FakeState.js"
 import { type Signer, safeEqual } from "./FakeTokens.js"
@@ -158,7 +158,10 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
             method: request.method,
             path: `${url.pathname}${url.search}`,
             status: "reset" in answer ? "reset" : answer.status,
-            ...(scheme === undefined ? {} : { authorization: `${scheme} <redacted>` })
+            ...(scheme === undefined ? {} : { authorization: `${scheme} <redacted>` }),
+            ...("reset" in answer || answer.ignored === undefined || answer.ignored.length === 0
+              ? {}
+              : { ignored: answer.ignored })
           })
         )
         return yield* respond(request, answer, faults)
@@ -288,46 +291,98 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
             "@context": "/api/contexts/Entrypoint",
             "@id": "/api",
             "@type": "Entrypoint",
-            dossier: "/api/production/dossiers"
+            dossier: "/api/production/dossiers",
+            prestation: "/api/production/prestations"
           })
         : methodNotAllowed(request.method, url.pathname)
     )
   )
 
-  const list = (url: URL, dossiers: ReadonlyArray<FakeDossier>): Answer => {
+  /**
+   * A page of a collection, as API Platform serves one: `page`, `itemsPerPage`
+   * (30 by default, at most 100), the exact-match filters of its search filter
+   * on the fields of its items (`?status=Terminé`, `?number=D-2025-0001`), and
+   * `order[field]=asc|desc`. Any other parameter is ignored, and said so in
+   * the request log (`ignored`).
+   */
+  const list = <A extends object>(
+    url: URL,
+    path: string,
+    context: string,
+    items: ReadonlyArray<A>,
+    render: (item: A) => Record<string, unknown>
+  ): Answer => {
     const page = url.searchParams.has("page") ? Number(url.searchParams.get("page")) : 1
     const perPage = url.searchParams.has("itemsPerPage") ? Number(url.searchParams.get("itemsPerPage")) : 30
     if (!Number.isInteger(page) || page < 1) return hydraError(400, "Page should not be less than 1")
     if (!Number.isInteger(perPage) || perPage < 0) {
       return hydraError(400, "Item per page parameter should not be less than 0")
     }
+    // The fields items are served with (as rendered: the documented profile serves fewer).
+    const fields = new Set(items.slice(0, 100).flatMap((item) => Object.keys(render(item))))
+    const valueOf = (item: A, field: string) => render(item)[field]
+    const ignored: Array<string> = []
+    let selected = items
+    const orders: Array<readonly [string, 1 | -1]> = []
+    for (const [name, value] of url.searchParams) {
+      if (name === "page" || name === "itemsPerPage") continue
+      const ordered = /^order\[(.+)\]$/.exec(name)?.[1]
+      if (ordered !== undefined && fields.has(ordered) && (value === "asc" || value === "desc")) {
+        orders.push([ordered, value === "asc" ? 1 : -1])
+      } else if (ordered === undefined && fields.has(name) && name !== "@id" && name !== "@type") {
+        selected = selected.filter((item) => {
+          const found = valueOf(item, name)
+          return found !== null && found !== undefined && String(found) === value
+        })
+      } else {
+        ignored.push(name)
+      }
+    }
+    if (orders.length > 0) {
+      selected = [...selected].sort((a, b) => {
+        for (const [field, direction] of orders) {
+          const order = String(valueOf(a, field) ?? "").localeCompare(String(valueOf(b, field) ?? ""), "fr")
+          if (order !== 0) return order * direction
+        }
+        return 0
+      })
+    }
     const itemsPerPage = Math.min(perPage, 100)
-    const total = dossiers.length
+    const total = selected.length
     const last = Math.max(1, Math.ceil(total / Math.max(itemsPerPage, 1)))
-    const members = dossiers.slice((page - 1) * itemsPerPage, page * itemsPerPage).map(resource)
+    const members = selected.slice((page - 1) * itemsPerPage, page * itemsPerPage).map(render)
     const link = (n: number) => {
       const params = new URLSearchParams(url.searchParams)
       params.set("page", String(n))
-      return `/api/production/dossiers?${params.toString()}`
+      return `${path}?${params.toString()}`
     }
     const prefixed = config.keyStyle === "prefixed"
     const key = (name: string) => (prefixed ? `hydra:${name}` : name)
-    return json(200, {
-      "@context": "/api/contexts/Dossier",
-      "@id": "/api/production/dossiers",
-      "@type": key("Collection"),
-      [key("totalItems")]: total,
-      [key("member")]: members,
-      [key("view")]: {
-        "@id": link(page),
-        "@type": key("PartialCollectionView"),
-        [key("first")]: link(1),
-        [key("last")]: link(last),
-        ...(page > 1 ? { [key("previous")]: link(page - 1) } : {}),
-        ...(page < last ? { [key("next")]: link(page + 1) } : {})
-      }
-    })
+    return {
+      ...json(200, {
+        "@context": context,
+        "@id": path,
+        "@type": key("Collection"),
+        [key("totalItems")]: total,
+        [key("member")]: members,
+        [key("view")]: {
+          "@id": link(page),
+          "@type": key("PartialCollectionView"),
+          [key("first")]: link(1),
+          [key("last")]: link(last),
+          ...(page > 1 ? { [key("previous")]: link(page - 1) } : {}),
+          ...(page < last ? { [key("next")]: link(page + 1) } : {})
+        }
+      }),
+      ignored
+    }
   }
+
+  const prestation = (item: FakePrestation): Record<string, unknown> => ({
+    "@id": `/api/production/prestations/${item.id}`,
+    "@type": "Prestation",
+    name: item.name
+  })
 
   const create = (request: HttpServerRequest.HttpServerRequest, body: string, teoId: string): Effect.Effect<Answer> => {
     const type = request.headers["content-type"] ?? ""
@@ -404,7 +459,10 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
 
   const collection = api((request, url, body, teoId) =>
     Effect.flatMap(instanceOf(teoId), (instance): Effect.Effect<Answer> => {
-      if (request.method === "GET") return Effect.succeed(list(url, instance?.dossiers ?? []))
+      if (request.method === "GET") {
+        const dossiers = instance?.dossiers ?? []
+        return Effect.succeed(list(url, "/api/production/dossiers", "/api/contexts/Dossier", dossiers, resource))
+      }
       if (request.method === "POST") return create(request, body, teoId)
       return Effect.succeed(methodNotAllowed(request.method, url.pathname))
     })
@@ -423,6 +481,25 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
     })
   )
 
+  const prestations = api((request, url, _body, teoId) =>
+    Effect.map(instanceOf(teoId), (instance): Answer => {
+      if (request.method !== "GET") return methodNotAllowed(request.method, url.pathname)
+      const items = instance?.prestations ?? []
+      return list(url, "/api/production/prestations", "/api/contexts/Prestation", items, prestation)
+    })
+  )
+
+  const onePrestation = api((request, url, _body, teoId) =>
+    Effect.map(instanceOf(teoId), (instance): Answer => {
+      if (request.method !== "GET") return methodNotAllowed(request.method, url.pathname)
+      const id = url.pathname.replace(/\/$/, "").split("/").at(-1) ?? ""
+      const found = instance?.prestations.find((candidate) => candidate.id === id.toLowerCase())
+      return found === undefined
+        ? hydraError(404, "Not Found")
+        : json(200, { "@context": "/api/contexts/Prestation", ...prestation(found) })
+    })
+  )
+
   const unknown = api((request, url) =>
     Effect.succeed(hydraError(404, `No route found for "${request.method} ${url.pathname.replace(/\/$/, "")}"`))
   )
@@ -432,6 +509,8 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
     HttpRouter.route("*", "/api", served("api", entrypoint)),
     HttpRouter.route("*", "/api/production/dossiers", served("api", collection)),
     HttpRouter.route("*", "/api/production/dossiers/:id", served("api", item)),
+    HttpRouter.route("*", "/api/production/prestations", served("api", prestations)),
+    HttpRouter.route("*", "/api/production/prestations/:id", served("api", onePrestation)),
     HttpRouter.route("*", "/*", served("api", unknown))
   ])
 }

@@ -66,6 +66,8 @@ export interface LoggedRequest {
   readonly status: number | "reset"
   /** The scheme only: `Bearer <redacted>`, `Basic <redacted>`, or absent. */
   readonly authorization?: string
+  /** Query parameters FakeTeo ignored (no such filter): the answer is as if they were absent. */
+  readonly ignored?: ReadonlyArray<string>
 }
 
 /**
