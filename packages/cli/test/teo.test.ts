@@ -406,6 +406,21 @@ describe("embedded FakeTeo and fake-server", () => {
     assert.strictEqual(code, 130)
   })
 
+  it("fake-server on a port in use says so, exit 2", async () => {
+    const { createServer } = await import("node:net")
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve))
+    const port = (blocker.address() as { port: number }).port
+    try {
+      const run = await teo(["fake-server", "--port", String(port)])
+      assert.strictEqual(run.code, 2)
+      assert.include(run.stderr, `FakeTeo could not listen on 127.0.0.1:${port}: the port is in use`)
+      assert.notInclude(run.stderr, "unexpected error")
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()))
+    }
+  })
+
   it("fake-server and the fake-teo executable are one command: the same flags", async () => {
     const fakeTeo = createRequire(import.meta.url)
       .resolve("@teo-effect/testing/package.json")

@@ -53,6 +53,16 @@ const runToEnd = (args: ReadonlyArray<string>) =>
   })
 
 describe("fake-teo", () => {
+  it("is linked on a workspace's first install: its bin is a committed file, not a build output", async () => {
+    const { readFileSync } = await import("node:fs")
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      bin: Record<string, string>
+    }
+    const target = manifest.bin["fake-teo"] ?? ""
+    assert.notInclude(target, "dist/")
+    assert.isTrue(existsSync(fileURLToPath(new URL(`../${target}`, import.meta.url))))
+  })
+
   it("prints the environment on stdout, the rest on stderr; answers as its flags say; exits 0 when interrupted", async () => {
     const fake = await launch(["--port", "0", "--dossiers", "7", "--profile", "documented", "--unprefixed"])
     try {
