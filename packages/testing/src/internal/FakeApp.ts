@@ -320,7 +320,7 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
     }
     // The fields items are served with (as rendered: the documented profile serves fewer).
     const fields = new Set(items.slice(0, 100).flatMap((item) => Object.keys(render(item))))
-    const valueOf = (item: A, field: string) => render(item)[field]
+    const fieldOf = (item: A, field: string) => render(item)[field]
     const ignored: Array<string> = []
     let selected = items
     const orders: Array<readonly [string, 1 | -1]> = []
@@ -331,7 +331,7 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
         orders.push([ordered, value === "asc" ? 1 : -1])
       } else if (ordered === undefined && fields.has(name) && name !== "@id" && name !== "@type") {
         selected = selected.filter((item) => {
-          const found = valueOf(item, name)
+          const found = fieldOf(item, name)
           return found !== null && found !== undefined && String(found) === value
         })
       } else {
@@ -341,7 +341,7 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
     if (orders.length > 0) {
       selected = [...selected].sort((a, b) => {
         for (const [field, direction] of orders) {
-          const order = String(valueOf(a, field) ?? "").localeCompare(String(valueOf(b, field) ?? ""), "fr")
+          const order = String(fieldOf(a, field) ?? "").localeCompare(String(fieldOf(b, field) ?? ""), "fr")
           if (order !== 0) return order * direction
         }
         return 0
