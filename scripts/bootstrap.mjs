@@ -154,8 +154,35 @@ const ensurePnpm = () => {
   return { entry, shims }
 }
 
+/**
+ * redis-server, for the test suites of the shared token store (a real Redis, never a mock): when it
+ * is missing, installed with apt-get where that is possible (Debian-like, as root); otherwise one
+ * line says what to install, and those suites fail saying the same.
+ */
+const ensureRedis = () => {
+  if (spawnSync("redis-server", ["--version"], { encoding: "utf8" }).status === 0) return
+  const canApt = process.getuid?.() === 0 && spawnSync("apt-get", ["--version"], { encoding: "utf8" }).status === 0
+  if (!canApt) {
+    say("redis-server is not installed, and cannot be installed here: the Redis suites will fail.")
+    say("Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis), then run again.")
+    return
+  }
+  say("installing redis-server with apt-get (the token-store tests run a real Redis)…")
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: "noninteractive" }
+  const aptInstall = () =>
+    spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "redis-server"], {
+      env: aptEnv,
+      stdio: "inherit"
+    })
+  if (aptInstall().status !== 0) {
+    spawnSync("apt-get", ["update"], { env: aptEnv, stdio: "inherit" })
+    if (aptInstall().status !== 0) say("apt-get could not install redis-server: the Redis suites will fail.")
+  }
+}
+
 const [script, ...args] = process.argv.slice(2)
 if (script === undefined) fail("usage: node scripts/bootstrap.mjs <pnpm script> [args…]")
+if (script === "verify") ensureRedis()
 
 const node = ensureNode()
 const pnpm = ensurePnpm()

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Config, Context, Deferred, Duration, Effect, Layer, Ref, Schedule, Schema } from "effect"
+import { Clock, Config, Context, Deferred, Duration, Effect, Layer, Ref, Schedule, Schema, type Scope } from "effect"
 import { HttpClient } from "effect/http"
 import type { AuthError } from "./AuthError.js"
 import * as DurationOption from "./DurationOption.js"
@@ -14,6 +14,7 @@ import * as TeoHttp from "./TeoHttp.js"
 import type { Token } from "./Token.js"
 import { requestToken } from "./TokenRequest.js"
 import * as TokenState from "./TokenState.js"
+import * as TokenStore from "./TokenStore.js"
 
 /**
  * Options of `AccessToken.layer`. Every one has a default.
@@ -21,7 +22,12 @@ import * as TokenState from "./TokenState.js"
  * @since 0.1.0
  * @category models
  */
-export interface AccessTokenOptions {
+export interface AccessTokenOptions<R = never> {
+  /**
+   * Where the token is shared: in the process (default, `TokenStore.memory`),
+   * or across a fleet (`RedisTokenStore.make()`, which needs `Redis`).
+   */
+  readonly store?: Effect.Effect<TokenStore.TokenStore, never, R>
   /**
    * How long before expiry the token is renewed in the background. Default
    * 60 seconds (téo's advice), capped at half the token's lifetime.
@@ -53,7 +59,7 @@ const Settings = Schema.Struct({
 
 type Settings = typeof Settings.Type
 
-const resolveSettings = (options: AccessTokenOptions): Effect.Effect<Settings, Config.ConfigError> =>
+const resolveSettings = (options: AccessTokenOptions<unknown>): Effect.Effect<Settings, Config.ConfigError> =>
   Schema.decodeUnknownEffect(Settings)(
     {
       refreshWindow: options.refreshWindow ?? "60 seconds",
@@ -76,8 +82,9 @@ const classifier: RetryPolicy.Classifier<AuthError> = {
   retryAfter: (error) => (error._tag === "TokenRequestFailed" ? error.retryAfter : undefined)
 }
 
-const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
+const make = Effect.fnUntraced(function* <R = never>(options: AccessTokenOptions<R> = {}) {
   const settings = yield* resolveSettings(options)
+  const store = options.store === undefined ? TokenStore.memory : yield* options.store
   const credentials = yield* TeoCredentials
   const client = TeoHttp.teoClient(yield* HttpClient.HttpClient)
   const scope = yield* Effect.scope
@@ -102,10 +109,16 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
       )
     )
 
+  /** A token newer than `refreshingToken`: from the store, or from téo (with retries) when the store says to fetch. */
   const fetchToken = (refreshingToken: Token | undefined): Effect.Effect<Token, AuthError> =>
-    requestToken(credentials, { timeout: settings.requestTimeout }).pipe(
-      Effect.retry(refreshingToken === undefined ? waitedFor : refreshing(refreshingToken.expiresAt.epochMilliseconds)),
-      Effect.provideService(HttpClient.HttpClient, client)
+    store.obtain(
+      requestToken(credentials, { timeout: settings.requestTimeout }).pipe(
+        Effect.retry(
+          refreshingToken === undefined ? waitedFor : refreshing(refreshingToken.expiresAt.epochMilliseconds)
+        ),
+        Effect.provideService(HttpClient.HttpClient, client)
+      ),
+      refreshingToken
     )
 
   /** Runs the request behind `result` in the layer's scope: an interrupted caller cannot cancel it for the others. */
@@ -164,7 +177,10 @@ const make = Effect.fnUntraced(function* (options: AccessTokenOptions = {}) {
   })
 
   const invalidate = (token: Token): Effect.Effect<void> =>
-    Ref.update(state, (current) => TokenState.invalidate(current, token))
+    Effect.andThen(
+      Ref.update(state, (current) => TokenState.invalidate(current, token)),
+      store.invalidate(token)
+    )
 
   return AccessToken.of({ get, invalidate })
 })
@@ -226,8 +242,8 @@ export class AccessToken extends Context.Service<
    *
    * @since 0.1.0
    */
-  static readonly layer = (
-    options: AccessTokenOptions = {}
-  ): Layer.Layer<AccessToken, Config.ConfigError, TeoCredentials | HttpClient.HttpClient> =>
+  static readonly layer = <R = never>(
+    options: AccessTokenOptions<R> = {}
+  ): Layer.Layer<AccessToken, Config.ConfigError, TeoCredentials | HttpClient.HttpClient | Exclude<R, Scope.Scope>> =>
     Layer.effect(AccessToken, make(options))
 }

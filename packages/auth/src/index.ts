@@ -18,6 +18,10 @@ export * as EndpointUrl from "./EndpointUrl.js"
 /**
  * @since 0.1.0
  */
+export * as RedisTokenStore from "./RedisTokenStore.js"
+/**
+ * @since 0.1.0
+ */
 export * as RetryPolicy from "./RetryPolicy.js"
 export * from "./TeoCredentials.js"
 /**
@@ -25,3 +29,7 @@ export * from "./TeoCredentials.js"
  */
 export * as TeoHttp from "./TeoHttp.js"
 export * from "./Token.js"
+/**
+ * @since 0.1.0
+ */
+export * as TokenStore from "./TokenStore.js"

@@ -1,0 +1,249 @@
+/**
+ * A token store on Redis, for a fleet of processes: one token request per
+ * token lifetime across every process that shares it. The application
+ * provides `Redis` (`effect/persistence`) at its edge — `NodeRedis.layer`
+ * from `@effect/platform-node` on Node — as it provides `HttpClient`.
+ *
+ * - Who fetches is decided by a short lock (`SET NX PX`); the others wait for
+ *   the token to appear, never longer than `maxWait`, then fetch themselves.
+ * - A write is fenced by expiry: a slow holder cannot replace a newer token.
+ * - `invalidate` is a compare-and-delete on the token's fingerprint: a late
+ *   401 on an old token cannot remove a newer one.
+ * - At rest the token is sealed (AES-256-GCM, key derived with HKDF from the
+ *   client secret and the credentials' identity), under a key that is a hash
+ *   of (token URL, client id, `TEO_ID`), with a TTL equal to its remaining
+ *   lifetime.
+ * - Redis down or slow: the process fetches its own token (as without a
+ *   store), with a warning log and the `teo_auth_token_store_fallbacks_total`
+ *   metric; sharing resumes when Redis answers again.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Duration, Effect, Metric, Option, Schema } from "effect"
+import { Redis } from "effect/persistence"
+import type { AuthError } from "./AuthError.js"
+import * as DurationOption from "./DurationOption.js"
+import { makeSealer } from "./internal/TokenSealing.js"
+import { TeoCredentials } from "./TeoCredentials.js"
+import type { Token } from "./Token.js"
+import type { TokenStore } from "./TokenStore.js"
+
+/**
+ * Options of the Redis token store. Every one has a default.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RedisTokenStoreOptions {
+  /** Prefix of the keys. Default `teo-effect:token:`. */
+  readonly prefix?: string
+  /** How long the fetch lock lives, so that a holder that died frees it. Default 15 seconds. */
+  readonly lockTtl?: Duration.Input
+  /** How long a process waits for another's token before fetching its own. Default 10 seconds. */
+  readonly maxWait?: Duration.Input
+  /** Between two looks at the store while waiting. Default 50 milliseconds. */
+  readonly pollInterval?: Duration.Input
+  /**
+   * The longest one Redis command may take before Redis is deemed unavailable
+   * and the process fetches its own token. Default 1 second.
+   */
+  readonly commandTimeout?: Duration.Input
+}
+
+/**
+ * Times the store could not be used and the process fetched its own token.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const fallbacks = Metric.counter("teo_auth_token_store_fallbacks_total", {
+  description: "Times the shared token store was unavailable and a token was requested locally"
+})
+
+/** Writes the sealed token unless the stored one expires later (the fence); TTL = its remaining lifetime. */
+const write = Redis.script(
+  (key: string, expiresAt: number, fingerprint: string, sealed: string, ttlMillis: number) => [
+    key,
+    String(expiresAt),
+    fingerprint,
+    sealed,
+    String(ttlMillis)
+  ],
+  {
+    numberOfKeys: 1,
+    lua: `local current = redis.call('HGET', KEYS[1], 'exp')
+if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'exp', ARGV[1], 'fp', ARGV[2], 'data', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1`
+  }
+).withReturnType<number>()
+
+/** Deletes `key` only if it still holds `expected` in `field` (compare-and-delete). */
+const deleteIf = Redis.script((key: string, field: string, expected: string) => [key, field, expected], {
+  numberOfKeys: 1,
+  lua: `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('DEL', KEYS[1]) end
+return 0`
+}).withReturnType<number>()
+
+/** Releases the lock only if it is still ours. */
+const unlock = Redis.script((key: string, fence: string) => [key, fence], {
+  numberOfKeys: 1,
+  lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`
+}).withReturnType<number>()
+
+const Settings = Schema.Struct({
+  prefix: Schema.String.check(Schema.isNonEmpty()),
+  lockTtl: DurationOption.Positive,
+  maxWait: DurationOption.Positive,
+  pollInterval: DurationOption.Positive,
+  commandTimeout: DurationOption.Positive
+})
+
+/**
+ * The Redis token store of the current `TeoCredentials`, on the current
+ * `Redis`. Give it to `AccessToken.layer({ store })`.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient, NodeRedis } from "@effect/platform-node"
+ * import { AccessToken, RedisTokenStore, TeoCredentials } from "@teo-effect/auth"
+ * import { Layer } from "effect"
+ *
+ * const TokenLive = AccessToken.layer({ store: RedisTokenStore.make() }).pipe(
+ *   Layer.provide(TeoCredentials.layerConfig),
+ *   Layer.provide(NodeRedis.layer({ url: "redis://127.0.0.1:6379" })),
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: RedisTokenStoreOptions = {}
+): Effect.Effect<TokenStore, never, Redis.Redis | TeoCredentials> =>
+  Effect.gen(function* () {
+    const settings = yield* Schema.decodeUnknownEffect(Settings)({
+      prefix: options.prefix ?? "teo-effect:token:",
+      lockTtl: options.lockTtl ?? "15 seconds",
+      maxWait: options.maxWait ?? "10 seconds",
+      pollInterval: options.pollInterval ?? "50 millis",
+      commandTimeout: options.commandTimeout ?? "1 second"
+    }).pipe(Effect.orDie)
+    const client = yield* Redis.Redis
+    // Every command bounded: a Redis that is down queues commands (node-redis reconnects), a slow one
+    // answers late; either way the call goes on without it.
+    const bounded = <A>(command: Effect.Effect<A, Redis.RedisError>): Effect.Effect<A, Redis.RedisError> =>
+      Effect.timeoutOrElse(command, {
+        duration: settings.commandTimeout,
+        orElse: () =>
+          Effect.fail(new Redis.RedisError({ cause: `no answer within ${Duration.format(settings.commandTimeout)}` }))
+      })
+    const redis = {
+      send: <A>(command: string, ...args: ReadonlyArray<string>) => bounded(client.send<A>(command, ...args)),
+      eval:
+        <Config extends { readonly params: ReadonlyArray<unknown>; readonly result: unknown }>(
+          script: Redis.Script<Config>
+        ) =>
+        (...params: Config["params"]) =>
+          bounded(client.eval(script)(...params))
+    }
+    const credentials = yield* TeoCredentials
+    const sealer = yield* makeSealer(credentials, settings.prefix)
+    const key = sealer.key
+    const lockKey = `${key}:lock`
+    const lockMillis = String(Duration.toMillis(settings.lockTtl))
+    const maxWaitMillis = Duration.toMillis(settings.maxWait)
+
+    /** The stored token, if it opens and is newer than `current`, and valid for a while yet. */
+    const read = (current: Token | undefined) =>
+      Effect.flatMap(redis.send<string | null>("HGET", key, "data"), (sealed) =>
+        sealed === null || sealed === undefined
+          ? Effect.succeed(undefined)
+          : Effect.flatMap(sealer.open(sealed), (token) =>
+              Effect.map(Clock.currentTimeMillis, (now) =>
+                token !== undefined &&
+                token.expiresAt.epochMilliseconds > now &&
+                (current === undefined || token.expiresAt.epochMilliseconds > current.expiresAt.epochMilliseconds)
+                  ? token
+                  : undefined
+              )
+            )
+      )
+
+    const store = (token: Token) =>
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const ttl = token.expiresAt.epochMilliseconds - now
+        if (ttl <= 0) return
+        yield* redis.eval(write)(
+          key,
+          token.expiresAt.epochMilliseconds,
+          yield* sealer.fingerprint(token),
+          yield* sealer.seal(token),
+          ttl
+        )
+      })
+
+    /** Fetches holding the lock: the token, stored for the others; the lock released if still ours. */
+    const fetchHolding = (fetch: Effect.Effect<Token, AuthError>, fence: string) =>
+      fetch.pipe(
+        Effect.tap((token) =>
+          Effect.catchTag(store(token), "RedisError", (error) => warn("could not store the token", error))
+        ),
+        Effect.ensuring(Effect.ignore(redis.eval(unlock)(lockKey, fence)))
+      )
+
+    const warn = (what: string, error: Redis.RedisError) =>
+      Effect.logWarning(`téo token store: ${what}; this process requests its own token`).pipe(
+        Effect.annotateLogs({ teoId: credentials.teoId, error: String(error.cause) }),
+        Effect.andThen(Metric.update(fallbacks, 1))
+      )
+
+    const obtain = (
+      fetch: Effect.Effect<Token, AuthError>,
+      current: Token | undefined
+    ): Effect.Effect<Token, AuthError> => {
+      // The lock's value: only this attempt may release it.
+      const fence = globalThis.crypto.randomUUID()
+      return Effect.gen(function* () {
+        const started = yield* Clock.currentTimeMillis
+        while (true) {
+          const shared = yield* read(current)
+          if (shared !== undefined) return Option.some(shared)
+          const locked = yield* redis.send<string | null>("SET", lockKey, fence, "NX", "PX", lockMillis)
+          if (locked === "OK") return Option.none()
+          if ((yield* Clock.currentTimeMillis) - started >= maxWaitMillis) return Option.some(undefined)
+          yield* Effect.sleep(settings.pollInterval)
+        }
+      }).pipe(
+        Effect.matchEffect({
+          // Redis unavailable: the local path.
+          onFailure: (error) => Effect.andThen(warn("Redis is unavailable", error), fetch),
+          onSuccess: (outcome) =>
+            Option.match(outcome, {
+              onNone: () => fetchHolding(fetch, fence),
+              onSome: (token) =>
+                token === undefined
+                  ? Effect.andThen(
+                      Effect.logWarning(
+                        "téo token store: no token from the process holding the lock in time; requesting one"
+                      ),
+                      fetch
+                    )
+                  : Effect.succeed(token)
+            })
+        })
+      )
+    }
+
+    const invalidate = (token: Token): Effect.Effect<void> =>
+      Effect.flatMap(sealer.fingerprint(token), (fingerprint) => redis.eval(deleteIf)(key, "fp", fingerprint)).pipe(
+        Effect.catchTag("RedisError", (error) => warn("could not invalidate the shared token", error)),
+        Effect.asVoid
+      )
+
+    return { obtain, invalidate }
+  })

@@ -1,0 +1,137 @@
+/**
+ * `RedisTokenStore` against a real `redis-server` (started on a free port for
+ * these tests; missing, they fail with one line saying what to install):
+ * several `AccessToken`s — the processes of a fleet — sharing one token.
+ */
+import { NodeRedis } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import { AccessToken, RedisTokenStore, TeoCredentials } from "@teo-effect/auth"
+import { freshTokens, makeScriptedServer, redisServer } from "@teo-effect/test-support"
+import { Context, Effect, Layer, Redacted, Scope } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { Redis } from "effect/persistence"
+import { clientId, clientSecret, teoId } from "./utils/harness.js"
+
+/** A token endpoint counting requests, a Redis, and a way to start "processes" (AccessToken instances) on them. */
+const fleet = Effect.gen(function* () {
+  const server = yield* makeScriptedServer
+  server.reply = freshTokens()
+  const redis = yield* redisServer
+  const tokenUrl = `${server.origin}/oauth2/token`
+  /** One process of the fleet: its own AccessToken, Redis connection and HTTP client. */
+  const process = (credentials: { clientId?: string; teoId?: string } = {}) =>
+    Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      yield* Effect.addFinalizer((exit) => Scope.close(scope, exit))
+      const context = yield* Layer.buildWithScope(
+        AccessToken.layer({ store: RedisTokenStore.make() }).pipe(
+          Layer.provideMerge(
+            TeoCredentials.layer({
+              clientId: credentials.clientId ?? clientId,
+              clientSecret: Redacted.make(clientSecret),
+              teoId: credentials.teoId ?? teoId,
+              tokenUrl
+            })
+          ),
+          // Reconnect every 50 ms: a client left waiting on node-redis's growing backoff would hold the test up.
+          Layer.provideMerge(NodeRedis.layer({ url: redis.url, socket: { reconnectStrategy: () => 50 } })),
+          Layer.provide(FetchHttpClient.layer)
+        ),
+        scope
+      )
+      return { accessToken: Context.get(context, AccessToken), redis: Context.get(context, Redis.Redis) }
+    })
+  return { server, redis, process }
+})
+
+describe("RedisTokenStore", () => {
+  it.live("8 processes, 250 concurrent cold calls each: 1 token request in all", () =>
+    Effect.gen(function* () {
+      const { server, process } = yield* fleet
+      const processes = yield* Effect.all(Array.from({ length: 8 }, () => process()))
+      const tokens = yield* Effect.all(
+        processes.flatMap(({ accessToken }) => Array.from({ length: 250 }, () => accessToken.get)),
+        { concurrency: "unbounded" }
+      )
+      assert.lengthOf(server.requests, 1)
+      assert.isTrue(tokens.every((token) => Redacted.value(token.value) === "token-1"))
+    })
+  )
+
+  it.live(
+    "keeps the token sealed at rest: neither the token nor the secret is in Redis, and the TTL is its lifetime",
+    () =>
+      Effect.gen(function* () {
+        const { process } = yield* fleet
+        const { accessToken, redis } = yield* process()
+        yield* accessToken.get
+        const keys = yield* redis.send<Array<string>>("KEYS", "*")
+        assert.lengthOf(keys, 1)
+        const [key] = keys
+        assert.match(key ?? "", /^teo-effect:token:[0-9a-f]{64}$/)
+        assert.notInclude(key ?? "", clientId)
+        const stored = yield* redis.send<Record<string, string>>("HGETALL", key ?? "")
+        assert.sameMembers(Object.keys(stored), ["exp", "fp", "data"])
+        const dump = Object.values(stored).join(" ")
+        assert.notInclude(dump, "token-1")
+        assert.notInclude(dump, clientSecret)
+        const ttl = yield* redis.send<number>("PTTL", key ?? "")
+        assert.isAbove(ttl, 590_000)
+        assert.isAtMost(ttl, 599_000)
+      })
+  )
+
+  it.live("a value sealed for other credentials does not open: another client id or TEO_ID gets its own token", () =>
+    Effect.gen(function* () {
+      const { server, process } = yield* fleet
+      const first = yield* process()
+      yield* first.accessToken.get
+      const [key] = yield* first.redis.send<Array<string>>("KEYS", "*")
+      // Another application on the same Redis, its key overwritten with the first one's sealed token.
+      const other = yield* process({ clientId: "another-integration" })
+      yield* other.accessToken.get.pipe(Effect.andThen(other.accessToken.get))
+      const keys = yield* first.redis.send<Array<string>>("KEYS", "teo-effect:token:*")
+      const otherKey = keys.find((candidate) => candidate !== key) ?? ""
+      assert.lengthOf(server.requests, 2, "each application requested its own token")
+      yield* first.redis.send("COPY", key ?? "", otherKey, "REPLACE")
+      const third = yield* process({ clientId: "another-integration" })
+      const token = yield* third.accessToken.get
+      assert.notStrictEqual(Redacted.value(token.value), "token-1", "the copied value was not accepted")
+      assert.lengthOf(server.requests, 3)
+    })
+  )
+
+  it.live("invalidate reaches the fleet, and only for the token it names", () =>
+    Effect.gen(function* () {
+      const { server, process } = yield* fleet
+      const a = yield* process()
+      const b = yield* process()
+      const old = yield* a.accessToken.get
+      yield* a.accessToken.invalidate(old)
+      // b has never seen a token: it finds none shared, and fetches a new one.
+      const fresh = yield* b.accessToken.get
+      assert.strictEqual(Redacted.value(fresh.value), "token-2")
+      // A late invalidate of the old token on a does not remove b's newer one.
+      yield* a.accessToken.invalidate(old)
+      const c = yield* process()
+      assert.strictEqual(Redacted.value((yield* c.accessToken.get).value), "token-2")
+      assert.lengthOf(server.requests, 2)
+    })
+  )
+
+  it.live("Redis down: calls still succeed on the local path; Redis back: sharing resumes", () =>
+    Effect.gen(function* () {
+      const { server, redis, process } = yield* fleet
+      const a = yield* process()
+      yield* redis.stop
+      const whileDown = yield* a.accessToken.get
+      assert.strictEqual(Redacted.value(whileDown.value), "token-1")
+      yield* redis.start
+      const b = yield* process()
+      const c = yield* process()
+      yield* b.accessToken.get
+      yield* c.accessToken.get
+      assert.lengthOf(server.requests, 2, "one request while Redis was down, one shared by b and c")
+    })
+  )
+})
