@@ -4,7 +4,20 @@
  *
  * @since 0.1.0
  */
-import { Clock, Config, Context, Deferred, Duration, Effect, Layer, Ref, Schedule, Schema, type Scope } from "effect"
+import {
+  Clock,
+  Config,
+  Context,
+  Deferred,
+  Duration,
+  Effect,
+  Layer,
+  Random,
+  Ref,
+  Schedule,
+  Schema,
+  type Scope
+} from "effect"
 import { HttpClient } from "effect/http"
 import type { AuthError } from "./AuthError.js"
 import * as DurationOption from "./DurationOption.js"
@@ -33,6 +46,13 @@ export interface AccessTokenOptions<R = never> {
    * 60 seconds (téo's advice), capped at half the token's lifetime.
    */
   readonly refreshWindow?: Duration.Input
+  /**
+   * Up to this much, drawn at random for each token, is added to its refresh
+   * window, so that the processes sharing a store do not all reach their
+   * refresh point at once. Default: none in the process; a tenth of
+   * `refreshWindow` with a `store`.
+   */
+  readonly refreshJitter?: Duration.Input
   /** Time allowed for one token request, answer included. Default 10 seconds. */
   readonly requestTimeout?: Duration.Input
   /**
@@ -53,6 +73,7 @@ export interface AccessTokenOptions<R = never> {
 
 const Settings = Schema.Struct({
   refreshWindow: DurationOption.Positive,
+  refreshJitter: Schema.optionalKey(DurationOption.Positive),
   requestTimeout: DurationOption.Positive,
   retry: RetryPolicy.RetrySettings
 })
@@ -63,6 +84,7 @@ const resolveSettings = (options: AccessTokenOptions<unknown>): Effect.Effect<Se
   Schema.decodeUnknownEffect(Settings)(
     {
       refreshWindow: options.refreshWindow ?? "60 seconds",
+      ...(options.refreshJitter === undefined ? {} : { refreshJitter: options.refreshJitter }),
       requestTimeout: options.requestTimeout ?? "10 seconds",
       retry: RetryPolicy.withDefaults(options.retry, {
         times: 3,
@@ -90,6 +112,17 @@ const make = Effect.fnUntraced(function* <R = never>(options: AccessTokenOptions
   const scope = yield* Effect.scope
   const state = yield* Ref.make<TokenState.State>(TokenState.empty)
   const refreshWindowMillis = Duration.toMillis(settings.refreshWindow)
+  const jitterMillis =
+    settings.refreshJitter !== undefined
+      ? Duration.toMillis(settings.refreshJitter)
+      : options.store === undefined
+        ? 0
+        : refreshWindowMillis / 10
+  /** This token's refresh window: the configured one, plus its share of jitter. */
+  const windowOfNextToken =
+    jitterMillis > 0
+      ? Effect.map(Random.nextBetween(0, jitterMillis), (extra) => refreshWindowMillis + extra)
+      : Effect.succeed(refreshWindowMillis)
 
   /** Callers are waiting: `times` retries. */
   const waitedFor = RetryPolicy.schedule(settings.retry, classifier)
@@ -135,9 +168,9 @@ const make = Effect.fnUntraced(function* <R = never>(options: AccessTokenOptions
         ).pipe(Effect.annotateLogs({ teoId: credentials.teoId, error: error.message }))
       ),
       Effect.onExit((exit) =>
-        Clock.currentTimeMillis.pipe(
-          Effect.flatMap((now) =>
-            Ref.update(state, (current) => TokenState.settle(current, result, exit, now, refreshWindowMillis))
+        Effect.all([Clock.currentTimeMillis, windowOfNextToken]).pipe(
+          Effect.flatMap(([now, window]) =>
+            Ref.update(state, (current) => TokenState.settle(current, result, exit, now, window))
           ),
           Effect.andThen(Deferred.done(result, exit))
         )

@@ -6,10 +6,11 @@
 import { NodeRedis } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { AccessToken, RedisTokenStore, TeoCredentials } from "@teo-effect/auth"
-import { freshTokens, makeScriptedServer, redisServer } from "@teo-effect/test-support"
+import { eventually, freshTokens, makeScriptedServer, redisServer } from "@teo-effect/test-support"
 import { Context, Effect, Layer, Redacted, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
+import { TestClock } from "effect/testing"
 import { clientId, clientSecret, teoId } from "./utils/harness.js"
 
 /** A token endpoint counting requests, a Redis, and a way to start "processes" (AccessToken instances) on them. */
@@ -19,12 +20,15 @@ const fleet = Effect.gen(function* () {
   const redis = yield* redisServer
   const tokenUrl = `${server.origin}/oauth2/token`
   /** One process of the fleet: its own AccessToken, Redis connection and HTTP client. */
-  const process = (credentials: { clientId?: string; teoId?: string } = {}) =>
+  const process = (
+    credentials: { clientId?: string; teoId?: string } = {},
+    options: RedisTokenStore.RedisTokenStoreOptions = {}
+  ) =>
     Effect.gen(function* () {
       const scope = yield* Scope.make()
       yield* Effect.addFinalizer((exit) => Scope.close(scope, exit))
       const context = yield* Layer.buildWithScope(
-        AccessToken.layer({ store: RedisTokenStore.make() }).pipe(
+        AccessToken.layer({ store: RedisTokenStore.make(options) }).pipe(
           Layer.provideMerge(
             TeoCredentials.layer({
               clientId: credentials.clientId ?? clientId,
@@ -55,6 +59,31 @@ describe("RedisTokenStore", () => {
       )
       assert.lengthOf(server.requests, 1)
       assert.isTrue(tokens.every((token) => Redacted.value(token.value) === "token-1"))
+    })
+  )
+
+  it.effect("a refresh window: one process refreshes for the fleet, none waits, all pick up the new token", () =>
+    Effect.gen(function* () {
+      const { server, process } = yield* fleet
+      const processes = yield* Effect.all(Array.from({ length: 4 }, () => process()))
+      for (const { accessToken } of processes) yield* accessToken.get
+      assert.lengthOf(server.requests, 1)
+      // Into every process's refresh window (60 s before expiry, plus up to 6 s of jitter).
+      yield* TestClock.adjust("560 seconds")
+      const served = yield* Effect.all(processes.map(({ accessToken }) => accessToken.get))
+      assert.isTrue(
+        served.every((token) => Redacted.value(token.value) === "token-1"),
+        "no call waits for the refresh"
+      )
+      // Every process ends up serving the refreshed token, fetched once for all.
+      yield* eventually(
+        Effect.gen(function* () {
+          yield* TestClock.adjust("50 millis")
+          return yield* Effect.all(processes.map(({ accessToken }) => accessToken.get))
+        }),
+        (tokens) => tokens.every((token) => Redacted.value(token.value) === "token-2")
+      )
+      assert.lengthOf(server.requests, 2)
     })
   )
 
@@ -98,6 +127,23 @@ describe("RedisTokenStore", () => {
       const token = yield* third.accessToken.get
       assert.notStrictEqual(Redacted.value(token.value), "token-1", "the copied value was not accepted")
       assert.lengthOf(server.requests, 3)
+    })
+  )
+
+  it.live("a holder that died with the lock: another process takes over once the lock's lifetime is over", () =>
+    Effect.gen(function* () {
+      const { server, process } = yield* fleet
+      const a = yield* process({}, { lockTtl: "300 millis" })
+      yield* a.accessToken.get
+      const [key] = yield* a.redis.send<Array<string>>("KEYS", "*")
+      // As if a process had taken the lock and died before storing a token.
+      yield* a.redis.send("DEL", key ?? "")
+      yield* a.redis.send("SET", `${key}:lock`, "a-dead-holder", "PX", "300")
+      const b = yield* process({}, { lockTtl: "300 millis" })
+      const token = yield* b.accessToken.get
+      assert.strictEqual(Redacted.value(token.value), "token-2")
+      assert.lengthOf(server.requests, 2)
+      assert.isNull(yield* a.redis.send<string | null>("GET", `${key}:lock`), "b released its own lock")
     })
   )
 
