@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { AccessToken, type AuthError, RetryPolicy, TeoHttp, type Token } from "@teo-effect/auth"
+import { AccessToken, type AuthError, RetryPolicy, TeoCredentials, TeoHttp, type Token } from "@teo-effect/auth"
 import {
   Clock,
   Config,
@@ -20,6 +20,7 @@ import {
   Effect,
   Layer,
   Metric,
+  Option,
   Redacted,
   Schedule,
   Schema,
@@ -31,6 +32,7 @@ import * as ApiMetrics from "./ApiMetrics.js"
 import { HydraCollection } from "./HydraCollection.js"
 import * as FreshToken from "./internal/FreshToken.js"
 import * as Pagination from "./internal/Pagination.js"
+import * as RateBudget from "./internal/RateBudget.js"
 import * as Responses from "./internal/Responses.js"
 import * as Target from "./internal/Target.js"
 import * as Timeouts from "./internal/Timeouts.js"
@@ -118,6 +120,18 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
 
   const timeouts = Timeouts.make(settings.timeout, yield* Effect.scope)
 
+  const credentials = yield* Effect.serviceOption(TeoCredentials)
+  const budget =
+    settings.rateLimit === undefined
+      ? undefined
+      : yield* RateBudget.make(
+          settings.rateLimit,
+          Option.match(credentials, {
+            onNone: () => `teo-effect:api:${settings.baseUrl}`,
+            onSome: ({ clientId, teoId }) => `teo-effect:api:${clientId}:${teoId}`
+          })
+        )
+
   const timedOut = (call: Call<unknown>, path: string) =>
     new RequestFailed({
       method: call.method,
@@ -140,7 +154,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
       secrets: [Redacted.value(token.value)],
       maxBytes: settings.maxResponseBytes
     }
-    return client.execute(request).pipe(
+    const sent = client.execute(request).pipe(
       Effect.catch((error) =>
         Effect.fail(
           new RequestFailed({
@@ -171,6 +185,14 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
       }),
       (request) => timeouts.within(request, () => timedOut(call, resolved.path))
     )
+    // With a rate budget: a turn before the request (outside its timeout), a 429 shared with the budget.
+    return budget === undefined
+      ? sent
+      : Effect.flatMap(budget.acquire, (epoch) =>
+          Effect.tapError(sent, (error) =>
+            error._tag === "RateLimited" ? budget.rateLimited(epoch, error.retryAfter) : Effect.void
+          )
+        )
   }
 
   /** Sends a call: target guard, token and the 401 step, retries, deadline, metrics. */

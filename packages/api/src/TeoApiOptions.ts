@@ -49,6 +49,23 @@ export interface TeoApiOptions {
   readonly maxResponseBytes?: number
   /** Accept a plain `http:` base URL to another host than this machine. Default `false`. */
   readonly allowPlainHttp?: boolean
+  /**
+   * A rate budget, applied before each request (retries included): at most
+   * `limit` requests per `window` (`algorithm`: `fixed-window`, the default,
+   * or `token-bucket`); a request over budget waits its turn. A 429's
+   * `Retry-After` is shared too: every caller of the budget waits it out,
+   * then the budget learns the pace téo accepts. The budget is
+   * `effect/persistence`'s `RateLimiter` when the application provides one —
+   * with `RateLimiter.layerStoreRedis`, one budget for a whole fleet — and an
+   * in-process one otherwise. `key` names the budget (default: per client id
+   * and `TEO_ID`). Default: none.
+   */
+  readonly rateLimit?: {
+    readonly limit: number
+    readonly window: Duration.Input
+    readonly algorithm?: "fixed-window" | "token-bucket"
+    readonly key?: string
+  }
 }
 
 /**
@@ -96,7 +113,15 @@ const Settings = (allowPlainHttp: boolean) =>
     deadline: Schema.UndefinedOr(DurationOption.Positive),
     retry: RetryPolicy.RetrySettings,
     prefetch: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
-    maxResponseBytes: Schema.Int.check(Schema.isBetween({ minimum: 1024, maximum: 1024 * 1024 * 1024 }))
+    maxResponseBytes: Schema.Int.check(Schema.isBetween({ minimum: 1024, maximum: 1024 * 1024 * 1024 })),
+    rateLimit: Schema.UndefinedOr(
+      Schema.Struct({
+        limit: Schema.Int.check(Schema.isGreaterThan(0)),
+        window: DurationOption.Positive,
+        algorithm: Schema.Literals(["fixed-window", "token-bucket"]),
+        key: Schema.UndefinedOr(Schema.String.check(Schema.isNonEmpty()))
+      })
+    )
   })
 
 /**
@@ -126,7 +151,16 @@ export const resolve = (options: TeoApiOptions): Effect.Effect<TeoApiSettings, C
         maxRetryAfter: "60 seconds"
       }),
       prefetch: options.prefetch ?? 1,
-      maxResponseBytes: options.maxResponseBytes ?? TeoHttp.defaultApiResponseLimit
+      maxResponseBytes: options.maxResponseBytes ?? TeoHttp.defaultApiResponseLimit,
+      rateLimit:
+        options.rateLimit === undefined
+          ? undefined
+          : {
+              limit: options.rateLimit.limit,
+              window: options.rateLimit.window,
+              algorithm: options.rateLimit.algorithm ?? "fixed-window",
+              key: options.rateLimit.key
+            }
     },
     { errors: "all" }
   ).pipe(Effect.mapError((error) => new Config.ConfigError(error)))
