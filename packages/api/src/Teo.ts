@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { AccessToken, type AccessTokenOptions, TeoCredentials, type TeoCredentialsOptions } from "@teo-effect/auth"
-import { type Config, Layer } from "effect"
+import { type Config, Layer, type Scope } from "effect"
 import type { HttpClient } from "effect/http"
 import { Dossiers } from "./Dossiers.js"
 import { Prestations } from "./Prestations.js"
@@ -28,16 +28,20 @@ export type Services = TeoCredentials | AccessToken | TeoApi | Dossiers | Presta
  * @since 0.1.0
  * @category models
  */
-export interface Options {
-  readonly token?: AccessTokenOptions
+export interface Options<R = never> {
+  /** The token's options; `store: RedisTokenStore.make()` shares it across a fleet (needs `Redis`). */
+  readonly token?: AccessTokenOptions<R>
   readonly api?: Omit<TeoApiOptions, "baseUrl">
 }
 
-const wire = (
+/** What the layers need from the application: an `HttpClient`, and what the token store needs (`Redis`). */
+type Needs<R> = HttpClient.HttpClient | Exclude<Exclude<R, Scope.Scope>, TeoCredentials>
+
+const wire = <R>(
   credentials: Layer.Layer<TeoCredentials, Config.ConfigError>,
   api: Layer.Layer<TeoApi, Config.ConfigError, AccessToken | HttpClient.HttpClient>,
-  options: Options
-): Layer.Layer<Services, Config.ConfigError, HttpClient.HttpClient> =>
+  options: Options<R>
+): Layer.Layer<Services, Config.ConfigError, Needs<R>> =>
   Layer.merge(Dossiers.layer, Prestations.layer).pipe(
     Layer.provideMerge(api),
     Layer.provideMerge(AccessToken.layer(options.token)),
@@ -72,7 +76,7 @@ const wire = (
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig = (options: Options = {}): Layer.Layer<Services, Config.ConfigError, HttpClient.HttpClient> =>
+export const layerConfig = <R = never>(options: Options<R> = {}): Layer.Layer<Services, Config.ConfigError, Needs<R>> =>
   wire(TeoCredentials.layerConfig, TeoApi.layerConfig(options.api), options)
 
 /**
@@ -82,7 +86,7 @@ export const layerConfig = (options: Options = {}): Layer.Layer<Services, Config
  * @since 0.1.0
  * @category layers
  */
-export const layer = (
-  options: Options & { readonly credentials: TeoCredentialsOptions; readonly api?: TeoApiOptions }
-): Layer.Layer<Services, Config.ConfigError, HttpClient.HttpClient> =>
+export const layer = <R = never>(
+  options: Options<R> & { readonly credentials: TeoCredentialsOptions; readonly api?: TeoApiOptions }
+): Layer.Layer<Services, Config.ConfigError, Needs<R>> =>
   wire(TeoCredentials.layer(options.credentials), TeoApi.layer(options.api), options)
