@@ -41,7 +41,21 @@ const launch = (port: number): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       binary,
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--protected-mode",
+        "yes",
+        // DEBUG SLEEP, for the tests of a slow Redis; from this machine only.
+        "--enable-debug-command",
+        "local"
+      ],
       { stdio: ["ignore", "pipe", "pipe"] }
     )
     let output = ""

@@ -224,7 +224,15 @@ export const make = (
           onFailure: (error) => Effect.andThen(warn("Redis is unavailable", error), fetch),
           onSuccess: (outcome) =>
             Option.match(outcome, {
-              onNone: () => fetchHolding(fetch, fence),
+              // The lock is ours; a token stored between our look and our lock is taken, not fetched again.
+              onNone: () =>
+                Effect.flatMap(
+                  Effect.orElseSucceed(read(current), () => undefined),
+                  (stored) =>
+                    stored === undefined
+                      ? fetchHolding(fetch, fence)
+                      : Effect.as(Effect.ignore(redis.eval(unlock)(lockKey, fence)), stored)
+                ),
               onSome: (token) =>
                 token === undefined
                   ? Effect.andThen(

@@ -7,7 +7,7 @@ import { NodeRedis } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { AccessToken, RedisTokenStore, TeoCredentials } from "@teo-effect/auth"
 import { eventually, freshTokens, makeScriptedServer, redisServer } from "@teo-effect/test-support"
-import { Context, Effect, Layer, Redacted, Scope } from "effect"
+import { Context, Effect, Fiber, Layer, Redacted, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
 import { TestClock } from "effect/testing"
@@ -37,8 +37,11 @@ const fleet = Effect.gen(function* () {
               tokenUrl
             })
           ),
-          // Reconnect every 50 ms: a client left waiting on node-redis's growing backoff would hold the test up.
-          Layer.provideMerge(NodeRedis.layer({ url: redis.url, socket: { reconnectStrategy: () => 50 } })),
+          // As docs/fleet.md advises: no offline queue (a command fails at once while Redis is down, rather
+          // than waiting for it), and reconnect every 50 ms.
+          Layer.provideMerge(
+            NodeRedis.layer({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } })
+          ),
           Layer.provide(FetchHttpClient.layer)
         ),
         scope
@@ -65,7 +68,8 @@ describe("RedisTokenStore", () => {
   it.effect("a refresh window: one process refreshes for the fleet, none waits, all pick up the new token", () =>
     Effect.gen(function* () {
       const { server, process } = yield* fleet
-      const processes = yield* Effect.all(Array.from({ length: 4 }, () => process()))
+      // The test clock drives the store's waits; its command timeout must not fire while real I/O runs.
+      const processes = yield* Effect.all(Array.from({ length: 4 }, () => process({}, { commandTimeout: "1 hour" })))
       for (const { accessToken } of processes) yield* accessToken.get
       assert.lengthOf(server.requests, 1)
       // Into every process's refresh window (60 s before expiry, plus up to 6 s of jitter).
@@ -127,6 +131,23 @@ describe("RedisTokenStore", () => {
       const token = yield* third.accessToken.get
       assert.notStrictEqual(Redacted.value(token.value), "token-1", "the copied value was not accepted")
       assert.lengthOf(server.requests, 3)
+    })
+  )
+
+  it.live("Redis slow: a command past its bound is Redis unavailable, and the call goes on without it", () =>
+    Effect.gen(function* () {
+      const { server, process } = yield* fleet
+      const a = yield* process({}, { commandTimeout: "200 millis" })
+      const blocker = yield* process()
+      // The server busy for a second, as a Redis under a long command would be.
+      const busy = yield* Effect.forkChild(Effect.ignore(blocker.redis.send("DEBUG", "SLEEP", "1")))
+      yield* Effect.sleep("50 millis")
+      const started = Date.now()
+      const token = yield* a.accessToken.get
+      assert.strictEqual(Redacted.value(token.value), "token-1")
+      assert.isBelow(Date.now() - started, 900, "it did not wait for Redis")
+      assert.lengthOf(server.requests, 1)
+      yield* Fiber.join(busy)
     })
   )
 
