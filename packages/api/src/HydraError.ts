@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Option, Schema, SchemaTransformation } from "effect"
+import { Schema, SchemaTransformation } from "effect"
 import { Violation } from "./TeoApiError.js"
 
 const Wire = Schema.Struct({
@@ -17,6 +17,40 @@ const Wire = Schema.Struct({
   message: Schema.optionalKey(Schema.String),
   violations: Schema.optionalKey(Schema.Array(Violation))
 })
+
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * The one rule of both decoders: which key holds the title and the
+ * description, whichever style téo used; each field read on its own, so that
+ * a `null` or a number in one of them loses that field only.
+ */
+const fromWire = (
+  wire: Readonly<Record<string, unknown>>
+): { readonly title?: string; readonly description?: string; readonly violations: ReadonlyArray<Violation> } => {
+  const text = (key: string) => (typeof wire[key] === "string" ? (wire[key] as string) : undefined)
+  const title = text("hydra:title") ?? text("title")
+  const description = text("hydra:description") ?? text("detail") ?? text("description") ?? text("message")
+  const violations = Array.isArray(wire.violations)
+    ? wire.violations.flatMap((violation: unknown) =>
+        isRecord(violation) && typeof violation.propertyPath === "string" && typeof violation.message === "string"
+          ? [
+              new Violation({
+                propertyPath: violation.propertyPath,
+                message: violation.message,
+                ...(typeof violation.code === "string" ? { code: violation.code } : {})
+              })
+            ]
+          : []
+      )
+    : []
+  return {
+    ...(title === undefined ? {} : { title }),
+    ...(description === undefined ? {} : { description }),
+    violations
+  }
+}
 
 /**
  * An error body, whichever style téo used, as one shape.
@@ -34,15 +68,7 @@ export const HydraError = Wire.pipe(
       })
     ),
     SchemaTransformation.transform({
-      decode: (wire) => {
-        const title = wire["hydra:title"] ?? wire.title
-        const description = wire["hydra:description"] ?? wire.detail ?? wire.description ?? wire.message
-        return {
-          ...(title === undefined ? {} : { title }),
-          ...(description === undefined ? {} : { description }),
-          violations: wire.violations ?? []
-        }
-      },
+      decode: (wire) => fromWire(wire),
       encode: (error) => ({
         ...(error.title === undefined ? {} : { "hydra:title": error.title }),
         ...(error.description === undefined ? {} : { "hydra:description": error.description }),
@@ -58,14 +84,20 @@ export const HydraError = Wire.pipe(
  */
 export type HydraError = typeof HydraError.Type
 
-const decode = Schema.decodeUnknownOption(Schema.fromJsonString(HydraError))
-
 /**
- * Reads an error body leniently: anything that is not a readable error body
- * gives an empty one, so the error still gets the type of its status.
+ * Reads an error body leniently, field by field: what is readable is kept (a
+ * `"hydra:title": null` does not lose the description), the rest is left
+ * out, and a body that is not JSON gives an empty one — the error still gets
+ * the type of its status.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const decodeHydraError = (body: string): HydraError =>
-  Option.getOrElse(decode(body), (): HydraError => ({ violations: [] }))
+export const decodeHydraError = (body: string): HydraError => {
+  try {
+    const parsed: unknown = JSON.parse(body)
+    return isRecord(parsed) ? fromWire(parsed) : { violations: [] }
+  } catch {
+    return { violations: [] }
+  }
+}

@@ -45,6 +45,15 @@ describe("401", () => {
       })
   )
 
+  it.effect("a second 401 'Expired token' with a null hydra:title is still ExpiredToken", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      harness.api = () => ldJson(401, { "hydra:title": null, "hydra:description": "Expired token" })
+      const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
+      assert.instanceOf(error, ExpiredToken)
+    })
+  )
+
   it.effect("any other second 401 is Unauthorized, with téo's message", () =>
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()

@@ -61,6 +61,26 @@ describe("HydraCollection", () => {
 })
 
 describe("HydraError", () => {
+  it("reads each field on its own: a null title, or a bad violation, loses only itself", () => {
+    assert.deepStrictEqual(
+      decodeHydraError(JSON.stringify({ "hydra:title": null, "hydra:description": "Expired token" })),
+      { description: "Expired token", violations: [] }
+    )
+    const mixed = decodeHydraError(
+      JSON.stringify({
+        detail: 42,
+        "hydra:description": "Invalid",
+        violations: [{ propertyPath: "email", message: "Cette valeur n'est pas valide." }, { propertyPath: 3 }]
+      })
+    )
+    assert.strictEqual(mixed.description, "Invalid")
+    assert.deepStrictEqual(
+      mixed.violations.map((violation) => violation.propertyPath),
+      ["email"]
+    )
+    assert.deepStrictEqual(decodeHydraError("<html>"), { violations: [] })
+  })
+
   it("reads Hydra, RFC 7807 and JWT error bodies", () => {
     assert.deepStrictEqual(
       decodeHydraError(JSON.stringify({ "hydra:title": "An error occurred", "hydra:description": "Not Found" })),
