@@ -39,3 +39,34 @@ export const maxTokenLifetime: Duration.Duration = Duration.hours(24)
  * @category answers
  */
 export const acceptMissingContentType: boolean = true
+
+/**
+ * ASSUMED: where téo publishes the keys of its partner links (a JWKS, RFC
+ * 7517). téo's page says the links are "basé sur les standards JWT (RFC 7519)
+ * et JWKS" and names no URL: this is the usual `/.well-known/jwks.json` of
+ * its authentication server. An option of `PartnerLink` (`jwksUrl`).
+ *
+ * @since 0.1.0
+ * @category partner links
+ */
+export const partnerLinkJwksUrl = "https://auth.teoapp.fr/.well-known/jwks.json"
+
+/**
+ * ASSUMED: the claims of a partner link that carry its context. téo's page
+ * says "UUID du dossier, ID utilisateur, etc." and its example uses
+ * `dossierId`; the names are options of `PartnerLink` (`claims`).
+ *
+ * @since 0.1.0
+ * @category partner links
+ */
+export const partnerLinkClaims = { dossierId: "dossierId", userId: "userId" } as const
+
+/**
+ * ASSUMED: the query parameter that carries the token when téo sends the
+ * user to the partner's application. An option of the partner-link
+ * middleware.
+ *
+ * @since 0.1.0
+ * @category partner links
+ */
+export const partnerLinkParameter = "token"

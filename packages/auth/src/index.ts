@@ -15,6 +15,8 @@ export * as DurationOption from "./DurationOption.js"
  * @since 0.1.0
  */
 export * as EndpointUrl from "./EndpointUrl.js"
+export * from "./PartnerLink.js"
+export * from "./PartnerLinkError.js"
 /**
  * @since 0.1.0
  */
