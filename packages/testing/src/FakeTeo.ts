@@ -13,6 +13,7 @@ import { type FakeDossier, makeDossiers, makePrestations, random, seedOf } from 
 import { type Fake, type FakeProfile, routes } from "./internal/FakeApp.js"
 import * as FakeState from "./internal/FakeState.js"
 import { makeSigner } from "./internal/FakeTokens.js"
+import { makePartnerKeys, type PartnerKeys } from "./internal/PartnerKeys.js"
 
 export type { FakeProfile } from "./internal/FakeApp.js"
 export type { FakeClient, Faults, InjectedFailure, LoggedRequest, Stats } from "./internal/FakeState.js"
@@ -103,6 +104,29 @@ export interface FakeTeoService extends FakeTeoHandle<Effect.Effect<void>> {
   readonly stats: Effect.Effect<Stats>
   /** Every request, with its status; the Authorization header shows its scheme only. */
   readonly requests: Effect.Effect<ReadonlyArray<LoggedRequest>>
+  /** Where FakeTeo publishes its partner-link keys (`PartnerLink`'s `jwksUrl`). */
+  readonly jwksUrl: string
+  /**
+   * A partner link's token, as téo would put in the link: ES256, signed with
+   * FakeTeo's current key, `dossierId` (default: the first dossier), `userId`,
+   * `ttl` (default 5 minutes, téo's) and any other `claims`.
+   */
+  readonly partnerLink: (link?: PartnerLinkRequest) => Effect.Effect<string>
+  /** A new signing key; the previous one stays published (the overlap of a rotation). */
+  readonly rotatePartnerKeys: Effect.Effect<void>
+}
+
+/**
+ * What `partnerLink` puts in a token.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PartnerLinkRequest {
+  readonly dossierId?: string
+  readonly userId?: string
+  readonly ttl?: Duration.Input
+  readonly claims?: Readonly<Record<string, unknown>>
 }
 
 /**
@@ -146,7 +170,7 @@ const windowOf = (rateLimit: FakeTeoOptions["rateLimit"]): FakeState.RateLimit |
 const resetMarker = "x-fake-teo-reset"
 
 /** A FakeTeo's state and routes, before they are served; `now` is its clock. */
-const makeFake = (options: FakeTeoOptions, now: () => number, reset: Fake["reset"]) => {
+const makeFake = (options: FakeTeoOptions, now: () => number, reset: Fake["reset"], partnerKeys: PartnerKeys) => {
   const clients = options.clients ?? [defaultClient]
   const start = FakeState.initial({
     instances: instancesOf(options, clients),
@@ -164,6 +188,7 @@ const makeFake = (options: FakeTeoOptions, now: () => number, reset: Fake["reset
     state: Ref.makeUnsafe(start),
     signer: makeSigner(),
     dice: random(seedOf(`faults:${options.seed ?? 1}`)),
+    partnerKeys,
     reset
   }
   return { fake, start }
@@ -199,7 +224,21 @@ const serviceOf = (fake: Fake, start: FakeState.FakeState, origin: string): Fake
               : windowOf(changes.rateLimit)
       })),
     stats: Effect.map(Ref.get(fake.state), FakeState.stats),
-    requests: Effect.map(Ref.get(fake.state), (state) => [...state.log])
+    requests: Effect.map(Ref.get(fake.state), (state) => [...state.log]),
+    jwksUrl: `${origin}/.well-known/jwks.json`,
+    partnerLink: (link = {}) =>
+      Effect.promise(() =>
+        fake.partnerKeys.sign(
+          {
+            dossierId: link.dossierId ?? start.instances.get(teoId)?.dossiers[0]?.id ?? "",
+            userId: link.userId ?? "fake-user",
+            ...link.claims
+          },
+          Math.round(Duration.toSeconds(Duration.fromInputUnsafe(link.ttl ?? "5 minutes"))),
+          fake.config.now()
+        )
+      ),
+    rotatePartnerKeys: Effect.promise(() => fake.partnerKeys.rotate())
   })
 }
 
@@ -247,7 +286,7 @@ const makeWith = (
   now: () => number
 ): Effect.Effect<FakeTeoService, FakeTeoStartError, Scope.Scope> =>
   Effect.gen(function* () {
-    const { fake, start } = makeFake(options, now, resetSocket)
+    const { fake, start } = makeFake(options, now, resetSocket, yield* Effect.promise(makePartnerKeys))
     const origin = yield* serveOnSocket(fake, options.port ?? 0)
     return serviceOf(fake, start, origin)
   })
@@ -323,7 +362,12 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
     Layer.unwrap(
       Effect.gen(function* () {
         const clock = yield* Clock.clockWith(Effect.succeed)
-        const { fake, start } = makeFake(options, () => clock.currentTimeMillisUnsafe(), resetInMemory)
+        const { fake, start } = makeFake(
+          options,
+          () => clock.currentTimeMillisUnsafe(),
+          resetInMemory,
+          yield* Effect.promise(makePartnerKeys)
+        )
         const web = HttpRouter.toWebHandler(routes(fake), serveOptions)
         yield* Effect.addFinalizer(() => Effect.promise(() => web.dispose()))
         const inMemoryFetch: typeof globalThis.fetch = async (input, init) => {
@@ -396,6 +440,9 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
       configure: (changes) => run(fake.configure(changes)),
       stats: () => run(fake.stats),
       requests: () => run(fake.requests),
+      jwksUrl: fake.jwksUrl,
+      partnerLink: (link) => Effect.runPromise(fake.partnerLink(link)),
+      rotatePartnerKeys: () => Effect.runPromise(fake.rotatePartnerKeys),
       close: () => Effect.runPromise(Scope.close(scope, Exit.void))
     }
   }
@@ -421,5 +468,8 @@ export interface RunningFakeTeo extends FakeTeoHandle<() => void> {
   readonly configure: (changes: Parameters<FakeTeoService["configure"]>[0]) => void
   readonly stats: () => Stats
   readonly requests: () => ReadonlyArray<LoggedRequest>
+  readonly jwksUrl: string
+  readonly partnerLink: (link?: PartnerLinkRequest) => Promise<string>
+  readonly rotatePartnerKeys: () => Promise<void>
   readonly close: () => Promise<void>
 }

@@ -17,6 +17,7 @@ import type { FakeDossier, FakePrestation } from "../FakeData.js"
 import { type Answer, hydraError, json, ldJson, methodNotAllowed, oauthError, rateLimited } from "./Answers.js"
 import * as FakeState from "./FakeState.js"
 import { type Signer, safeEqual } from "./FakeTokens.js"
+import type { PartnerKeys } from "./PartnerKeys.js"
 
 /**
  * `rich` (the default): dossiers with every field the library knows of, and
@@ -48,6 +49,8 @@ export interface Fake {
   readonly signer: Signer
   /** The dice of random faults, seeded. */
   readonly dice: () => number
+  /** The partner-link keys, published at `/.well-known/jwks.json`. */
+  readonly partnerKeys: PartnerKeys
   /** Drops the connection of `request` (a socket reset, or its in-memory equivalent). */
   readonly reset: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<HttpServerResponse.HttpServerResponse>
 }
@@ -504,7 +507,16 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
     Effect.succeed(hydraError(404, `No route found for "${request.method} ${url.pathname.replace(/\/$/, "")}"`))
   )
 
+  /** The partner-link keys (ASSUMED path; neither counted nor subject to faults). */
+  const jwks = Effect.sync(() =>
+    HttpServerResponse.text(JSON.stringify(fake.partnerKeys.jwks()), {
+      contentType: "application/jwk-set+json",
+      headers: { "cache-control": "max-age=300" }
+    })
+  )
+
   return HttpRouter.addAll([
+    HttpRouter.route("GET", "/.well-known/jwks.json", jwks),
     HttpRouter.route("*", "/oauth2/token", served("token", token)),
     HttpRouter.route("*", "/api", served("api", entrypoint)),
     HttpRouter.route("*", "/api/production/dossiers", served("api", collection)),
