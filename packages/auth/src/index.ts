@@ -20,6 +20,10 @@ export * from "./PartnerLinkError.js"
 /**
  * @since 0.1.0
  */
+export * as PartnerLinkHttp from "./PartnerLinkHttp.js"
+/**
+ * @since 0.1.0
+ */
 export * as RedisTokenStore from "./RedisTokenStore.js"
 /**
  * @since 0.1.0

@@ -3,10 +3,10 @@
  * against FakeTeo's JWKS, over HTTP.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { InvalidPartnerLink, PartnerLink } from "@teo-effect/auth"
+import { InvalidPartnerLink, PartnerLink, PartnerLinkHttp } from "@teo-effect/auth"
 import { FakeTeo } from "@teo-effect/testing"
 import { Effect, Layer } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { FetchHttpClient, HttpRouter, HttpServerResponse } from "effect/http"
 import { TestClock } from "effect/testing"
 
 /** FakeTeo, and a `PartnerLink` that trusts its JWKS. */
@@ -54,5 +54,48 @@ describe("FakeTeo's partner links", () => {
       assert.instanceOf(error, InvalidPartnerLink)
       assert.strictEqual((error as InvalidPartnerLink).reason, "Expired")
     }).pipe(Effect.provide(withLinks))
+  )
+})
+
+describe("PartnerLinkHttp.authenticated", () => {
+  /** A partner app's route behind a partner link, as a web handler, with FakeTeo's JWKS. */
+  const app = (fake: FakeTeo["Service"]) =>
+    HttpRouter.toWebHandler(
+      Layer.unwrap(
+        Effect.map(Effect.service(PartnerLink), (links) =>
+          HttpRouter.add(
+            "GET",
+            "/teo",
+            PartnerLinkHttp.authenticated(links, (context) =>
+              Effect.succeed(HttpServerResponse.text(`dossier ${context.dossierId}`))
+            )
+          )
+        )
+      ).pipe(Layer.provide(PartnerLink.layer({ jwksUrl: fake.jwksUrl }).pipe(Layer.provide(FetchHttpClient.layer)))),
+      { disableLogger: true }
+    )
+
+  it.live("runs the route with the context of a valid link; 401 pages in French and English otherwise", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeTeo
+      const { handler, dispose } = app(fake)
+      const token = yield* fake.partnerLink({ dossierId: "d-7" })
+      const ok = yield* Effect.promise(() => handler(new Request(`http://partner.test/teo?token=${token}`)))
+      assert.strictEqual(ok.status, 200)
+      assert.strictEqual(yield* Effect.promise(() => ok.text()), "dossier d-7")
+      const missing = yield* Effect.promise(() => handler(new Request("http://partner.test/teo")))
+      assert.strictEqual(missing.status, 401)
+      const missingPage = yield* Effect.promise(() => missing.text())
+      assert.include(missingPage, "Ce lien doit être ouvert depuis téo")
+      assert.include(missingPage, "Open this link from téo")
+      const forged = `${token.slice(0, -4)}AAAA`
+      const refused = yield* Effect.promise(() => handler(new Request(`http://partner.test/teo?token=${forged}`)))
+      assert.strictEqual(refused.status, 401)
+      const refusedPage = yield* Effect.promise(() => refused.text())
+      assert.include(refusedPage, "BadSignature")
+      assert.notInclude(refusedPage, forged)
+      assert.notInclude(refusedPage, "    at ")
+      yield* Effect.promise(() => dispose())
+    }).pipe(Effect.provide(FakeTeo.layer()))
   )
 })

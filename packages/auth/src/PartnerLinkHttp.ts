@@ -1,0 +1,87 @@
+/**
+ * Partner links on the partner's side of the redirect: an `effect/http`
+ * handler that reads the token from the request's query (parameter `token`
+ * by default: ASSUMED, téo's page names none), verifies it with `PartnerLink`
+ * and runs the route with the `PartnerContext` — or answers 401 with a short
+ * page, in French and English, that says why (never the token, never a stack
+ * trace); 503 when téo's keys cannot be read.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Option } from "effect"
+import { HttpServerRequest, HttpServerResponse } from "effect/http"
+import { partnerLinkParameter } from "./Assumptions.js"
+import type { PartnerContext, PartnerLink } from "./PartnerLink.js"
+
+const page = (status: number, fr: string, en: string) =>
+  HttpServerResponse.text(
+    `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>téo</title></head><body>` +
+      `<p>${fr}</p><p lang="en">${en}</p></body></html>`,
+    { status, contentType: "text/html; charset=utf-8" }
+  )
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+
+/**
+ * The route `handle`, for requests that carry a valid partner link, verified
+ * by `links` (the `PartnerLink` service, taken once when the routes are
+ * built: its JWKS cache lives as long as the application).
+ *
+ * @example
+ * ```ts
+ * import { PartnerLink, PartnerLinkHttp } from "@teo-effect/auth"
+ * import { Effect, Layer } from "effect"
+ * import { HttpRouter, HttpServerResponse } from "effect/http"
+ *
+ * const Welcome = Layer.unwrap(
+ *   Effect.map(Effect.service(PartnerLink), (links) =>
+ *     HttpRouter.add(
+ *       "GET",
+ *       "/teo",
+ *       PartnerLinkHttp.authenticated(links, (context) =>
+ *         Effect.succeed(HttpServerResponse.text(`dossier ${context.dossierId}`))
+ *       )
+ *     )
+ *   )
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category handlers
+ */
+export const authenticated = <E, R>(
+  links: PartnerLink["Service"],
+  handle: (context: PartnerContext) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
+  options: { readonly parameter?: string } = {}
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const parameter = options.parameter ?? partnerLinkParameter
+    const token = Option.fromNullishOr(new URL(request.url, "http://partner.invalid").searchParams.get(parameter))
+    if (Option.isNone(token) || token.value === "") {
+      return page(
+        401,
+        "Ce lien doit être ouvert depuis téo : le jeton du lien partenaire manque.",
+        "Open this link from téo: the partner link's token is missing."
+      )
+    }
+    return yield* links.verify(token.value).pipe(
+      Effect.matchEffect({
+        onFailure: (error) =>
+          Effect.succeed(
+            error._tag === "PartnerLinkKeysUnavailable"
+              ? page(
+                  503,
+                  "Les clés de téo sont momentanément indisponibles : réessayez dans un instant.",
+                  "téo's keys are unavailable for the moment: try again shortly."
+                )
+              : page(
+                  401,
+                  `Ce lien partenaire est refusé (${escape(error.reason)}) : ouvrez-le à nouveau depuis téo.`,
+                  `This partner link is refused (${escape(error.reason)}): open it again from téo.`
+                )
+          ),
+        onSuccess: handle
+      })
+    )
+  })
