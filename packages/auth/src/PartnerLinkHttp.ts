@@ -20,7 +20,7 @@ const page = (status: number, fr: string, en: string) =>
     { status, contentType: "text/html; charset=utf-8" }
   )
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 
 /**
  * The route `handle`, for requests that carry a valid partner link, verified
@@ -77,8 +77,8 @@ export const authenticated = <E, R>(
                 )
               : page(
                   401,
-                  `Ce lien partenaire est refusé (${escape(error.reason)}) : ouvrez-le à nouveau depuis téo.`,
-                  `This partner link is refused (${escape(error.reason)}): open it again from téo.`
+                  `Ce lien partenaire est refusé (${escapeHtml(error.reason)}) : ouvrez-le à nouveau depuis téo.`,
+                  `This partner link is refused (${escapeHtml(error.reason)}): open it again from téo.`
                 )
           ),
         onSuccess: handle
