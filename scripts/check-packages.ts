@@ -8,7 +8,17 @@
  * Usage: node scripts/check-packages.ts
  */
 import { spawnSync } from "node:child_process"
-import { cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -59,9 +69,21 @@ for (const dir of packageDirs) {
   run(`${name}: unpack`, "tar", ["-xzf", tarball, "-C", target, "--strip-components=1"])
 }
 
-// The consumer: its own tsconfig, the unpacked tarballs, and the repository's effect.
+// The consumer: its own tsconfig, the unpacked tarballs, the repository's effect, and the packages'
+// own dependencies (jose…) as an install would bring them.
 mkdirSync(join(consumerModules, "@types"), { recursive: true })
 symlinkSync(realpathSync(join(root, "node_modules", "effect")), join(consumerModules, "effect"))
+for (const dir of packageDirs) {
+  const { dependencies = {} } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>
+  }
+  for (const dependency of Object.keys(dependencies)) {
+    const link = join(consumerModules, ...dependency.split("/"))
+    if (dependency.startsWith("@teo-effect/") || existsSync(link)) continue
+    mkdirSync(join(link, ".."), { recursive: true })
+    symlinkSync(realpathSync(join(dir, "node_modules", ...dependency.split("/"))), link)
+  }
+}
 symlinkSync(realpathSync(join(root, "node_modules", "@types", "node")), join(consumerModules, "@types", "node"))
 cpSync(join(root, "scripts", "consumer"), join(work, "consumer"), { recursive: true })
 writeFileSync(
