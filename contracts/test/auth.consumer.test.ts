@@ -9,13 +9,14 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { PactV4 } from "@pact-foundation/pact"
-import { AccessToken, InvalidClient, InvalidScope, TeoCredentials } from "@teo-effect/auth"
+import { MatchersV3, PactV4 } from "@pact-foundation/pact"
+import { AccessToken, InvalidClient, InvalidScope, PartnerLink, TeoCredentials } from "@teo-effect/auth"
 import { TeoPact, TeoStates } from "@teo-effect/testing/pact"
 import { Effect, Layer, Redacted } from "effect"
 import { FetchHttpClient } from "effect/http"
+import { importJWK, SignJWT } from "jose"
 import { afterAll } from "vitest"
-import { example, freshPact, logLevel } from "./pacts.js"
+import { example, examplePartnerKey, freshPact, logLevel } from "./pacts.js"
 
 const pact = freshPact("teo-auth")
 
@@ -78,6 +79,52 @@ describe("teo-effect → teo-auth", () => {
       const result = await getToken(mockServer.url, { clientSecret: example.clientSecret, teoId: "unknown-instance" })
       assert.isTrue(result._tag === "Failure" && result.failure instanceof InvalidScope)
     }))
+})
+
+describe("teo-effect → teo-auth: the partner-link keys", () => {
+  // teo-api.md §6: partner links are ES256 JWTs verified with téo's JWKS. The path is assumed
+  // (téo names no JWKS URL): pending until téo confirms it.
+  it("reads téo's partner-link keys (a JWKS of P-256 keys) and verifies a link with them", () => {
+    const { d: _, ...publicJwk } = examplePartnerKey.private
+    return pact
+      .addInteraction()
+      .given(TeoStates.partnerKeys)
+      .uponReceiving("a request for the partner-link keys")
+      .pending()
+      .withRequest("GET", "/.well-known/jwks.json")
+      .willRespondWith(200, (response) => {
+        response.headers({
+          "Content-Type": MatchersV3.regex("^application/(jwk-set\\+)?json(;.*)?$", "application/json")
+        })
+        response.jsonBody({
+          keys: MatchersV3.eachLike({
+            kty: "EC",
+            crv: "P-256",
+            x: MatchersV3.string(publicJwk.x),
+            y: MatchersV3.string(publicJwk.y),
+            kid: MatchersV3.string(examplePartnerKey.kid)
+          })
+        })
+      })
+      .executeTest(async (mockServer) => {
+        const key = await importJWK(examplePartnerKey.private, "ES256")
+        const token = await new SignJWT({ dossierId: example.dossierId })
+          .setProtectedHeader({ alg: "ES256", kid: examplePartnerKey.kid })
+          .setIssuedAt()
+          .setExpirationTime("5m")
+          .sign(key)
+        const context = await Effect.runPromise(
+          Effect.flatMap(Effect.service(PartnerLink), (links) => links.verify(token)).pipe(
+            Effect.provide(
+              PartnerLink.layer({ jwksUrl: `${mockServer.url}/.well-known/jwks.json` }).pipe(
+                Layer.provide(FetchHttpClient.layer)
+              )
+            )
+          )
+        )
+        assert.strictEqual(context.dossierId, example.dossierId)
+      })
+  })
 })
 
 describe("the token contract binds the credentials", () => {

@@ -86,6 +86,8 @@ const stateHandlers: Record<TeoState, (parameters?: unknown) => Promise<Record<s
     fake.expireTokens()
     return undefined
   },
+  // FakeTeo always publishes its keys.
+  [TeoStates.partnerKeys]: async () => undefined,
   [TeoStates.rateLimited]: async () => {
     await fresh()
     fake.failNext("api", 1, "429")

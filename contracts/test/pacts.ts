@@ -37,3 +37,18 @@ export const example = {
   dossierId: "0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b",
   serviceId: "5f1d7a3e-2b4c-4d6e-8f90-a1b2c3d4e5f6"
 }
+
+/**
+ * A fake ES256 key (P-256), written into the committed contracts as the
+ * example of téo's JWKS: the consumer test signs its partner link with it.
+ */
+export const examplePartnerKey = {
+  kid: "example-partner-key",
+  private: {
+    kty: "EC",
+    crv: "P-256",
+    x: "GmiLvHD8vwD7sdA2gbNA9FdoYaByqLHsxuFGIgUvryQ",
+    y: "KVoKACHQuALnYrJz8GPVvU30avpYjoAWazKkzVgOZFI",
+    d: "tSbvPik04wweVT8ZtmbbACC3hZVQh_vNDfl0dYOmgxY"
+  }
+} as const

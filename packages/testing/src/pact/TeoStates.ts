@@ -19,6 +19,7 @@
  * | `prestation` | — | `serviceId`: a prestation's UUID |
  * | `expiredToken` | — | — (the request filter sends an expired token) |
  * | `rateLimited` | — | — |
+ * | `partnerKeys` | — | — |
  *
  * @example
  * ```ts
@@ -46,7 +47,9 @@ export const TeoStates = {
   /** The bearer token of the request has expired. */
   expiredToken: "the token has expired",
   /** The API answers 429 to the client's next request. */
-  rateLimited: "the client is over its rate limit"
+  rateLimited: "the client is over its rate limit",
+  /** téo publishes the keys of its partner links (a JWKS of ES256 keys). */
+  partnerKeys: "the partner-link keys are published"
 } as const
 
 /**
