@@ -16,9 +16,9 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { launchRedisServer } from "@teo-effect/test-support"
 import { docBlocks, root } from "./doc-blocks.ts"
 
 /** Where `scripts/pack.ts` writes the release. */
@@ -127,36 +127,9 @@ const startFakeTeo = () =>
     child.once("exit", (code) => reject(new Error(`fake-teo exited with ${code}`)))
   })
 
-/** A redis-server on a free port, for the fleet guide's program (REDIS_URL). */
-const startRedis = async () => {
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer()
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
-  const child = spawn("redis-server", [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no"
-  ])
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Ready to accept connections")) resolve()
-    })
-    child.once("error", () => reject(new Error("redis-server is not installed: the fleet guide's program needs it")))
-  })
-  return { url: `redis://127.0.0.1:${port}`, process: child }
-}
-
 const fake = await startFakeTeo()
-const redis = await startRedis().catch((error: unknown) => fail(String(error)))
+// A redis-server for the fleet guide's program (REDIS_URL).
+const redis = await launchRedisServer().catch((error: unknown) => fail(String(error)))
 const failures: Array<string> = []
 try {
   for (const block of blocks.filter((block) => !isTest(block.source))) {
@@ -174,7 +147,7 @@ try {
   }
 } finally {
   fake.process.kill()
-  redis.process.kill()
+  await redis.stop()
 }
 
 const tests = blocks.filter((block) => isTest(block.source))

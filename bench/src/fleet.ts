@@ -17,47 +17,22 @@
  */
 import { type ChildProcess, fork, spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
-import { createServer } from "node:net"
 import { cpus, totalmem } from "node:os"
 import { fileURLToPath } from "node:url"
-import { startRemoteFake } from "./FakeProcess.ts"
+import { launchRedisServer } from "@teo-effect/test-support"
+import { type RemoteFake, startRemoteFake } from "./FakeProcess.ts"
 import type { WorkerConfig, WorkerResult } from "./fleet-worker.ts"
 
 const quick = process.argv.includes("--quick")
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer()
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
-
+/** A redis-server, and a way to empty it between scenarios. */
 const startRedis = async () => {
-  const port = await freePort()
-  const child = spawn("redis-server", [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no"
-  ])
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Ready to accept connections")) resolve()
-    })
-    child.once("error", () => reject(new Error("redis-server is not installed (apt-get install redis-server)")))
-  })
+  const redis = await launchRedisServer()
   const flush = () =>
     new Promise<void>((resolve) => {
-      const cli = spawn("redis-cli", ["-p", String(port), "FLUSHALL"])
-      cli.once("exit", () => resolve())
+      spawn("redis-cli", ["-p", String(redis.port), "FLUSHALL"]).once("exit", () => resolve())
     })
-  return { url: `redis://127.0.0.1:${port}`, flush, stop: () => child.kill() }
+  return { url: redis.url, flush, stop: redis.stop }
 }
 
 /** Runs `count` workers with `config`, started together; their results. */
@@ -80,6 +55,20 @@ const fleet = async (count: number, config: WorkerConfig): Promise<ReadonlyArray
   return Promise.all(results)
 }
 
+/** A worker's config against `fake`: its endpoints and credentials, and the scenario's settings. */
+const workerConfig = (
+  fake: RemoteFake,
+  settings: Pick<WorkerConfig, "scenario" | "store" | "seconds"> & Partial<Pick<WorkerConfig, "budget">>
+): WorkerConfig => ({
+  tokenUrl: fake.tokenUrl,
+  apiUrl: fake.apiUrl,
+  clientId: fake.env.TEO_CLIENT_ID,
+  clientSecret: fake.env.TEO_CLIENT_SECRET,
+  teoId: fake.env.TEO_ID,
+  redisUrl: redis.url,
+  ...settings
+})
+
 const sum = (results: ReadonlyArray<WorkerResult>, key: keyof WorkerResult) =>
   results.reduce((total, result) => total + result[key], 0)
 
@@ -91,17 +80,7 @@ try {
   for (const store of only === undefined || only === "a" ? [false, true] : []) {
     const fake = await startRemoteFake({ dossiers: 95 })
     await redis.flush()
-    const results = await fleet(8, {
-      scenario: "cold",
-      tokenUrl: fake.tokenUrl,
-      apiUrl: fake.apiUrl,
-      clientId: fake.env.TEO_CLIENT_ID,
-      clientSecret: fake.env.TEO_CLIENT_SECRET,
-      teoId: fake.env.TEO_ID,
-      redisUrl: redis.url,
-      store,
-      seconds: 0
-    })
+    const results = await fleet(8, workerConfig(fake, { scenario: "cold", store, seconds: 0 }))
     const stats = await fake.stats()
     rows.push({
       scenario: "(a) cold start, 8 processes × 250 calls",
@@ -117,17 +96,7 @@ try {
   for (const store of only === undefined || only === "b" ? [false, true] : []) {
     const fake = await startRemoteFake({ dossiers: 95, tokenTtl: "3 seconds", faults: { token: { latency: 250 } } })
     await redis.flush()
-    const results = await fleet(4, {
-      scenario: "refresh",
-      tokenUrl: fake.tokenUrl,
-      apiUrl: fake.apiUrl,
-      clientId: fake.env.TEO_CLIENT_ID,
-      clientSecret: fake.env.TEO_CLIENT_SECRET,
-      teoId: fake.env.TEO_ID,
-      redisUrl: redis.url,
-      store,
-      seconds
-    })
+    const results = await fleet(4, workerConfig(fake, { scenario: "refresh", store, seconds }))
     const stats = await fake.stats()
     // A token lives 3 s and is renewed 1 s (plus jitter) before expiry: about one period per 2 s.
     const periods = seconds / 2
@@ -146,18 +115,15 @@ try {
     const fake = await startRemoteFake({ dossiers: 95, rateLimit: { requests: 50, window: "1 second" } })
     await redis.flush()
     const budgetSeconds = quick ? 5 : 15
-    const results = await fleet(6, {
-      scenario: "budget",
-      tokenUrl: fake.tokenUrl,
-      apiUrl: fake.apiUrl,
-      clientId: fake.env.TEO_CLIENT_ID,
-      clientSecret: fake.env.TEO_CLIENT_SECRET,
-      teoId: fake.env.TEO_ID,
-      redisUrl: redis.url,
-      store: shared,
-      budget: shared ? { limit: 48, windowMillis: 1000 } : undefined,
-      seconds: budgetSeconds
-    })
+    const results = await fleet(
+      6,
+      workerConfig(fake, {
+        scenario: "budget",
+        store: shared,
+        budget: shared ? { limit: 48, windowMillis: 1000 } : undefined,
+        seconds: budgetSeconds
+      })
+    )
     const stats = await fake.stats()
     const limited = stats.apiByStatus["429"] ?? 0
     const elapsed = Math.max(...results.map((result) => result.elapsedMs)) / 1000
@@ -173,7 +139,7 @@ try {
     await fake.close()
   }
 } finally {
-  redis.stop()
+  await redis.stop()
 }
 
 for (const row of rows) console.log(JSON.stringify(row))

@@ -82,19 +82,39 @@ const kill = (child: ChildProcess): Promise<void> =>
 export const hasRedis = (): boolean => spawnSync(binary, ["--version"], { encoding: "utf8" }).status === 0
 
 /**
- * A `redis-server` for the current scope.
+ * A `redis-server` as a Promise, for scripts without Effect (the bench, the
+ * docs run): started on a free port, stopped with `stop`.
  */
-export const redisServer: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.gen(function* () {
-  if (!hasRedis()) return yield* Effect.die(new Error(missingRedis))
-  const port = yield* Effect.promise(freePort)
-  let child = yield* Effect.promise(() => launch(port))
-  yield* Effect.addFinalizer(() => Effect.promise(() => kill(child)))
+export interface LaunchedRedis {
+  readonly url: string
+  readonly port: number
+  readonly stop: () => Promise<void>
+  readonly start: () => Promise<void>
+}
+
+export const launchRedisServer = async (): Promise<LaunchedRedis> => {
+  if (!hasRedis()) throw new Error(missingRedis)
+  const port = await freePort()
+  let child = await launch(port)
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop: Effect.promise(() => kill(child)),
-    start: Effect.promise(async () => {
+    stop: () => kill(child),
+    start: async () => {
       child = await launch(port)
-    })
+    }
+  }
+}
+
+/**
+ * A `redis-server` for the current scope.
+ */
+export const redisServer: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.gen(function* () {
+  const redis = yield* Effect.acquireRelease(Effect.promise(launchRedisServer), (redis) => Effect.promise(redis.stop))
+  return {
+    url: redis.url,
+    port: redis.port,
+    stop: Effect.promise(redis.stop),
+    start: Effect.promise(redis.start)
   }
 })
