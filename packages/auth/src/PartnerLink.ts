@@ -21,7 +21,9 @@ import { HttpClient } from "effect/http"
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose"
 import { partnerLinkClaims, partnerLinkJwksUrl } from "./Assumptions.js"
 import * as DurationOption from "./DurationOption.js"
+import * as EndpointUrl from "./EndpointUrl.js"
 import { InvalidPartnerLink, type PartnerLinkError, PartnerLinkKeysUnavailable } from "./PartnerLinkError.js"
+import * as PartnerLinkReplay from "./PartnerLinkReplay.js"
 import * as TeoHttp from "./TeoHttp.js"
 
 /**
@@ -30,9 +32,15 @@ import * as TeoHttp from "./TeoHttp.js"
  * @since 0.1.0
  * @category models
  */
-export interface PartnerLinkOptions {
-  /** téo's JWKS. Default (ASSUMED): `https://auth.teoapp.fr/.well-known/jwks.json`. */
+export interface PartnerLinkOptions<R = never> {
+  /**
+   * téo's JWKS. Default (ASSUMED): `https://auth.teoapp.fr/.well-known/jwks.json`.
+   * https, or http on this machine only (a local FakeTeo): keys read in clear
+   * could be replaced on the way, and forged links would then verify.
+   */
   readonly jwksUrl?: string
+  /** Accept a plain `http:` JWKS URL to another host than this machine. Default `false`. */
+  readonly allowPlainHttp?: boolean
   /** The `iss` to require. Default: not checked (téo does not document it). */
   readonly issuer?: string
   /** The `aud` to require. Default: not checked (téo does not document it). */
@@ -45,8 +53,12 @@ export interface PartnerLinkOptions {
   readonly jwksCacheTtl?: Duration.Input
   /** The least time between two reads of the JWKS for unknown `kid`s. Default 30 seconds. */
   readonly jwksCooldown?: Duration.Input
-  /** Refuse a token seen before, within its lifetime (in this process). Default `false`. */
-  readonly replayProtection?: boolean
+  /**
+   * Refuse a link used before, within its lifetime: `true` in this process,
+   * or where `PartnerLinkReplay.redis()` remembers them for a fleet. Default
+   * `false`.
+   */
+  readonly replayProtection?: boolean | Effect.Effect<PartnerLinkReplay.PartnerLinkReplay, never, R>
   /** The claims of the context. Default (ASSUMED): `dossierId`, `userId`. */
   readonly claims?: { readonly dossierId?: string; readonly userId?: string }
 }
@@ -66,13 +78,17 @@ export class PartnerContext extends Schema.Class<PartnerContext>("@teo-effect/au
   claims: Schema.Record(Schema.String, Schema.Unknown)
 }) {}
 
-const Settings = Schema.Struct({
-  jwksUrl: Schema.String,
-  clockTolerance: DurationOption.Positive,
-  maxAge: DurationOption.Positive,
-  jwksCacheTtl: DurationOption.Positive,
-  jwksCooldown: DurationOption.Positive
-})
+const JwksUrl = (allowPlainHttp: boolean) =>
+  Schema.String.check(Schema.makeFilter((input: string) => EndpointUrl.problem(input, { allowPlainHttp }) ?? true))
+
+const Settings = (allowPlainHttp: boolean) =>
+  Schema.Struct({
+    jwksUrl: JwksUrl(allowPlainHttp),
+    clockTolerance: DurationOption.Positive,
+    maxAge: DurationOption.Positive,
+    jwksCacheTtl: DurationOption.Positive,
+    jwksCooldown: DurationOption.Positive
+  })
 
 const JwksBody = Schema.Struct({ keys: Schema.Array(Schema.Record(Schema.String, Schema.Unknown)) })
 const decodeJwks = Schema.decodeUnknownOption(Schema.fromJsonString(JwksBody))
@@ -101,8 +117,8 @@ const refusalOf = (error: unknown): InvalidPartnerLink => {
   return invalid("Malformed")
 }
 
-const make = Effect.fnUntraced(function* (options: PartnerLinkOptions = {}) {
-  const settings = yield* Schema.decodeUnknownEffect(Settings)(
+const make = Effect.fnUntraced(function* <R = never>(options: PartnerLinkOptions<R> = {}) {
+  const settings = yield* Schema.decodeUnknownEffect(Settings(options.allowPlainHttp === true))(
     {
       jwksUrl: options.jwksUrl ?? partnerLinkJwksUrl,
       clockTolerance: options.clockTolerance ?? "30 seconds",
@@ -116,7 +132,12 @@ const make = Effect.fnUntraced(function* (options: PartnerLinkOptions = {}) {
   const claimNames = { ...partnerLinkClaims, ...options.claims }
   const cache = yield* Ref.make<Cache>({ jwks: undefined, fetchedAt: 0, lastAttempt: Number.NEGATIVE_INFINITY })
   const refreshing = yield* Semaphore.make(1)
-  const seen = new Map<string, number>()
+  const replay =
+    options.replayProtection === undefined || options.replayProtection === false
+      ? undefined
+      : options.replayProtection === true
+        ? PartnerLinkReplay.memory()
+        : yield* options.replayProtection
   const cooldownMillis = Duration.toMillis(settings.jwksCooldown)
   const ttlMillis = Duration.toMillis(settings.jwksCacheTtl)
 
@@ -197,15 +218,15 @@ const make = Effect.fnUntraced(function* (options: PartnerLinkOptions = {}) {
   }
 
   /** Refuses a token seen before within its lifetime (its `jti`, else the token itself). */
-  const once = (jwt: string, payload: JWTPayload, now: number): Effect.Effect<void, InvalidPartnerLink> =>
-    Effect.suspend(() => {
-      if (options.replayProtection !== true) return Effect.void
-      for (const [key, until] of seen) if (until <= now) seen.delete(key)
-      const key = typeof payload.jti === "string" ? `jti:${payload.jti}` : `jwt:${jwt}`
-      if (seen.has(key)) return Effect.fail(invalid("Replayed"))
-      seen.set(key, (payload.exp ?? 0) * 1000 + Duration.toMillis(settings.clockTolerance))
-      return Effect.void
-    })
+  const once = (jwt: string, payload: JWTPayload): Effect.Effect<void, InvalidPartnerLink> =>
+    replay === undefined
+      ? Effect.void
+      : replay
+          .markUsed(
+            typeof payload.jti === "string" ? `jti:${payload.jti}` : `jwt:${jwt}`,
+            (payload.exp ?? 0) * 1000 + Duration.toMillis(settings.clockTolerance)
+          )
+          .pipe(Effect.flatMap((fresh) => (fresh ? Effect.void : Effect.fail(invalid("Replayed")))))
 
   const verify = (jwt: string): Effect.Effect<PartnerContext, PartnerLinkError> =>
     Effect.gen(function* () {
@@ -222,7 +243,7 @@ const make = Effect.fnUntraced(function* (options: PartnerLinkOptions = {}) {
           () => Effect.flatMap(keys(true), (jwks) => check(jwt, jwks, now))
         )
       )
-      yield* once(jwt, verified.payload, now)
+      yield* once(jwt, verified.payload)
       return yield* contextOf(verified.payload)
     }).pipe(Effect.withSpan("PartnerLink.verify"))
 
@@ -266,7 +287,34 @@ export class PartnerLink extends Context.Service<
    *
    * @since 0.1.0
    */
-  static readonly layer = (
-    options: PartnerLinkOptions = {}
-  ): Layer.Layer<PartnerLink, Config.ConfigError, HttpClient.HttpClient> => Layer.effect(PartnerLink, make(options))
+  static readonly layer = <R = never>(
+    options: PartnerLinkOptions<R> = {}
+  ): Layer.Layer<PartnerLink, Config.ConfigError, HttpClient.HttpClient | R> => Layer.effect(PartnerLink, make(options))
+
+  /**
+   * `layer`, with the JWKS URL from `TEO_PARTNER_JWKS_URL` when it is set
+   * (`teo fake-server` prints it for a local FakeTeo) and `TEO_ALLOW_PLAIN_HTTP`;
+   * the other options as given.
+   *
+   * @since 0.1.0
+   */
+  static readonly layerConfig = <R = never>(
+    options: Omit<PartnerLinkOptions<R>, "jwksUrl"> = {}
+  ): Layer.Layer<PartnerLink, Config.ConfigError, HttpClient.HttpClient | R> =>
+    Layer.unwrap(
+      Config.Boolean("TEO_ALLOW_PLAIN_HTTP").pipe(
+        Config.withDefault(options.allowPlainHttp === true),
+        Config.flatMap((allowPlainHttp) =>
+          Config.option(Config.schema(JwksUrl(allowPlainHttp), "TEO_PARTNER_JWKS_URL")).pipe(
+            Config.map((jwksUrl) =>
+              PartnerLink.layer({
+                ...options,
+                allowPlainHttp,
+                ...(Option.isSome(jwksUrl) ? { jwksUrl: jwksUrl.value } : {})
+              })
+            )
+          )
+        )
+      )
+    )
 }

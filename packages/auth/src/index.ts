@@ -24,6 +24,10 @@ export * as PartnerLinkHttp from "./PartnerLinkHttp.js"
 /**
  * @since 0.1.0
  */
+export * as PartnerLinkReplay from "./PartnerLinkReplay.js"
+/**
+ * @since 0.1.0
+ */
 export * as RedisTokenStore from "./RedisTokenStore.js"
 /**
  * @since 0.1.0

@@ -4,9 +4,15 @@
  */
 import { createHmac, generateKeyPairSync } from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
-import { InvalidPartnerLink, PartnerLink, PartnerLinkKeysUnavailable, type PartnerLinkOptions } from "@teo-effect/auth"
+import {
+  configErrorMessage,
+  InvalidPartnerLink,
+  PartnerLink,
+  PartnerLinkKeysUnavailable,
+  type PartnerLinkOptions
+} from "@teo-effect/auth"
 import { makeScriptedServer } from "@teo-effect/test-support"
-import { Clock, Context, Effect, Layer, Scope } from "effect"
+import { Clock, ConfigProvider, Context, Effect, Layer, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose"
@@ -166,6 +172,48 @@ describe("PartnerLink.verify", () => {
       assert.instanceOf(error, PartnerLinkKeysUnavailable)
       assert.isTrue((error as PartnerLinkKeysUnavailable).isRetryable)
     })
+  )
+
+  it.effect("the JWKS URL: https, or http on this machine only — keys read in clear could be swapped", () =>
+    Effect.gen(function* () {
+      const build = (options: PartnerLinkOptions) =>
+        Effect.flip(Layer.build(PartnerLink.layer(options).pipe(Layer.provide(FetchHttpClient.layer))))
+      const clear = yield* build({ jwksUrl: "http://auth.teo.example/.well-known/jwks.json" })
+      assert.include(configErrorMessage(clear), "must use https")
+      const notUrl = yield* build({ jwksUrl: "auth.teoapp.fr/jwks" })
+      assert.include(configErrorMessage(notUrl), "must be an absolute http(s) URL")
+      // Allowed explicitly, or on loopback.
+      yield* Layer.build(
+        PartnerLink.layer({ jwksUrl: "http://auth.teo.example/jwks.json", allowPlainHttp: true }).pipe(
+          Layer.provide(FetchHttpClient.layer)
+        )
+      )
+      yield* Layer.build(
+        PartnerLink.layer({ jwksUrl: "http://127.0.0.1:4010/.well-known/jwks.json" }).pipe(
+          Layer.provide(FetchHttpClient.layer)
+        )
+      )
+    }).pipe(Effect.scoped)
+  )
+
+  it.effect("layerConfig: the JWKS from TEO_PARTNER_JWKS_URL; a wrong one names the variable", () =>
+    Effect.gen(function* () {
+      const key = yield* esKey("k1")
+      const server = yield* makeScriptedServer
+      server.reply = () => ({ status: 200, json: { keys: [key.jwk] } })
+      const withEnv = (env: Record<string, string>) =>
+        PartnerLink.layerConfig().pipe(
+          Layer.provide(FetchHttpClient.layer),
+          Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))
+        )
+      const context = yield* Layer.build(withEnv({ TEO_PARTNER_JWKS_URL: `${server.origin}/.well-known/jwks.json` }))
+      const verified = yield* Context.get(context, PartnerLink).verify(yield* sign(key))
+      assert.strictEqual(verified.dossierId, dossierId)
+      assert.strictEqual(server.requests[0]?.url, "/.well-known/jwks.json")
+      const wrong = yield* Effect.flip(Layer.build(withEnv({ TEO_PARTNER_JWKS_URL: "http://teo.example/jwks" })))
+      assert.include(configErrorMessage(wrong), "TEO_PARTNER_JWKS_URL")
+      assert.include(configErrorMessage(wrong), "must use https")
+    }).pipe(Effect.scoped)
   )
 
   it.effect("replay protection: a link used once is refused the second time", () =>

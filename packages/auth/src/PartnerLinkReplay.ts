@@ -1,0 +1,140 @@
+/**
+ * Where `PartnerLink`'s replay protection remembers the links already used:
+ * in the process (`memory`), or in Redis for a fleet of processes (`redis`),
+ * so that a link opened once is refused a second time by every process —
+ * until it expires, when it is forgotten.
+ *
+ * What is remembered is a SHA-256 of the link's `jti` (or of the whole token
+ * when it has none): never the token itself.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Duration, Effect, Metric, Schema } from "effect"
+import { Redis } from "effect/persistence"
+import * as DurationOption from "./DurationOption.js"
+
+/**
+ * What replay protection needs: record a link's identity as used until a
+ * time (epoch milliseconds); `false` when it was used already.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PartnerLinkReplay {
+  readonly markUsed: (id: string, untilMillis: number) => Effect.Effect<boolean>
+}
+
+/**
+ * Used links in this process, each forgotten once it has expired.
+ *
+ * @since 0.1.0
+ * @category stores
+ */
+export const memory = (): PartnerLinkReplay => {
+  const used = new Map<string, number>()
+  return {
+    markUsed: (id, untilMillis) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        for (const [key, until] of used) if (until <= now) used.delete(key)
+        if (used.has(id)) return false
+        used.set(id, untilMillis)
+        return true
+      })
+  }
+}
+
+/**
+ * Options of the Redis replay store. Every one has a default.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RedisOptions {
+  /** Prefix of the keys. Default `teo-effect:partner-link:`. */
+  readonly prefix?: string
+  /** The longest one Redis command may take before Redis is deemed unavailable. Default 1 second. */
+  readonly commandTimeout?: Duration.Input
+}
+
+/**
+ * Times Redis could not be used and a link was checked against this
+ * process's memory only.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const fallbacks = Metric.counter("teo_auth_partner_link_replay_fallbacks_total", {
+  description: "Times the shared replay store was unavailable and a partner link was checked in this process only"
+})
+
+const Settings = Schema.Struct({
+  prefix: Schema.String,
+  commandTimeout: DurationOption.Positive
+})
+
+const sha256 = (text: string) =>
+  Effect.promise(async () => {
+    const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))
+    return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("")
+  })
+
+/**
+ * Used links in the current `Redis` (`effect/persistence`), shared by every
+ * process that uses it: `SET NX` with the link's remaining lifetime as TTL.
+ * Redis down or slow: the link is checked against this process's memory
+ * (still single-use here), with a warning log and the
+ * `teo_auth_partner_link_replay_fallbacks_total` metric.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient, NodeRedis } from "@effect/platform-node"
+ * import { PartnerLink, PartnerLinkReplay } from "@teo-effect/auth"
+ * import { Layer } from "effect"
+ *
+ * const PartnerLinkLive = PartnerLink.layer({ replayProtection: PartnerLinkReplay.redis() }).pipe(
+ *   Layer.provide(NodeRedis.layer({ url: "redis://127.0.0.1:6379", disableOfflineQueue: true })),
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category stores
+ */
+export const redis = (options: RedisOptions = {}): Effect.Effect<PartnerLinkReplay, never, Redis.Redis> =>
+  Effect.gen(function* () {
+    const settings = yield* Schema.decodeUnknownEffect(Settings)({
+      prefix: options.prefix ?? "teo-effect:partner-link:",
+      commandTimeout: options.commandTimeout ?? "1 second"
+    }).pipe(Effect.orDie)
+    const client = yield* Redis.Redis
+    const local = memory()
+    return {
+      markUsed: (id, untilMillis) =>
+        Effect.gen(function* () {
+          const key = `${settings.prefix}${yield* sha256(id)}`
+          // Recorded here too: a replay in this process is refused even while Redis is down.
+          const fresh = yield* local.markUsed(key, untilMillis)
+          const ttl = Math.max(1, Math.ceil(untilMillis - (yield* Clock.currentTimeMillis)))
+          const shared = yield* client.send<string | null>("SET", key, "1", "NX", "PX", String(ttl)).pipe(
+            Effect.timeoutOrElse({
+              duration: settings.commandTimeout,
+              orElse: () =>
+                Effect.fail(
+                  new Redis.RedisError({ cause: `no answer within ${Duration.format(settings.commandTimeout)}` })
+                )
+            }),
+            Effect.map((answer) => answer === "OK"),
+            Effect.catch((error) =>
+              Effect.logWarning(
+                "téo partner links: the replay store (Redis) is unavailable; links are checked in this process only"
+              ).pipe(
+                Effect.annotateLogs({ error: String(error.cause) }),
+                Effect.andThen(Metric.update(fallbacks, 1)),
+                Effect.as(true)
+              )
+            )
+          )
+          return fresh && shared
+        })
+    }
+  })

@@ -1,0 +1,136 @@
+/**
+ * Replay protection shared by a fleet: `PartnerLinkReplay.redis()` on a real
+ * `redis-server` (a free port; missing, the tests fail with one line saying
+ * what to install), several `PartnerLink`s — the processes of a fleet — each
+ * with its own Redis connection, verifying links signed as téo signs them.
+ */
+import { NodeRedis } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import { type InvalidPartnerLink, PartnerLink, PartnerLinkReplay } from "@teo-effect/auth"
+import { eventually, makeScriptedServer, redisServer } from "@teo-effect/test-support"
+import { Clock, Context, Effect, Layer, Metric, Scope } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { Redis } from "effect/persistence"
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose"
+
+const fleet = Effect.gen(function* () {
+  const { privateKey, publicKey } = yield* Effect.promise(() => generateKeyPair("ES256", { extractable: true }))
+  const jwk: JWK = { ...(yield* Effect.promise(() => exportJWK(publicKey))), kid: "k1", alg: "ES256" }
+  const server = yield* makeScriptedServer
+  server.reply = () => ({ status: 200, json: { keys: [jwk] } })
+  const redis = yield* redisServer
+  /** A link as téo would issue it, now; `jti` absent when `null`. */
+  const sign = (jti: string | null = globalThis.crypto.randomUUID(), lifetime = 300) =>
+    Effect.flatMap(Clock.currentTimeMillis, (millis) =>
+      Effect.promise(() => {
+        const now = Math.floor(millis / 1000)
+        const token = new SignJWT({ dossierId: "0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b" })
+          .setProtectedHeader({ alg: "ES256", kid: "k1" })
+          .setIssuedAt(now)
+          .setExpirationTime(now + lifetime)
+        return (jti === null ? token : token.setJti(jti)).sign(privateKey)
+      })
+    )
+  /** One process: its own PartnerLink on its own Redis connection. */
+  const process = Effect.gen(function* () {
+    const scope = yield* Scope.make()
+    yield* Effect.addFinalizer((exit) => Scope.close(scope, exit))
+    const context = yield* Layer.buildWithScope(
+      PartnerLink.layer({
+        jwksUrl: `${server.origin}/jwks.json`,
+        replayProtection: PartnerLinkReplay.redis({ commandTimeout: "300 millis" })
+      }).pipe(
+        Layer.provideMerge(
+          NodeRedis.layer({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } })
+        ),
+        Layer.provide(FetchHttpClient.layer)
+      ),
+      scope
+    )
+    return { links: Context.get(context, PartnerLink), redis: Context.get(context, Redis.Redis) }
+  })
+  return { sign, redis, process }
+})
+
+const reasonOf = (effect: Effect.Effect<unknown, unknown>) =>
+  Effect.map(Effect.flip(effect), (error) => (error as InvalidPartnerLink).reason)
+
+describe("PartnerLinkReplay.redis", () => {
+  it.live("a link used by one process is refused by every other; another link is not", () =>
+    Effect.gen(function* () {
+      const { sign, process } = yield* fleet
+      const [first, second, third] = yield* Effect.all([process, process, process])
+      const link = yield* sign()
+      yield* first!.links.verify(link)
+      assert.strictEqual(yield* reasonOf(second!.links.verify(link)), "Replayed")
+      assert.strictEqual(yield* reasonOf(third!.links.verify(link)), "Replayed")
+      assert.strictEqual(yield* reasonOf(first!.links.verify(link)), "Replayed")
+      const other = yield* third!.links.verify(yield* sign())
+      assert.strictEqual(other.dossierId, "0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b")
+    })
+  )
+
+  it.live("the same link opened at once by 8 processes: exactly one accepts it", () =>
+    Effect.gen(function* () {
+      const { sign, process } = yield* fleet
+      const processes = yield* Effect.all(Array.from({ length: 8 }, () => process))
+      const link = yield* sign()
+      const results = yield* Effect.all(
+        processes.map(({ links }) => Effect.result(links.verify(link))),
+        { concurrency: "unbounded" }
+      )
+      assert.strictEqual(results.filter((result) => result._tag === "Success").length, 1)
+    })
+  )
+
+  it.live("Redis holds a hash for the link's remaining lifetime: never the token, never the jti", () =>
+    Effect.gen(function* () {
+      const { sign, process } = yield* fleet
+      const { links, redis } = yield* process
+      const link = yield* sign("jti-canary-4242", 120)
+      const withoutJti = yield* sign(null, 120)
+      yield* links.verify(link)
+      yield* links.verify(withoutJti)
+      const keys = yield* redis.send<Array<string>>("KEYS", "*")
+      assert.strictEqual(keys.length, 2)
+      for (const key of keys) {
+        assert.match(key, /^teo-effect:partner-link:[0-9a-f]{64}$/)
+        const ttl = yield* redis.send<number>("PTTL", key)
+        // Its lifetime (120 s) and the 30 s clock tolerance, less the time the test took.
+        assert.isAbove(ttl, 100_000)
+        assert.isAtMost(ttl, 150_000)
+        assert.strictEqual(yield* redis.send<string>("GET", key), "1")
+      }
+      const dump = JSON.stringify(keys)
+      for (const secret of ["jti-canary-4242", link, withoutJti, link.split(".")[2] ?? link]) {
+        assert.notInclude(dump, secret)
+      }
+    })
+  )
+
+  it.live("Redis down: still single-use in this process, with a warning metric; shared again when it is back", () =>
+    Effect.gen(function* () {
+      const { sign, redis, process } = yield* fleet
+      const [first, second] = yield* Effect.all([process, process])
+      const fallbacks = Metric.value(PartnerLinkReplay.fallbacks)
+      const before = (yield* fallbacks).count
+      yield* redis.stop
+      const link = yield* sign()
+      yield* first!.links.verify(link)
+      assert.strictEqual(yield* reasonOf(first!.links.verify(link)), "Replayed")
+      assert.isAtLeast((yield* fallbacks).count - before, 1)
+      yield* redis.start
+      // Back: once both connections have reconnected, links are shared again.
+      const ping = (client: Redis.Redis["Service"]) =>
+        client.send<string>("PING").pipe(
+          Effect.orElseSucceed(() => "down"),
+          Effect.delay("20 millis")
+        )
+      yield* eventually(ping(first!.redis), (answer) => answer === "PONG")
+      yield* eventually(ping(second!.redis), (answer) => answer === "PONG")
+      const last = yield* sign()
+      yield* first!.links.verify(last)
+      assert.strictEqual(yield* reasonOf(second!.links.verify(last)), "Replayed")
+    })
+  )
+})
