@@ -13,6 +13,15 @@ import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import { partnerLinkParameter } from "./Assumptions.js"
 import type { PartnerContext, PartnerLink } from "./PartnerLink.js"
 
+/**
+ * The query parameter `authenticated` reads the token from by default:
+ * `token` (ASSUMED: téo's page names none; see `Assumptions.ts`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultParameter: string = partnerLinkParameter
+
 const page = (status: number, fr: string, en: string) =>
   HttpServerResponse.text(
     `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>téo</title></head><body>` +
@@ -56,7 +65,7 @@ export const authenticated = <E, R>(
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const parameter = options.parameter ?? partnerLinkParameter
+    const parameter = options.parameter ?? defaultParameter
     const token = Option.fromNullishOr(new URL(request.url, "http://partner.invalid").searchParams.get(parameter))
     if (Option.isNone(token) || token.value === "") {
       return page(

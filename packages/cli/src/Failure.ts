@@ -149,6 +149,12 @@ export const reportOf = (error: unknown): Report => {
     case "ServerError":
     case "UnexpectedResponse":
       return { code: ExitCode.api, message: tagged.message }
+    case "FakeTeoUnreachable":
+      return {
+        code: ExitCode.network,
+        message: tagged.message,
+        hint: "FakeTeo injoignable : lancez `teo fake-server` dans un autre terminal. / FakeTeo unreachable: run `teo fake-server` in another terminal."
+      }
     case "FakeTeoStartError":
       return {
         code: ExitCode.usage,

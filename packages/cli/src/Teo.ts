@@ -24,6 +24,7 @@ import {
 } from "effect"
 import { Argument, CliError, CliOutput, Command, Flag } from "effect/cli"
 import { type ConnectionFlags, connect, Traffic } from "./Connection.js"
+import * as PartnerLinkCommand from "./commands/PartnerLink.js"
 import { ExitCode, reportOf, reportOfCause, UsageError } from "./Failure.js"
 import { defaultDossierColumns, dossierColumns, formats, json, prestationColumns, table } from "./Output.js"
 
@@ -389,7 +390,9 @@ const fakeServer = FakeTeoCommand.make("fake-server", "teo fake-server")
  *
  * @since 0.1.0
  */
-export const command = teo.pipe(Command.withSubcommands([token, dossiers, prestations, getPath, fakeServer]))
+export const command = teo.pipe(
+  Command.withSubcommands([token, dossiers, prestations, getPath, PartnerLinkCommand.command, fakeServer])
+)
 
 /**
  * Help that was asked for (`--help`) is the output: stdout. Help shown because

@@ -6,34 +6,13 @@
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
-import { fileURLToPath } from "node:url"
-import { FakeTeo } from "@teo-effect/testing"
+import { FakeTeo, type RunningFakeTeo } from "@teo-effect/testing"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import { bin, type Run, teo } from "./utils/teo.js"
 
-const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
 const secret = "cli-CANARY-secret-4e1f"
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs `teo` with a clean environment plus `env`. */
-const teo = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Run> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
-
-let fake: Awaited<ReturnType<typeof FakeTeo.start>>
+let fake: RunningFakeTeo
 let env: Record<string, string>
 
 beforeAll(async () => {
@@ -383,7 +362,7 @@ describe("embedded FakeTeo and fake-server", () => {
     await new Promise<void>((resolve) =>
       child.stdout.on("data", (chunk: Buffer) => {
         stdout += chunk.toString()
-        if (stdout.includes("TEO_API_URL")) resolve()
+        if (stdout.includes("TEO_PARTNER_JWKS_URL")) resolve()
       })
     )
     const served = Object.fromEntries(

@@ -10,7 +10,7 @@ import { NodeHttpServer, NodeHttpServerRequest } from "@effect/platform-node"
 import { Clock, Context, Duration, Effect, Exit, Layer, Redacted, Ref, Schema, Scope } from "effect"
 import { FetchHttpClient, type HttpClient, HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
 import { type FakeDossier, makeDossiers, makePrestations, random, seedOf } from "./FakeData.js"
-import { type Fake, type FakeProfile, routes } from "./internal/FakeApp.js"
+import { type Fake, type FakeProfile, partnerLink, routes } from "./internal/FakeApp.js"
 import * as FakeState from "./internal/FakeState.js"
 import { makeSigner } from "./internal/FakeTokens.js"
 import { makePartnerKeys, type PartnerKeys } from "./internal/PartnerKeys.js"
@@ -227,16 +227,14 @@ const serviceOf = (fake: Fake, start: FakeState.FakeState, origin: string): Fake
     requests: Effect.map(Ref.get(fake.state), (state) => [...state.log]),
     jwksUrl: `${origin}/.well-known/jwks.json`,
     partnerLink: (link = {}) =>
-      Effect.promise(() =>
-        fake.partnerKeys.sign(
-          {
-            dossierId: link.dossierId ?? start.instances.get(teoId)?.dossiers[0]?.id ?? "",
-            userId: link.userId ?? "fake-user",
-            ...link.claims
-          },
-          Math.round(Duration.toSeconds(Duration.fromInputUnsafe(link.ttl ?? "5 minutes"))),
-          fake.config.now()
-        )
+      Effect.map(
+        partnerLink(fake, {
+          ...link,
+          ...(link.ttl === undefined
+            ? {}
+            : { ttlSeconds: Math.round(Duration.toSeconds(Duration.fromInputUnsafe(link.ttl))) })
+        }),
+        (issued) => issued.token
       ),
     rotatePartnerKeys: Effect.promise(() => fake.partnerKeys.rotate())
   })
@@ -431,7 +429,8 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
         TEO_CLIENT_SECRET: Redacted.value(fake.credentials.clientSecret),
         TEO_ID: fake.credentials.teoId,
         TEO_AUTH_URL: fake.tokenUrl,
-        TEO_API_URL: fake.apiUrl
+        TEO_API_URL: fake.apiUrl,
+        TEO_PARTNER_JWKS_URL: fake.jwksUrl
       },
       expireTokens: () => run(fake.expireTokens),
       revokeTokens: () => run(fake.revokeTokens),
@@ -463,6 +462,8 @@ export interface RunningFakeTeo extends FakeTeoHandle<() => void> {
     readonly TEO_ID: string
     readonly TEO_AUTH_URL: string
     readonly TEO_API_URL: string
+    /** The JWKS of its partner links, which `PartnerLink.layerConfig` reads. */
+    readonly TEO_PARTNER_JWKS_URL: string
   }
   readonly failNext: (side: "token" | "api", count: number, failure: InjectedFailure) => void
   readonly configure: (changes: Parameters<FakeTeoService["configure"]>[0]) => void

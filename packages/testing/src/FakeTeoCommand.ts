@@ -56,8 +56,10 @@ export const flags = {
 }
 
 /**
- * The lines that point teo-effect (or anything else) at `fake`, the secret in
- * clear: FakeTeo's secret is a fake one.
+ * The lines that point teo-effect (or anything else) at `fake` — the API's
+ * credentials and URLs, and the JWKS of its partner links
+ * (`PartnerLink.layerConfig` reads it) — the secret in clear: FakeTeo's
+ * secret is a fake one.
  *
  * @since 0.1.0
  */
@@ -66,7 +68,8 @@ export const exportLines = (fake: FakeTeoService): ReadonlyArray<string> => [
   `export TEO_CLIENT_SECRET=${Redacted.value(fake.credentials.clientSecret)}`,
   `export TEO_ID=${fake.credentials.teoId}`,
   `export TEO_AUTH_URL=${fake.tokenUrl}`,
-  `export TEO_API_URL=${fake.apiUrl}`
+  `export TEO_API_URL=${fake.apiUrl}`,
+  `export TEO_PARTNER_JWKS_URL=${fake.jwksUrl}`
 ]
 
 /**

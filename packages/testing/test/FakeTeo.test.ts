@@ -150,7 +150,8 @@ describe("rate limit and controls", () => {
         TEO_CLIENT_SECRET: "fake-secret",
         TEO_ID: "fake-instance",
         TEO_AUTH_URL: fake.tokenUrl,
-        TEO_API_URL: fake.apiUrl
+        TEO_API_URL: fake.apiUrl,
+        TEO_PARTNER_JWKS_URL: `${fake.url}/.well-known/jwks.json`
       })
     }))
 })

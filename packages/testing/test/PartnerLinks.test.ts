@@ -3,10 +3,11 @@
  * against FakeTeo's JWKS, over HTTP.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Dossiers } from "@teo-effect/api"
 import { InvalidPartnerLink, PartnerLink, PartnerLinkHttp } from "@teo-effect/auth"
-import { FakeTeo } from "@teo-effect/testing"
+import { FakeTeo, TeoTest } from "@teo-effect/testing"
 import { Effect, Layer } from "effect"
-import { FetchHttpClient, HttpRouter, HttpServerResponse } from "effect/http"
+import { FetchHttpClient, HttpBody, HttpClient, HttpRouter, HttpServerResponse } from "effect/http"
 import { TestClock } from "effect/testing"
 
 /** FakeTeo, and a `PartnerLink` that trusts its JWKS. */
@@ -54,6 +55,48 @@ describe("FakeTeo's partner links", () => {
       assert.instanceOf(error, InvalidPartnerLink)
       assert.strictEqual((error as InvalidPartnerLink).reason, "Expired")
     }).pipe(Effect.provide(withLinks))
+  )
+
+  it.effect("POST /_fake/partner-links (teo partner-link's): a link for an existing dossier, or why not", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeTeo
+      const links = yield* PartnerLink
+      const client = yield* HttpClient.HttpClient
+      const page = yield* (yield* Dossiers).page({ itemsPerPage: 2 })
+      const second = String(page.member[1]?.["@id"]).split("/").at(-1) ?? ""
+      const ask = (body: string) =>
+        Effect.flatMap(
+          client.post(`${fake.url}/_fake/partner-links`, { body: HttpBody.text(body, "application/json") }),
+          (response) =>
+            Effect.map(response.json, (json) => ({ status: response.status, json: json as Record<string, string> }))
+        )
+      const issued = yield* ask(JSON.stringify({ dossierId: second, userId: "u-7", ttl: 60 }))
+      assert.strictEqual(issued.status, 201)
+      assert.strictEqual(issued.json.dossierId, second)
+      const context = yield* links.verify(issued.json.token ?? "")
+      assert.strictEqual(context.dossierId, second)
+      assert.strictEqual(context.userId, "u-7")
+      assert.strictEqual(context.expiresAt.epochMilliseconds - (context.issuedAt?.epochMilliseconds ?? 0), 60_000)
+      assert.strictEqual(issued.json.expiresAt, new Date(context.expiresAt.epochMilliseconds).toISOString())
+      // Empty body: the defaults (the first dossier, 5 minutes).
+      const defaults = yield* ask("")
+      assert.strictEqual(defaults.status, 201)
+      assert.strictEqual((yield* links.verify(defaults.json.token ?? "")).userId, "fake-user")
+      const unknown = yield* ask(JSON.stringify({ dossierId: "00000000-0000-4000-8000-000000000000" }))
+      assert.strictEqual(unknown.status, 404)
+      assert.include(unknown.json.message, "00000000-0000-4000-8000-000000000000")
+      const bad = yield* ask(JSON.stringify({ ttl: "long" }))
+      assert.strictEqual(bad.status, 400)
+      assert.include(bad.json.message, "ttl")
+    }).pipe(
+      Effect.provide(
+        Layer.unwrap(
+          Effect.map(Effect.service(FakeTeo), (fake) =>
+            PartnerLink.layer({ jwksUrl: fake.jwksUrl }).pipe(Layer.provide(FetchHttpClient.layer))
+          )
+        ).pipe(Layer.provideMerge(Layer.merge(TeoTest.layer(), FetchHttpClient.layer)))
+      )
+    )
   )
 })
 

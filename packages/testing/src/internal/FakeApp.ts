@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto"
 import { newDossierViolations } from "@teo-effect/api"
-import { Effect, type Layer, Ref, Stream } from "effect"
+import { DateTime, Effect, type Layer, Option, Ref, Schema, Stream } from "effect"
 import { HttpRouter, type HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { FakeDossier, FakePrestation } from "../FakeData.js"
 import { type Answer, hydraError, json, ldJson, methodNotAllowed, oauthError, rateLimited } from "./Answers.js"
@@ -73,6 +73,44 @@ const formDecode = (value: string | undefined): string | undefined => {
     return undefined
   }
 }
+
+/**
+ * What a partner link carries; each absent field has `partnerLink`'s
+ * default.
+ */
+export interface PartnerLinkClaims {
+  readonly dossierId?: string
+  readonly userId?: string
+  readonly ttlSeconds?: number
+  readonly claims?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A partner link's token, signed with FakeTeo's current key: `dossierId`
+ * (default: the first instance's first dossier), `userId` (default
+ * `fake-user`), valid `ttlSeconds` (default 300, téo's 5 minutes).
+ */
+export const partnerLink = (
+  fake: Fake,
+  link: PartnerLinkClaims
+): Effect.Effect<{ readonly token: string; readonly dossierId: string; readonly userId: string }> =>
+  Effect.gen(function* () {
+    const teoId = fake.config.clients[0]?.teoIds[0] ?? ""
+    const dossierId = link.dossierId ?? (yield* Ref.get(fake.state)).instances.get(teoId)?.dossiers[0]?.id ?? ""
+    const userId = link.userId ?? "fake-user"
+    const token = yield* Effect.promise(() =>
+      fake.partnerKeys.sign({ dossierId, userId, ...link.claims }, link.ttlSeconds ?? 300, fake.config.now())
+    )
+    return { token, dossierId, userId }
+  })
+
+/** The body of `POST /_fake/partner-links`: each field optional. */
+const PartnerLinkBody = Schema.Struct({
+  dossierId: Schema.optionalKey(Schema.NonEmptyString),
+  userId: Schema.optionalKey(Schema.NonEmptyString),
+  ttl: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 86_400 })))
+})
+const decodePartnerLinkBody = Schema.decodeUnknownOption(Schema.fromJsonString(PartnerLinkBody))
 
 type Handler = (request: HttpServerRequest.HttpServerRequest, url: URL, body: string) => Effect.Effect<Answer>
 
@@ -515,8 +553,49 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
     })
   )
 
+  /**
+   * FakeTeo's own control, not téo's (téo issues links from its interface):
+   * a partner link for `{ dossierId?, userId?, ttl? }` (seconds), for `teo
+   * partner-link`. An unknown dossier is refused: a link to it would only
+   * fail later, in the partner's application.
+   */
+  const issuePartnerLink: Handler = (request, _url, body) =>
+    Effect.gen(function* () {
+      if (request.method !== "POST") return methodNotAllowed(request.method, "/_fake/partner-links")
+      const decoded = decodePartnerLinkBody(body.trim() === "" ? "{}" : body)
+      if (Option.isNone(decoded)) {
+        return json(400, {
+          error: "invalid_request",
+          message: "the body must be JSON: { dossierId?: string, userId?: string, ttl?: seconds from 1 to 86400 }"
+        })
+      }
+      const link = decoded.value
+      const { instances } = yield* Ref.get(state)
+      if (
+        link.dossierId !== undefined &&
+        ![...instances.values()].some((instance) => instance.dossiers.some((dossier) => dossier.id === link.dossierId))
+      ) {
+        return json(404, { error: "unknown_dossier", message: `FakeTeo has no dossier ${link.dossierId}` })
+      }
+      const ttlSeconds = link.ttl ?? 300
+      const issued = yield* partnerLink(fake, { ...link, ttlSeconds })
+      return json(201, {
+        ...issued,
+        expiresAt: DateTime.formatIso(DateTime.makeUnsafe(config.now() + ttlSeconds * 1000))
+      })
+    })
+
   return HttpRouter.addAll([
     HttpRouter.route("GET", "/.well-known/jwks.json", jwks),
+    HttpRouter.route("*", "/_fake/partner-links", (request) =>
+      Effect.flatMap(
+        Effect.orElseSucceed(request.text, () => ""),
+        (body) =>
+          Effect.flatMap(issuePartnerLink(request, new URL(request.url, "http://fake.invalid"), body), (answer) =>
+            respond(request, answer, {})
+          )
+      )
+    ),
     HttpRouter.route("*", "/oauth2/token", served("token", token)),
     HttpRouter.route("*", "/api", served("api", entrypoint)),
     HttpRouter.route("*", "/api/production/dossiers", served("api", collection)),
