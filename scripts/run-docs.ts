@@ -122,7 +122,7 @@ const startFakeTeo = () =>
       const env = Object.fromEntries(
         [...out.matchAll(/^export (TEO_[A-Z_]+)=(.*)$/gm)].map((match) => [match[1] ?? "", match[2] ?? ""])
       )
-      if (env.TEO_API_URL !== undefined) resolve({ env, process: child })
+      if (env.TEO_PARTNER_JWKS_URL !== undefined) resolve({ env, process: child })
     })
     child.once("exit", (code) => reject(new Error(`fake-teo exited with ${code}`)))
   })

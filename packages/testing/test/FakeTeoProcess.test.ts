@@ -24,7 +24,7 @@ const launch = async (args: ReadonlyArray<string>) => {
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString()
       const lines = out.split("\n").filter((line) => line !== "")
-      if (lines.length >= 5) resolve(lines)
+      if (lines.length >= 6) resolve(lines)
     })
     child.once("exit", (code) => reject(new Error(`fake-teo exited with ${code}: ${err}`)))
   })
@@ -71,7 +71,8 @@ describe("fake-teo", () => {
         "TEO_CLIENT_SECRET",
         "TEO_ID",
         "TEO_AUTH_URL",
-        "TEO_API_URL"
+        "TEO_API_URL",
+        "TEO_PARTNER_JWKS_URL"
       ])
       assert.include(fake.stderr(), "FakeTeo (documented profile) listening on http://127.0.0.1:")
       // The serviceIds a new dossier can take: what a first `teo dossiers create` needs.
