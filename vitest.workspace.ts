@@ -36,7 +36,7 @@ export const projects: Array<TestProjectConfiguration> = [
       ...(name === "cli" ? { testTimeout: 30_000 } : {})
     }
   })),
-  ...["sync-job", "http-service", "plain-vitest"].map((name) => ({
+  ...["sync-job", "http-service", "plain-vitest", "partner-app"].map((name) => ({
     // The examples, tested as they are documented.
     resolve: { alias },
     test: {

@@ -77,7 +77,13 @@ export const authenticated = <E, R>(
     return yield* links.verify(token.value).pipe(
       Effect.matchEffect({
         onFailure: (error) =>
-          Effect.succeed(
+          // Logged for whoever watches the application: the reason, never the token.
+          Effect.as(
+            Effect.logWarning(`partner link refused: ${error.message}`).pipe(
+              Effect.annotateLogs(
+                error._tag === "InvalidPartnerLink" ? { reason: error.reason } : { jwksUrl: error.jwksUrl }
+              )
+            ),
             error._tag === "PartnerLinkKeysUnavailable"
               ? page(
                   503,

@@ -6,7 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Dossiers } from "@teo-effect/api"
 import { InvalidPartnerLink, PartnerLink, PartnerLinkHttp } from "@teo-effect/auth"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Logger } from "effect"
 import { FetchHttpClient, HttpBody, HttpClient, HttpRouter, HttpServerResponse } from "effect/http"
 import { TestClock } from "effect/testing"
 
@@ -102,7 +102,7 @@ describe("FakeTeo's partner links", () => {
 
 describe("PartnerLinkHttp.authenticated", () => {
   /** A partner app's route behind a partner link, as a web handler, with FakeTeo's JWKS. */
-  const app = (fake: FakeTeo["Service"]) =>
+  const app = (fake: FakeTeo["Service"], logs: Array<string> = []) =>
     HttpRouter.toWebHandler(
       Layer.unwrap(
         Effect.map(Effect.service(PartnerLink), (links) =>
@@ -114,14 +114,18 @@ describe("PartnerLinkHttp.authenticated", () => {
             )
           )
         )
-      ).pipe(Layer.provide(PartnerLink.layer({ jwksUrl: fake.jwksUrl }).pipe(Layer.provide(FetchHttpClient.layer)))),
+      ).pipe(
+        Layer.provide(PartnerLink.layer({ jwksUrl: fake.jwksUrl }).pipe(Layer.provide(FetchHttpClient.layer))),
+        Layer.provideMerge(Logger.layer([Logger.map(Logger.formatLogFmt, (line) => logs.push(line))]))
+      ),
       { disableLogger: true }
     )
 
   it.live("runs the route with the context of a valid link; 401 pages in French and English otherwise", () =>
     Effect.gen(function* () {
       const fake = yield* FakeTeo
-      const { handler, dispose } = app(fake)
+      const logs: Array<string> = []
+      const { handler, dispose } = app(fake, logs)
       const token = yield* fake.partnerLink({ dossierId: "d-7" })
       const ok = yield* Effect.promise(() => handler(new Request(`http://partner.test/teo?token=${token}`)))
       assert.strictEqual(ok.status, 200)
@@ -137,6 +141,11 @@ describe("PartnerLinkHttp.authenticated", () => {
       const refusedPage = yield* Effect.promise(() => refused.text())
       assert.include(refusedPage, "BadSignature")
       assert.notInclude(refusedPage, forged)
+      // The refusal is logged with its reason, never with the token.
+      const logged = logs.filter((line) => line.includes("partner link refused"))
+      assert.lengthOf(logged, 1)
+      assert.include(logged[0], "reason=BadSignature")
+      assert.notInclude(logs.join("\n"), forged.split(".")[2] ?? forged)
       assert.notInclude(refusedPage, "    at ")
       yield* Effect.promise(() => dispose())
     }).pipe(Effect.provide(FakeTeo.layer()))

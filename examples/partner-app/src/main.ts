@@ -1,0 +1,40 @@
+/**
+ * The partner application, with its layers composed in one place: téo's API
+ * from the TEO_* environment, the partner links' keys from
+ * TEO_PARTNER_JWKS_URL (téo's by default; `teo fake-server` prints a local
+ * one), each link usable once, served on PORT (default 3000) by
+ * `@effect/platform-node`, run by `NodeRuntime.runMain`.
+ *
+ *   node src/main.ts
+ *
+ * A missing or wrong variable stops it before it listens, with a sentence
+ * that names it; Ctrl-C stops it cleanly.
+ */
+import { createServer } from "node:http"
+import { NodeHttpClient, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Teo } from "@teo-effect/api"
+import { configErrorMessage, PartnerLink } from "@teo-effect/auth"
+import { Config, Console, Effect, Layer } from "effect"
+import { HttpRouter } from "effect/http"
+import { Routes } from "./Routes.ts"
+
+/** téo's API and its partner links, over undici. */
+const TeoLive = Layer.merge(Teo.layerConfig(), PartnerLink.layerConfig({ replayProtection: true })).pipe(
+  Layer.provide(NodeHttpClient.layerUndici)
+)
+
+const ServerLive = Layer.unwrap(
+  Effect.map(Config.Port("PORT").pipe(Config.withDefault(3000)), (port) => NodeHttpServer.layer(createServer, { port }))
+)
+
+HttpRouter.serve(Routes).pipe(
+  Layer.provide(TeoLive),
+  Layer.provide(ServerLive),
+  Layer.launch,
+  Effect.tapError((error) =>
+    Console.error(
+      error._tag === "ConfigError" ? `not started: ${configErrorMessage(error)}` : `not started: ${error.message}`
+    )
+  ),
+  NodeRuntime.runMain({ disableErrorReporting: true })
+)
