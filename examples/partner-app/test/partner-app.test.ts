@@ -146,8 +146,9 @@ describe("the program (src/main.ts)", () => {
       const origin = await new Promise<string>((resolve, reject) => {
         const read = (chunk: Buffer) => {
           output += chunk.toString()
-          const listening = /Listening on (http:\/\/[^\s"]+)/.exec(output)
-          if (listening?.[1] !== undefined) resolve(listening[1].replace("0.0.0.0", "127.0.0.1"))
+          // "Listening on http://[::]:PORT" (or 0.0.0.0): this machine, on that port.
+          const listening = /Listening on http:\/\/\S+:(\d+)/.exec(output)
+          if (listening?.[1] !== undefined) resolve(`http://127.0.0.1:${listening[1]}`)
         }
         child.stdout.on("data", read)
         child.stderr.on("data", read)

@@ -79,7 +79,7 @@ export const authenticated = <E, R>(
         onFailure: (error) =>
           // Logged for whoever watches the application: the reason, never the token.
           Effect.as(
-            Effect.logWarning(`partner link refused: ${error.message}`).pipe(
+            Effect.logWarning(error.message).pipe(
               Effect.annotateLogs(
                 error._tag === "InvalidPartnerLink" ? { reason: error.reason } : { jwksUrl: error.jwksUrl }
               )

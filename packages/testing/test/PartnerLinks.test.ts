@@ -142,7 +142,7 @@ describe("PartnerLinkHttp.authenticated", () => {
       assert.include(refusedPage, "BadSignature")
       assert.notInclude(refusedPage, forged)
       // The refusal is logged with its reason, never with the token.
-      const logged = logs.filter((line) => line.includes("partner link refused"))
+      const logged = logs.filter((line) => line.includes("the partner link is refused"))
       assert.lengthOf(logged, 1)
       assert.include(logged[0], "reason=BadSignature")
       assert.notInclude(logs.join("\n"), forged.split(".")[2] ?? forged)
