@@ -5,12 +5,11 @@
  *
  * @since 0.1.0
  */
-import { readFileSync } from "node:fs"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Dossiers, Prestations, TeoApi } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { FakeTeo, type FakeTeoStartError } from "@teo-effect/testing"
-import { Config, Console, Context, Effect, Layer, Option, Redacted } from "effect"
+import { Config, Console, Context, Effect, FileSystem, Layer, Option, Redacted } from "effect"
 import { HttpClient } from "effect/http"
 import { UsageError } from "./Failure.js"
 
@@ -89,7 +88,8 @@ export const connect = (
     Dossiers | Prestations | TeoApi | AccessToken | TeoCredentials | Traffic,
     Config.ConfigError | FakeTeoStartError
   >,
-  Config.ConfigError | UsageError
+  Config.ConfigError | UsageError,
+  FileSystem.FileSystem
 > =>
   Effect.gen(function* () {
     if (Option.isSome(flags.clientSecret)) {
@@ -100,10 +100,10 @@ export const connect = (
     const fromFile = yield* Option.match(flags.clientSecretFile, {
       onNone: () => Effect.succeed(Option.none<Redacted.Redacted<string>>()),
       onSome: (path) =>
-        Effect.try({
-          try: () => Option.some(Redacted.make(readFileSync(path, "utf8").trim())),
-          catch: () => new UsageError({ message: `--client-secret-file: cannot read ${path}` })
-        })
+        Effect.flatMap(Effect.service(FileSystem.FileSystem), (fs) => fs.readFileString(path)).pipe(
+          Effect.map((text) => Option.some(Redacted.make(text.trim()))),
+          Effect.mapError(() => new UsageError({ message: `--client-secret-file: cannot read ${path}` }))
+        )
     })
     const envClientId = yield* env("TEO_CLIENT_ID")
     const envSecret = yield* Config.option(Config.Redacted("TEO_CLIENT_SECRET"))

@@ -7,4 +7,5 @@
  */
 
 export { ExitCode } from "./Failure.js"
+export { Progress } from "./Progress.js"
 export { command, exitCodeOf, main, version } from "./Teo.js"
