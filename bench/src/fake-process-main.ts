@@ -1,9 +1,9 @@
 /**
  * The child side of `FakeProcess.ts`: FakeTeo, driven over the IPC channel.
  */
-import { FakeTeo } from "@teo-effect/testing"
+import { FakeTeo, type RunningFakeTeo } from "@teo-effect/testing"
 
-type Fake = Awaited<ReturnType<typeof FakeTeo.start>>
+type Fake = RunningFakeTeo
 let fake: Fake | undefined
 
 const send = (message: unknown) => process.send?.(message)

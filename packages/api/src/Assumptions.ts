@@ -66,16 +66,6 @@ export const dossierFieldKinds = {
 export const newDossierKeys = ["firstName", "lastName", "email", "phone", "serviceId"] as const
 
 /**
- * ASSUMED: API Platform's pagination parameters, `page` (from 1) and
- * `itemsPerPage` (30 by default). Pagination follows `hydra:view`'s `next`
- * link, so only `Dossiers.list`'s query uses these names.
- *
- * @since 0.1.0
- * @category pagination
- */
-export const pageParameters = { page: "page", itemsPerPage: "itemsPerPage" } as const
-
-/**
  * 401 messages that mean "expired", from téo's documentation (`Expired token`,
  * `Token has expired`) and from the JWT library API Platform usually runs
  * (`Expired JWT Token`). Compared case-insensitively.

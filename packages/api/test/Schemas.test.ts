@@ -4,7 +4,7 @@
  * throw — it gives a value or a typed error.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Dossier, decodeHydraError, HydraCollection, HydraError, JsonLdResource } from "@teo-effect/api"
+import { Dossier, decodeHydraError, HydraCollection, JsonLdResource } from "@teo-effect/api"
 import { Cause, Effect, Exit, Schema } from "effect"
 
 const Collection = HydraCollection(JsonLdResource)
@@ -133,8 +133,43 @@ describe("decoding arbitrary JSON", () => {
       })
   )
 
-  it.prop("an error body: always an error shape", [Schema.Json], ([json]) => {
-    const error = decodeHydraError(JSON.stringify(json))
-    assert.isTrue(Schema.is(HydraError)(error))
-  })
+  const isViolationLike = (value: unknown) =>
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Record<string, unknown>).propertyPath === "string" &&
+    typeof (value as Record<string, unknown>).message === "string"
+
+  it.prop(
+    "an error body, field by field: each readable field is kept whatever the others hold, each unreadable one dropped",
+    [
+      Schema.Json,
+      Schema.String,
+      Schema.Array(Schema.Struct({ propertyPath: Schema.String, message: Schema.String })),
+      Schema.Array(Schema.Json)
+    ],
+    ([title, description, violations, junk]) => {
+      const mixed = [...junk.filter((value) => !isViolationLike(value)), ...violations]
+      const decoded = decodeHydraError(
+        JSON.stringify({ "hydra:title": title, "hydra:description": description, violations: mixed })
+      )
+      assert.strictEqual(decoded.title, typeof title === "string" ? title : undefined)
+      assert.strictEqual(decoded.description, description)
+      assert.deepStrictEqual(
+        decoded.violations.map((violation) => [violation.propertyPath, violation.message]),
+        violations.map((violation) => [violation.propertyPath, violation.message])
+      )
+    }
+  )
+
+  it.prop(
+    "RFC 7807 bodies likewise: detail is the description when hydra's is unreadable",
+    [Schema.Json, Schema.String],
+    ([junk, detail]) => {
+      const decoded = decodeHydraError(
+        JSON.stringify({ "hydra:description": typeof junk === "string" ? null : junk, title: 1, detail })
+      )
+      assert.strictEqual(decoded.description, detail)
+      assert.isUndefined(decoded.title)
+    }
+  )
 })

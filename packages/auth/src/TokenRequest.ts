@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, DateTime, Duration, Effect, Metric, Option, Redacted, Schedule, Schema } from "effect"
+import { Clock, DateTime, Duration, Effect, Metric, Redacted, Schedule, Schema } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { maxTokenLifetime } from "./Assumptions.js"
 import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "./AuthError.js"
@@ -38,13 +38,25 @@ const TokenResponse = Schema.Struct({
 })
 
 /** The error body (RFC 6749 §5.2), read leniently: only `error` is needed. */
-const OAuthErrorBody = Schema.Struct({
-  error: Schema.String,
-  error_description: Schema.optionalKey(Schema.String)
-})
+/**
+ * An RFC 6749 §5.2 error body, read field by field: a `null` or a number in
+ * `error_description` loses the description only, never the `error` code
+ * that says which failure it is. `undefined` when there is no `error` code.
+ */
+const decodeOAuthError = (text: string): { readonly error: string; readonly description?: string } | undefined => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined
+  const { error, error_description: description } = parsed as Record<string, unknown>
+  if (typeof error !== "string") return undefined
+  return typeof description === "string" ? { error, description } : { error }
+}
 
 const decodeTokenResponse = Schema.decodeUnknownEffect(TokenResponse)
-const decodeOAuthError = Schema.decodeUnknownOption(Schema.fromJsonString(OAuthErrorBody))
 
 /**
  * Counts every token request sent to téo.
@@ -111,15 +123,10 @@ const failureFromResponse = Effect.fnUntraced(function* (
     Effect.orElseSucceed(() => "")
   )
   const body = decodeOAuthError(text)
-  const description = Option.match(body, {
-    onNone: () => undefined,
-    onSome: (body) =>
-      body.error_description === undefined
-        ? undefined
-        : shorten(TeoHttp.mask(body.error_description, secretsOf(credentials)))
-  })
+  const description =
+    body?.description === undefined ? undefined : shorten(TeoHttp.mask(body.description, secretsOf(credentials)))
   const fields = description === undefined ? { status } : { status, description }
-  switch (Option.getOrUndefined(body)?.error) {
+  switch (body?.error) {
     case "invalid_client":
       return new InvalidClient({ clientId: credentials.clientId, ...fields })
     case "invalid_scope":
@@ -149,11 +156,11 @@ const failureFromResponse = Effect.fnUntraced(function* (
       ...waitFor
     })
   }
-  if (Option.isSome(body)) {
+  if (body !== undefined) {
     return new TokenRequestFailed({
       reason: "OAuthError",
       status,
-      detail: `téo answered ${shorten(TeoHttp.mask(body.value.error, secretsOf(credentials)))}${description === undefined ? "" : `: ${description}`}`
+      detail: `téo answered ${shorten(TeoHttp.mask(body.error, secretsOf(credentials)))}${description === undefined ? "" : `: ${description}`}`
     })
   }
   if (status === 401) {

@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "@teo-effect/auth"
 import { oauthError, type Reply, runUntilDone, tokenReply } from "@teo-effect/test-support"
-import { DateTime, Duration, Effect, Redacted } from "effect"
+import { DateTime, Duration, Effect, Redacted, Schema } from "effect"
 import { clientId, clientSecret, makeHarness, teoId } from "./utils/harness.js"
 
 const noRetry = { retry: { times: 0 } }
@@ -132,6 +132,19 @@ describe("error mapping", () => {
       }
     ],
     [
+      "400 invalid_scope with error_description null → InvalidScope: the description is dropped, not the code",
+      { status: 400, json: { error: "invalid_scope", error_description: null } },
+      (error) => {
+        assert.instanceOf(error, InvalidScope)
+        assert.strictEqual(error.status, 400)
+      }
+    ],
+    [
+      "400 expired_token with a numeric error_description → ExpiredToken",
+      { status: 400, json: { error: "expired_token", error_description: 42, error_uri: null } },
+      (error) => assert.instanceOf(error, ExpiredToken)
+    ],
+    [
       "401 without a body → InvalidClient",
       { status: 401 },
       (error) => {
@@ -195,6 +208,32 @@ describe("error mapping", () => {
   ]
 
   it.effect.each(cases)("%s", ([, reply, check]) => Effect.map(failureFor(reply), check))
+
+  const tagOf = {
+    invalid_client: "InvalidClient",
+    invalid_scope: "InvalidScope",
+    expired_token: "ExpiredToken"
+  } as const
+
+  it.effect.prop(
+    "field by field: whatever the other fields hold, téo's error code decides the class; a description is kept only when it is text",
+    [Schema.Literals(["invalid_client", "invalid_scope", "expired_token"]), Schema.Json, Schema.Json],
+    ([code, description, extra]) =>
+      Effect.gen(function* () {
+        const error = yield* failureFor({
+          status: 400,
+          json: { error: code, error_description: description, error_uri: extra }
+        })
+        assert.strictEqual(error._tag, tagOf[code])
+        const kept = (error as { readonly description?: string }).description
+        if (typeof description === "string" && description.trim() !== "") {
+          assert.include(kept, description.trim().slice(0, 20))
+        } else if (typeof description !== "string") {
+          assert.isUndefined(kept)
+        }
+      }),
+    { arbitrary: { runs: 40 } }
+  )
 
   it.effect("no answer within the request timeout → TokenRequestFailed (Timeout)", () =>
     Effect.gen(function* () {

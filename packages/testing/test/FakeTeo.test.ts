@@ -2,9 +2,9 @@
  * FakeTeo's own controls: its data, faults per side, rate limit, reset, stats.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { dossierStatuses, FakeTeo, makeDossiers, makePrestations } from "@teo-effect/testing"
+import { dossierStatuses, FakeTeo, makeDossiers, makePrestations, type RunningFakeTeo } from "@teo-effect/testing"
 
-const tokenRequest = (fake: Awaited<ReturnType<typeof FakeTeo.start>>) =>
+const tokenRequest = (fake: RunningFakeTeo) =>
   fetch(fake.tokenUrl, {
     method: "POST",
     headers: {
@@ -16,7 +16,7 @@ const tokenRequest = (fake: Awaited<ReturnType<typeof FakeTeo.start>>) =>
 
 const withFake = async <A>(
   options: Parameters<typeof FakeTeo.start>[0],
-  body: (fake: Awaited<ReturnType<typeof FakeTeo.start>>, token: () => Promise<string>) => Promise<A>
+  body: (fake: RunningFakeTeo, token: () => Promise<string>) => Promise<A>
 ): Promise<A> => {
   const fake = await FakeTeo.start(options)
   try {
@@ -27,7 +27,7 @@ const withFake = async <A>(
   }
 }
 
-const list = (fake: Awaited<ReturnType<typeof FakeTeo.start>>, token: string) =>
+const list = (fake: RunningFakeTeo, token: string) =>
   fetch(`${fake.apiUrl}/production/dossiers`, { headers: { Authorization: `Bearer ${token}` } })
 
 describe("data", () => {

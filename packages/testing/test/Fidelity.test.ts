@@ -4,9 +4,9 @@
  * statuses and messages (../shared/docs/teo-api.md).
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { FakeTeo } from "@teo-effect/testing"
+import { FakeTeo, type RunningFakeTeo } from "@teo-effect/testing"
 
-type Fake = Awaited<ReturnType<typeof FakeTeo.start>>
+type Fake = RunningFakeTeo
 
 let fake: Fake
 
@@ -128,17 +128,23 @@ describe("the API", () => {
   })
 
   it("a token only opens its own instance's data", async () => {
-    const a = (await (
-      await getApi("/api/production/dossiers", await tokenFor("client-a", "secret-a", "instance-a"))
-    ).json()) as Record<string, Array<{ "@id": string }>>
-    const b = (await (
-      await getApi("/api/production/dossiers", await tokenFor("client-b", "secret-b", "instance-b"))
-    ).json()) as Record<string, Array<{ "@id": string }>>
-    const idsOfB = new Set((b["hydra:member"] ?? []).map((item) => item["@id"]))
-    assert.isTrue((a["hydra:member"] ?? []).every((item) => !idsOfB.has(item["@id"])))
-    const other = (b["hydra:member"] ?? [])[0]?.["@id"] ?? ""
-    const crossing = await getApi(other, await tokenFor("client-a", "secret-a", "instance-a"))
-    assert.strictEqual(crossing.status, 404)
+    const tokenA = await tokenFor("client-a", "secret-a", "instance-a")
+    const tokenB = await tokenFor("client-b", "secret-b", "instance-b")
+    const page = async (token: string) => {
+      const response = await getApi("/api/production/dossiers", token)
+      assert.strictEqual(response.status, 200)
+      const members = ((await response.json()) as { "hydra:member": Array<{ "@id": string }> })["hydra:member"]
+      assert.lengthOf(members, 30)
+      return members.map((item) => item["@id"])
+    }
+    const idsOfA = await page(tokenA)
+    const idsOfB = new Set(await page(tokenB))
+    assert.isTrue(idsOfA.every((id) => !idsOfB.has(id)))
+    const [other] = idsOfB
+    assert.match(other ?? "", /^\/api\/production\/dossiers\/[0-9a-f-]{36}$/)
+    // B's dossier: found with B's token, not with A's.
+    assert.strictEqual((await getApi(other ?? "", tokenB)).status, 200)
+    assert.strictEqual((await getApi(other ?? "", tokenA)).status, 404)
   })
 
   it("401 with téo's documented messages, as Hydra errors", async () => {
