@@ -1,5 +1,6 @@
 /**
- * The docs cannot rot: every ```ts block of docs/**\/*.md and the READMEs is
+ * The docs cannot rot: every ```ts block of docs/**\/*.md, of the READMEs and
+ * of the JSDoc examples in the packages' sources is
  * written to a file of its own and type-checked, with TypeScript 5.9, against
  * the built packages, as a user's code would be. A block that is not meant to
  * compile on its own is fenced ```ts nocheck.
@@ -9,7 +10,7 @@
 import { spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { docBlocks, markdownFiles, root } from "./doc-blocks.ts"
+import { docBlocks, exampleBlocks, markdownFiles, root } from "./doc-blocks.ts"
 
 const work = join(root, "scripts", ".docs-check")
 const files = markdownFiles()
@@ -17,7 +18,8 @@ const files = markdownFiles()
 rmSync(work, { recursive: true, force: true })
 mkdirSync(work, { recursive: true })
 
-const blocks = docBlocks().map((block) => {
+const examples = exampleBlocks()
+const blocks = [...docBlocks(), ...examples].map((block) => {
   const source = `${block.name}.ts`
   writeFileSync(join(work, source), `${block.source}\nexport {}\n`)
   return { file: block.file, source, line: block.line }
@@ -57,4 +59,6 @@ if (result.status !== 0) {
   console.error(`✗ ${blocks.length} TypeScript blocks in the docs; some do not type-check`)
   process.exit(1)
 }
-console.log(`✓ ${blocks.length} TypeScript blocks in ${files.length} Markdown files type-check (TypeScript 5.9)`)
+console.log(
+  `✓ ${blocks.length} TypeScript blocks type-check (TypeScript 5.9): ${blocks.length - examples.length} in ${files.length} Markdown files, ${examples.length} JSDoc examples`
+)

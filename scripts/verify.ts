@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process"
 const steps: ReadonlyArray<readonly [name: string, script: string]> = [
   ["type-check (tsc -b, TypeScript 7)", "typecheck"],
   ["lint and format (Biome)", "lint"],
+  ["every test runs (no .only, .skip, .todo)", "check:tests"],
   ["tests (vitest, all projects; consumer tests regenerate the pacts)", "test:vitest"],
   ["contracts drift (regenerated pacts = contracts/)", "check:contracts"],
   ["packages (pack, publint, attw, consumer on TypeScript 5.9)", "check:packages"],

@@ -24,7 +24,7 @@ const isLoopback = (hostname: string): boolean =>
  * import { EndpointUrl } from "@teo-effect/auth"
  *
  * EndpointUrl.problem("http://teo.example/api", { allowPlainHttp: false })
- * // "must use https (http is only allowed for 127.0.0.1, localhost or [::1] …)"
+ * // 'must use https, got "http://teo.example/api" (plain http is only allowed for 127.0.0.1, localhost or [::1]; …)'
  * ```
  *
  * @since 0.1.0

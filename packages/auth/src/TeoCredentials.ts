@@ -149,6 +149,8 @@ export class TeoCredentials extends Context.Service<
    * import { TeoCredentials } from "@teo-effect/auth"
    * import { Redacted } from "effect"
    *
+   * declare const secretFromVault: string
+   *
    * const CredentialsLive = TeoCredentials.layer({
    *   clientId: "my-client",
    *   clientSecret: Redacted.make(secretFromVault),
