@@ -11,6 +11,7 @@
  */
 import { Clock, Duration, Effect, Metric, Schema } from "effect"
 import { Redis } from "effect/persistence"
+import * as AuthMetrics from "./AuthMetrics.js"
 import * as DurationOption from "./DurationOption.js"
 
 /**
@@ -55,17 +56,6 @@ export interface RedisOptions {
   /** The longest one Redis command may take before Redis is deemed unavailable. Default 1 second. */
   readonly commandTimeout?: Duration.Input
 }
-
-/**
- * Times Redis could not be used and a link was checked against this
- * process's memory only.
- *
- * @since 0.1.0
- * @category metrics
- */
-export const fallbacks = Metric.counter("teo_auth_partner_link_replay_fallbacks_total", {
-  description: "Times the shared replay store was unavailable and a partner link was checked in this process only"
-})
 
 const Settings = Schema.Struct({
   prefix: Schema.String,
@@ -129,7 +119,7 @@ export const redis = (options: RedisOptions = {}): Effect.Effect<PartnerLinkRepl
                 "téo partner links: the replay store (Redis) is unavailable; links are checked in this process only"
               ).pipe(
                 Effect.annotateLogs({ error: String(error.cause) }),
-                Effect.andThen(Metric.update(fallbacks, 1)),
+                Effect.andThen(Metric.update(AuthMetrics.partnerLinkReplayFallbacks, 1)),
                 Effect.as(true)
               )
             )

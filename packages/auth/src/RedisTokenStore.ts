@@ -22,6 +22,7 @@
 import { Clock, Duration, Effect, Metric, Option, Schema } from "effect"
 import { Redis } from "effect/persistence"
 import type { AuthError } from "./AuthError.js"
+import * as AuthMetrics from "./AuthMetrics.js"
 import * as DurationOption from "./DurationOption.js"
 import { makeSealer } from "./internal/TokenSealing.js"
 import { TeoCredentials } from "./TeoCredentials.js"
@@ -49,16 +50,6 @@ export interface RedisTokenStoreOptions {
    */
   readonly commandTimeout?: Duration.Input
 }
-
-/**
- * Times the store could not be used and the process fetched its own token.
- *
- * @since 0.1.0
- * @category metrics
- */
-export const fallbacks = Metric.counter("teo_auth_token_store_fallbacks_total", {
-  description: "Times the shared token store was unavailable and a token was requested locally"
-})
 
 /** Writes the sealed token unless the stored one expires later (the fence); TTL = its remaining lifetime. */
 const write = Redis.script(
@@ -199,7 +190,7 @@ export const make = (
     const warn = (what: string, error: Redis.RedisError) =>
       Effect.logWarning(`téo token store: ${what}; this process requests its own token`).pipe(
         Effect.annotateLogs({ teoId: credentials.teoId, error: String(error.cause) }),
-        Effect.andThen(Metric.update(fallbacks, 1))
+        Effect.andThen(Metric.update(AuthMetrics.tokenStoreFallbacks, 1))
       )
 
     const obtain = (

@@ -11,6 +11,7 @@ import { Clock, DateTime, Duration, Effect, Metric, Redacted, Schedule, Schema }
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { maxTokenLifetime } from "./Assumptions.js"
 import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "./AuthError.js"
+import * as AuthMetrics from "./AuthMetrics.js"
 import type { TeoCredentials } from "./TeoCredentials.js"
 import * as TeoHttp from "./TeoHttp.js"
 import { Token } from "./Token.js"
@@ -57,29 +58,6 @@ const decodeOAuthError = (text: string): { readonly error: string; readonly desc
 }
 
 const decodeTokenResponse = Schema.decodeUnknownEffect(TokenResponse)
-
-/**
- * Counts every token request sent to téo.
- *
- * @since 0.1.0
- * @category metrics
- */
-export const tokenRequests = Metric.counter("teo_auth_token_requests_total", {
-  description: "Token requests sent to téo's token endpoint",
-  incremental: true
-})
-
-/**
- * Counts failed token requests, by `error` (the error's tag or, for
- * `TokenRequestFailed`, its reason).
- *
- * @since 0.1.0
- * @category metrics
- */
-export const tokenRequestFailures = Metric.counter("teo_auth_token_request_failures_total", {
-  description: "Token requests that failed, by error",
-  incremental: true
-})
 
 /** The scope téo expects: `target-entity:<TEO_ID>`. */
 export const scopeOf = (teoId: string): string => `target-entity:${teoId}`
@@ -245,7 +223,7 @@ export const requestToken = (
         "application/x-www-form-urlencoded"
       )
     )
-    yield* Metric.update(tokenRequests, 1)
+    yield* Metric.update(AuthMetrics.tokenRequests, 1)
     const response = yield* client.execute(request).pipe(
       Effect.mapError(
         (error) =>
@@ -274,7 +252,7 @@ export const requestToken = (
     }),
     Effect.tapError((error) =>
       Metric.update(
-        Metric.withAttributes(tokenRequestFailures, {
+        Metric.withAttributes(AuthMetrics.tokenRequestFailures, {
           error: error._tag === "TokenRequestFailed" ? error.reason : error._tag
         }),
         1

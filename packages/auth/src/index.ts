@@ -6,6 +6,10 @@
  */
 export * from "./AccessToken.js"
 export * from "./AuthError.js"
+/**
+ * @since 0.1.0
+ */
+export * as AuthMetrics from "./AuthMetrics.js"
 export * from "./ConfigErrorMessage.js"
 /**
  * @since 0.1.0

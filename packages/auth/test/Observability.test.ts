@@ -3,10 +3,10 @@
  * and debug logs around refreshes.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { AuthMetrics } from "@teo-effect/auth"
 import { capture, eventually, runUntilDone, tokenReply } from "@teo-effect/test-support"
 import { Effect, Exit, Metric } from "effect"
 import { TestClock } from "effect/testing"
-import { tokenRequestFailures, tokenRequests } from "../src/TokenRequest.js"
 import { makeHarness, teoId } from "./utils/harness.js"
 
 const withFreshMetrics = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
@@ -47,8 +47,10 @@ describe("observability", () => {
         server.reply = (_request, index) => (index < 2 ? { status: 503 } : tokenReply("token-1"))
         const fiber = yield* Effect.forkChild(accessToken.get)
         assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
-        assert.strictEqual((yield* Metric.value(tokenRequests)).count, 3)
-        const serverErrors = yield* Metric.value(Metric.withAttributes(tokenRequestFailures, { error: "ServerError" }))
+        assert.strictEqual((yield* Metric.value(AuthMetrics.tokenRequests)).count, 3)
+        const serverErrors = yield* Metric.value(
+          Metric.withAttributes(AuthMetrics.tokenRequestFailures, { error: "ServerError" })
+        )
         assert.strictEqual(serverErrors.count, 2)
       })
     )

@@ -6,7 +6,7 @@
  */
 import { NodeRedis } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { type InvalidPartnerLink, PartnerLink, PartnerLinkReplay } from "@teo-effect/auth"
+import { AuthMetrics, type InvalidPartnerLink, PartnerLink, PartnerLinkReplay } from "@teo-effect/auth"
 import { eventually, makeScriptedServer, redisServer } from "@teo-effect/test-support"
 import { Clock, Context, Effect, Layer, Metric, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
@@ -115,7 +115,7 @@ describe("PartnerLinkReplay.redis", () => {
       const { sign, redis, process } = yield* fleet
       const first = yield* process
       const second = yield* process
-      const fallbacks = Metric.value(PartnerLinkReplay.fallbacks)
+      const fallbacks = Metric.value(AuthMetrics.partnerLinkReplayFallbacks)
       const before = (yield* fallbacks).count
       yield* redis.stop
       const link = yield* sign()

@@ -5,9 +5,9 @@
  */
 import { NodeRedis } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { AccessToken, RedisTokenStore, TeoCredentials } from "@teo-effect/auth"
+import { AccessToken, AuthMetrics, RedisTokenStore, TeoCredentials } from "@teo-effect/auth"
 import { eventually, freshTokens, makeScriptedServer, redisServer } from "@teo-effect/test-support"
-import { Context, Effect, Fiber, Layer, Redacted, Scope } from "effect"
+import { Context, Effect, Fiber, Layer, Metric, Redacted, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
 import { TestClock } from "effect/testing"
@@ -190,9 +190,12 @@ describe("RedisTokenStore", () => {
     Effect.gen(function* () {
       const { server, redis, process } = yield* fleet
       const a = yield* process()
+      const fallbacks = Effect.map(Metric.value(AuthMetrics.tokenStoreFallbacks), (state) => state.count)
+      const before = yield* fallbacks
       yield* redis.stop
       const whileDown = yield* a.accessToken.get
       assert.strictEqual(Redacted.value(whileDown.value), "token-1")
+      assert.isAtLeast((yield* fallbacks) - before, 1, "the fallback is counted")
       yield* redis.start
       const b = yield* process()
       const c = yield* process()

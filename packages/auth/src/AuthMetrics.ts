@@ -1,0 +1,60 @@
+/**
+ * The metrics of `@teo-effect/auth`, all in one place: token requests and
+ * their failures, and the times a shared store (Redis) could not be used.
+ * Counters, unit: one event; attributes are low-cardinality (`error`: an
+ * error's tag or reason). Export them with your metrics exporter
+ * (OpenTelemetry, Prometheus) like any Effect metric.
+ *
+ * @since 0.1.0
+ */
+import { Metric } from "effect"
+
+/**
+ * Token requests sent to téo's token endpoint (a retry is one more request).
+ * About one per token lifetime per process — per fleet with
+ * `RedisTokenStore`.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const tokenRequests = Metric.counter("teo_auth_token_requests_total", {
+  description: "Token requests sent to téo's token endpoint",
+  incremental: true
+})
+
+/**
+ * Failed token requests, by `error`: the error's tag (`InvalidClient`,
+ * `InvalidScope`, `ExpiredToken`) or, for `TokenRequestFailed`, its reason
+ * (`ServerError`, `Timeout`, `Transport`, …).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const tokenRequestFailures = Metric.counter("teo_auth_token_request_failures_total", {
+  description: "Token requests that failed, by error",
+  incremental: true
+})
+
+/**
+ * Times `RedisTokenStore` could not use Redis and the process requested its
+ * own token. Should stay at zero.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const tokenStoreFallbacks = Metric.counter("teo_auth_token_store_fallbacks_total", {
+  description: "Times the shared token store was unavailable and a token was requested locally",
+  incremental: true
+})
+
+/**
+ * Times `PartnerLinkReplay.redis()` could not use Redis and a partner link
+ * was checked against this process's memory only. Should stay at zero.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const partnerLinkReplayFallbacks = Metric.counter("teo_auth_partner_link_replay_fallbacks_total", {
+  description: "Times the shared replay store was unavailable and a partner link was checked in this process only",
+  incremental: true
+})
