@@ -21,6 +21,7 @@ const alias = [
     replacement: file(`./packages/${name}/src/index.ts`)
   })),
   { find: /^@teo-effect\/testing\/pact$/, replacement: file("./packages/testing/src/pact/index.ts") },
+  { find: /^@teo-effect\/auth\/internal$/, replacement: file("./packages/auth/src/internal/index.ts") },
   { find: /^@teo-effect\/test-support$/, replacement: file("./test-support/src/index.ts") }
 ]
 

@@ -5,7 +5,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Dossier, decodeHydraError, HydraCollection, TeoApi } from "@teo-effect/api"
-import { AccessToken, TeoCredentials, TeoHttp } from "@teo-effect/auth"
+import { AccessToken, TeoCredentials } from "@teo-effect/auth"
+import { TeoHttp } from "@teo-effect/auth/internal"
 import { makeScriptedServer } from "@teo-effect/test-support"
 import { Cause, Config, Duration, Effect, Exit, Layer, Redacted, Schema } from "effect"
 import { FetchHttpClient, Headers } from "effect/http"

@@ -11,7 +11,8 @@
  *
  * @since 0.1.0
  */
-import { AccessToken, type AuthError, RetryPolicy, TeoCredentials, TeoHttp, type Token } from "@teo-effect/auth"
+import { AccessToken, type AuthError, RetryPolicy, TeoCredentials, type Token } from "@teo-effect/auth"
+import { TeoHttp } from "@teo-effect/auth/internal"
 import {
   Clock,
   Config,

@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import { DurationOption, EndpointUrl, RetryPolicy, TeoHttp } from "@teo-effect/auth"
+import { RetryPolicy } from "@teo-effect/auth"
+import { DurationOption, EndpointUrl, TeoHttp } from "@teo-effect/auth/internal"
 import { Config, type Duration, Effect, Schema } from "effect"
 
 /**

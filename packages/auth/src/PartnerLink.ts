@@ -20,11 +20,11 @@ import { Clock, Config, Context, DateTime, Duration, Effect, Layer, Option, Ref,
 import { HttpClient } from "effect/http"
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose"
 import { partnerLinkClaims, partnerLinkJwksUrl } from "./Assumptions.js"
-import * as DurationOption from "./DurationOption.js"
-import * as EndpointUrl from "./EndpointUrl.js"
+import * as DurationOption from "./internal/DurationOption.js"
+import * as EndpointUrl from "./internal/EndpointUrl.js"
+import * as TeoHttp from "./internal/TeoHttp.js"
 import { InvalidPartnerLink, type PartnerLinkError, PartnerLinkKeysUnavailable } from "./PartnerLinkError.js"
 import * as PartnerLinkReplay from "./PartnerLinkReplay.js"
-import * as TeoHttp from "./TeoHttp.js"
 
 /**
  * Options of `PartnerLink.layer`. Every one has a default.

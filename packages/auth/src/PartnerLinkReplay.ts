@@ -12,7 +12,7 @@
 import { Clock, Duration, Effect, Metric, Schema } from "effect"
 import { Redis } from "effect/persistence"
 import * as AuthMetrics from "./AuthMetrics.js"
-import * as DurationOption from "./DurationOption.js"
+import * as DurationOption from "./internal/DurationOption.js"
 
 /**
  * What replay protection needs: record a link's identity as used until a

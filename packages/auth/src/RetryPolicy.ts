@@ -18,7 +18,7 @@
  * @since 0.1.0
  */
 import { Duration, Effect, Random, Schedule, Schema } from "effect"
-import * as DurationOption from "./DurationOption.js"
+import * as DurationOption from "./internal/DurationOption.js"
 
 /**
  * The retry settings every layer of teo-effect takes (`retry` option).

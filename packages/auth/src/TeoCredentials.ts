@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Config, Context, Effect, Layer, type Redacted, Schema, SchemaTransformation } from "effect"
-import * as EndpointUrl from "./EndpointUrl.js"
+import * as EndpointUrl from "./internal/EndpointUrl.js"
 
 const defaultTokenUrl = "https://auth.teoapp.fr/oauth2/token"
 

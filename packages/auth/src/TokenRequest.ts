@@ -12,8 +12,8 @@ import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/h
 import { maxTokenLifetime } from "./Assumptions.js"
 import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "./AuthError.js"
 import * as AuthMetrics from "./AuthMetrics.js"
+import * as TeoHttp from "./internal/TeoHttp.js"
 import type { TeoCredentials } from "./TeoCredentials.js"
-import * as TeoHttp from "./TeoHttp.js"
 import { Token } from "./Token.js"
 
 /**

@@ -11,14 +11,6 @@ export * from "./AuthError.js"
  */
 export * as AuthMetrics from "./AuthMetrics.js"
 export * from "./ConfigErrorMessage.js"
-/**
- * @since 0.1.0
- */
-export * as DurationOption from "./DurationOption.js"
-/**
- * @since 0.1.0
- */
-export * as EndpointUrl from "./EndpointUrl.js"
 export * from "./PartnerLink.js"
 export * from "./PartnerLinkError.js"
 /**
@@ -38,10 +30,6 @@ export * as RedisTokenStore from "./RedisTokenStore.js"
  */
 export * as RetryPolicy from "./RetryPolicy.js"
 export * from "./TeoCredentials.js"
-/**
- * @since 0.1.0
- */
-export * as TeoHttp from "./TeoHttp.js"
 export * from "./Token.js"
 /**
  * @since 0.1.0

@@ -3,7 +3,7 @@
  * JSON media types, redirect targets, masking.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { TeoHttp } from "@teo-effect/auth"
+import { TeoHttp } from "@teo-effect/auth/internal"
 import { Duration } from "effect"
 import { Headers } from "effect/http"
 

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { TeoHttp } from "@teo-effect/auth"
+import { TeoHttp } from "@teo-effect/auth/internal"
 import { Effect, Schema, SchemaIssue } from "effect"
 import { type Headers, HttpClientResponse } from "effect/http"
 import { requestIdHeaders } from "../Assumptions.js"

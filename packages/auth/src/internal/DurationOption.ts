@@ -11,7 +11,7 @@ import { Duration, Effect, Option, Schema, SchemaIssue, SchemaTransformation } f
 /**
  * @example
  * ```ts
- * import { DurationOption } from "@teo-effect/auth"
+ * import { DurationOption } from "@teo-effect/auth/internal"
  * import { Schema } from "effect"
  *
  * const Options = Schema.Struct({ timeout: DurationOption.Positive })

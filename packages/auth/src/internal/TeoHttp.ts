@@ -9,7 +9,7 @@
  */
 import { Context, type Duration, Effect, Result, Stream, Tracer } from "effect"
 import { FetchHttpClient, Headers, HttpClient, type HttpClientResponse } from "effect/http"
-import { acceptMissingContentType } from "./Assumptions.js"
+import { acceptMissingContentType } from "../Assumptions.js"
 
 /**
  * Why a body could not be read: the connection failed while it was being

@@ -21,7 +21,7 @@ const isLoopback = (hostname: string): boolean =>
  *
  * @example
  * ```ts
- * import { EndpointUrl } from "@teo-effect/auth"
+ * import { EndpointUrl } from "@teo-effect/auth/internal"
  *
  * EndpointUrl.problem("http://teo.example/api", { allowPlainHttp: false })
  * // 'must use https, got "http://teo.example/api" (plain http is only allowed for 127.0.0.1, localhost or [::1]; …)'
