@@ -45,6 +45,13 @@ export interface ScriptedServer {
   reply: (request: RecordedRequest, index: number) => Reply | Promise<Reply>
   /** Completes once `count` requests have arrived. */
   readonly received: (count: number) => Effect.Effect<void>
+  /**
+   * The same script without a socket: a `fetch` (for `FetchHttpClient.Fetch`)
+   * that records each request the moment it is made and answers from `reply`
+   * in memory — for tests about what is requested when, not about the wire.
+   * A reset is a failed `fetch`; `cutAfter` and `chunked` do not apply.
+   */
+  readonly fetch: typeof globalThis.fetch
 }
 
 /** A promise the test resolves later: an endpoint that hangs until told. */
@@ -66,6 +73,35 @@ export const makeScriptedServer: Effect.Effect<ScriptedServer, never, Scope.Scop
           new Promise<ScriptedServer & { close: () => Promise<void> }>((resolve) => {
             const requests: Array<RecordedRequest> = []
             const waiters: Array<{ count: number; resolve: () => void }> = []
+            const record = (recorded: RecordedRequest) => {
+              requests.push(recorded)
+              for (const waiter of waiters.filter((waiter) => requests.length >= waiter.count)) {
+                waiters.splice(waiters.indexOf(waiter), 1)
+                waiter.resolve()
+              }
+            }
+            const inMemory = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+              const request = new Request(input, init)
+              const url = new URL(request.url)
+              const recorded: RecordedRequest = {
+                method: request.method,
+                url: `${url.pathname}${url.search}`,
+                headers: Object.fromEntries(request.headers.entries()),
+                body: init?.body === undefined || init.body === null ? "" : await request.text(),
+                at: now()
+              }
+              record(recorded)
+              const reply = await handle.reply(recorded, requests.length - 1)
+              if ("reset" in reply) throw new TypeError("fetch failed: connection reset (in memory)")
+              const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? "")
+              return new Response(reply.status === 204 || reply.status === 304 ? null : body, {
+                status: reply.status,
+                headers: {
+                  ...(reply.json !== undefined ? { "content-type": "application/json" } : {}),
+                  ...reply.headers
+                }
+              })
+            }
             const server = createServer((req, res) => {
               const chunks: Array<Buffer> = []
               req.on("data", (chunk: Buffer) => chunks.push(chunk))
@@ -77,11 +113,7 @@ export const makeScriptedServer: Effect.Effect<ScriptedServer, never, Scope.Scop
                   body: Buffer.concat(chunks).toString("utf8"),
                   at: now()
                 }
-                requests.push(recorded)
-                for (const waiter of waiters.filter((waiter) => requests.length >= waiter.count)) {
-                  waiters.splice(waiters.indexOf(waiter), 1)
-                  waiter.resolve()
-                }
+                record(recorded)
                 Promise.resolve(handle.reply(recorded, requests.length - 1)).then((reply) => {
                   if ("reset" in reply) {
                     req.socket.destroy()
@@ -111,6 +143,7 @@ export const makeScriptedServer: Effect.Effect<ScriptedServer, never, Scope.Scop
               origin: "",
               requests,
               reply: ((): Reply => ({ status: 404 })) as ScriptedServer["reply"],
+              fetch: inMemory as typeof globalThis.fetch,
               received: (count: number) =>
                 Effect.promise(
                   () =>

@@ -9,13 +9,6 @@ import { TestClock } from "effect/testing"
 export const ioTick = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
 
 /**
- * Lets in-flight I/O finish before a test looks for its absence: a loopback
- * request needs a handful of event-loop turns to reach the server; this gives
- * it a hundred.
- */
-export const quiesce = Effect.repeat(ioTick, { times: 100 })
-
-/**
  * Moves the test clock forward by `step` at a time, letting I/O progress in
  * between, until `fiber` is done; returns its exit. Bounded: it fails the test
  * rather than loop forever.

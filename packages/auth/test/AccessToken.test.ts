@@ -5,13 +5,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { AccessToken, type AccessTokenOptions, InvalidClient, type Token, TokenRequestFailed } from "@teo-effect/auth"
 import {
+  capture,
   eventually,
   freshTokens,
   gate,
   ioTick,
   makeScriptedServer,
   oauthError,
-  quiesce,
   runUntilDone,
   tokenReply
 } from "@teo-effect/test-support"
@@ -22,6 +22,17 @@ import { credentialsLayer, makeHarness } from "./utils/harness.js"
 
 const reveal = (token: Token) => Redacted.value(token.value)
 
+/**
+ * A `get`, and whether it started a background refresh: the decision is
+ * logged in the caller's own fiber ("enters its refresh window"), so its
+ * absence is known when `get` returns — nothing to wait for.
+ */
+const getNoting = (accessToken: AccessToken["Service"]) =>
+  Effect.map(capture(accessToken.get), ([token, captured]) => ({
+    token,
+    refreshStarted: captured.logs.some((line) => line.includes("enters its refresh window"))
+  }))
+
 describe("cache", () => {
   it.effect("reuses the token until expiry − refresh window, then refreshes it", () =>
     Effect.gen(function* () {
@@ -31,13 +42,16 @@ describe("cache", () => {
 
       // 599 s token, 60 s window: reused up to 539 s.
       yield* TestClock.adjust("538 seconds")
-      assert.strictEqual(reveal(yield* accessToken.get), "token-1")
-      yield* quiesce
+      const before = yield* getNoting(accessToken)
+      assert.strictEqual(reveal(before.token), "token-1")
+      assert.isFalse(before.refreshStarted)
       assert.lengthOf(server.requests, 1)
 
       yield* TestClock.adjust("1 second")
       // Inside the window: the current token at once, and one refresh in the background.
-      assert.strictEqual(reveal(yield* accessToken.get), "token-1")
+      const inWindow = yield* getNoting(accessToken)
+      assert.strictEqual(reveal(inWindow.token), "token-1")
+      assert.isTrue(inWindow.refreshStarted)
       yield* server.received(2)
       yield* eventually(accessToken.get, (token) => reveal(token) === "token-2")
       assert.lengthOf(server.requests, 2)
@@ -51,8 +65,7 @@ describe("cache", () => {
       server.reply = freshTokens(30)
       yield* accessToken.get
       yield* TestClock.adjust("14900 millis")
-      yield* accessToken.get
-      yield* quiesce
+      assert.isFalse((yield* getNoting(accessToken)).refreshStarted)
       assert.lengthOf(server.requests, 1)
       yield* TestClock.adjust("100 millis")
       assert.strictEqual(reveal(yield* accessToken.get), "token-1")
@@ -67,8 +80,7 @@ describe("cache", () => {
       server.reply = freshTokens(599)
       yield* accessToken.get
       yield* TestClock.adjust("478 seconds")
-      yield* accessToken.get
-      yield* quiesce
+      assert.isFalse((yield* getNoting(accessToken)).refreshStarted)
       assert.lengthOf(server.requests, 1)
       yield* TestClock.adjust("1 second")
       yield* accessToken.get
@@ -83,9 +95,12 @@ describe("cache", () => {
       server.reply = freshTokens(3599)
       yield* accessToken.get
       yield* TestClock.adjust("3538 seconds")
-      yield* accessToken.get
-      yield* quiesce
+      assert.isFalse((yield* getNoting(accessToken)).refreshStarted)
       assert.lengthOf(server.requests, 1)
+      yield* TestClock.adjust("1 second")
+      assert.isTrue((yield* getNoting(accessToken)).refreshStarted)
+      yield* server.received(2)
+      assert.strictEqual(server.requests[1]?.at, 3_539_000)
     })
   )
 

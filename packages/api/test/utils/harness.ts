@@ -16,15 +16,22 @@ export interface ApiHarness {
   api: (request: RecordedRequest, index: number) => Reply | Promise<Reply>
   readonly apiRequests: () => ReadonlyArray<RecordedRequest>
   readonly tokenRequests: () => ReadonlyArray<RecordedRequest>
+  /** Completes once `count` requests (token requests included) have been made. */
+  readonly received: (count: number) => Effect.Effect<void>
   readonly teoApi: TeoApi["Service"]
   readonly dossiers: Dossiers["Service"]
 }
 
 const isTokenRequest = (request: RecordedRequest) => request.url.startsWith("/oauth2/token")
 
+/**
+ * `transport`: a client over loopback (the default, `FetchHttpClient`), or
+ * `"memory"`: the same script answered in memory, each request recorded the
+ * moment it is made — for tests about which requests are made when.
+ */
 export const makeApiHarness = (
   options: TeoApiOptions = {},
-  client: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer
+  transport: Layer.Layer<HttpClient.HttpClient> | "memory" = FetchHttpClient.layer
 ) =>
   Effect.gen(function* () {
     const server = yield* makeScriptedServer
@@ -34,7 +41,8 @@ export const makeApiHarness = (
       origin: server.origin,
       api: (_request: RecordedRequest, _index: number): Reply | Promise<Reply> => ({ status: 404 }),
       apiRequests: () => server.requests.filter((request) => !isTokenRequest(request)),
-      tokenRequests: () => server.requests.filter(isTokenRequest)
+      tokenRequests: () => server.requests.filter(isTokenRequest),
+      received: server.received
     }
     server.reply = (request) =>
       isTokenRequest(request) ? tokenReply(`token-${++tokens}`) : harness.api(request, apiCalls++)
@@ -50,7 +58,11 @@ export const makeApiHarness = (
             tokenUrl: `${server.origin}/oauth2/token`
           })
         ),
-        Layer.provide(client)
+        Layer.provide(
+          transport === "memory"
+            ? FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, server.fetch)))
+            : transport
+        )
       )
     )
     return Object.assign(harness, {
