@@ -275,29 +275,22 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
       prefetch: streamOptions?.prefetch ?? settings.prefetch
     })
 
-  const create = traced("TeoApi.create")(
-    <A>(target: string, body: unknown, schema: Schema.Decoder<A>, writeOptions?: TeoApiOptions.WriteOptions) =>
+  /** A write: `create` (POST, JSON-LD) or `update` (PATCH, merge patch); retried only when asked. */
+  const write =
+    (operation: "create" | "update", method: "POST" | "PATCH", contentType: string) =>
+    <A>(target: string, json: unknown, schema: Schema.Decoder<A>, writeOptions?: TeoApiOptions.WriteOptions) =>
       send({
-        operation: "create",
-        method: "POST",
+        operation,
+        method,
         target,
-        body: { json: body, contentType: "application/ld+json" },
+        body: { json, contentType },
         idempotent: writeOptions?.retry === true,
         schema
       })
-  )
 
-  const update = traced("TeoApi.update")(
-    <A>(target: string, patch: unknown, schema: Schema.Decoder<A>, writeOptions?: TeoApiOptions.WriteOptions) =>
-      send({
-        operation: "update",
-        method: "PATCH",
-        target,
-        body: { json: patch, contentType: "application/merge-patch+json" },
-        idempotent: writeOptions?.retry === true,
-        schema
-      })
-  )
+  const create = traced("TeoApi.create")(write("create", "POST", "application/ld+json"))
+
+  const update = traced("TeoApi.update")(write("update", "PATCH", "application/merge-patch+json"))
 
   const remove = traced("TeoApi.remove")((target: string, writeOptions?: TeoApiOptions.WriteOptions) =>
     send({

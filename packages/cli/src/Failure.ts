@@ -61,6 +61,44 @@ const settingNames = {
   baseUrl: "TEO_API_URL (or --api-url)"
 }
 
+/** The exit code and the hint (French / English) of each typed failure that needs no more than its tag. */
+const byTag = {
+  InvalidClient: [
+    ExitCode.authentication,
+    "Identifiants incorrects : vérifiez CLIENT_ID et CLIENT_SECRET. / Wrong credentials: check TEO_CLIENT_ID and TEO_CLIENT_SECRET."
+  ],
+  InvalidScope: [
+    ExitCode.authentication,
+    "TEO_ID invalide : vérifiez l'identifiant de votre instance. / Invalid TEO_ID: check your instance's id."
+  ],
+  ExpiredToken: [
+    ExitCode.authentication,
+    "Token expiré : relancez la commande pour en obtenir un nouveau. / Expired token: run the command again to get a new one."
+  ],
+  RequestFailed: [
+    ExitCode.network,
+    "API téo injoignable : vérifiez le réseau et TEO_API_URL. / téo's API unreachable: check the network and TEO_API_URL."
+  ],
+  Unauthorized: [
+    ExitCode.authentication,
+    "Token refusé : révoqué ou d'un autre environnement. / Token refused: revoked, or from another environment."
+  ],
+  NotFound: [ExitCode.api, "Introuvable : vérifiez l'identifiant. / Not found: check the id."],
+  Forbidden: [ExitCode.api, "Accès refusé : vérifiez TEO_ID. / Access denied: check TEO_ID."],
+  RateLimited: [ExitCode.api, "Trop de requêtes : réessayez plus tard. / Too many requests: try again later."],
+  BadRequest: [ExitCode.api],
+  ServerError: [ExitCode.api],
+  UnexpectedResponse: [ExitCode.api],
+  FakeTeoUnreachable: [
+    ExitCode.network,
+    "FakeTeo injoignable : lancez `teo fake-server` dans un autre terminal. / FakeTeo unreachable: run `teo fake-server` in another terminal."
+  ],
+  FakeTeoStartError: [
+    ExitCode.usage,
+    "Port occupé : choisissez-en un autre avec --port (0 : n'importe lequel). / Port taken: choose another with --port (0: any free one)."
+  ]
+} as const
+
 /**
  * The report of a typed failure of teo-effect, a configuration error or a
  * usage error.
@@ -78,92 +116,28 @@ export const reportOf = (error: unknown): Report => {
   }
   if (!isTagged(error)) return { code: ExitCode.unexpected, message: "unexpected error" }
   const tagged = error as AuthError | TeoApiError | { readonly _tag: string; readonly message: string }
-  switch (tagged._tag) {
-    case "InvalidClient":
-      return {
-        code: ExitCode.authentication,
-        message: tagged.message,
-        hint: "Identifiants incorrects : vérifiez CLIENT_ID et CLIENT_SECRET. / Wrong credentials: check TEO_CLIENT_ID and TEO_CLIENT_SECRET."
-      }
-    case "InvalidScope":
-      return {
-        code: ExitCode.authentication,
-        message: tagged.message,
-        hint: "TEO_ID invalide : vérifiez l'identifiant de votre instance. / Invalid TEO_ID: check your instance's id."
-      }
-    case "ExpiredToken":
-      return {
-        code: ExitCode.authentication,
-        message: tagged.message,
-        hint: "Token expiré : relancez la commande pour en obtenir un nouveau. / Expired token: run the command again to get a new one."
-      }
-    case "TokenRequestFailed": {
-      const failed = tagged as Extract<AuthError, { _tag: "TokenRequestFailed" }>
-      const network = failed.reason === "Transport" || failed.reason === "Timeout"
-      return {
-        code: network ? ExitCode.network : ExitCode.authentication,
-        message: failed.message,
-        hint: network
-          ? "Serveur d'authentification injoignable : vérifiez le réseau et TEO_AUTH_URL. / Auth server unreachable: check the network and TEO_AUTH_URL."
-          : "Réponse inattendue du serveur d'authentification : vérifiez TEO_AUTH_URL. / Unexpected answer from the auth server: check TEO_AUTH_URL."
-      }
+  if (tagged._tag === "TokenRequestFailed") {
+    const failed = tagged as Extract<AuthError, { _tag: "TokenRequestFailed" }>
+    const network = failed.reason === "Transport" || failed.reason === "Timeout"
+    return {
+      code: network ? ExitCode.network : ExitCode.authentication,
+      message: failed.message,
+      hint: network
+        ? "Serveur d'authentification injoignable : vérifiez le réseau et TEO_AUTH_URL. / Auth server unreachable: check the network and TEO_AUTH_URL."
+        : "Réponse inattendue du serveur d'authentification : vérifiez TEO_AUTH_URL. / Unexpected answer from the auth server: check TEO_AUTH_URL."
     }
-    case "RequestFailed":
-      return {
-        code: ExitCode.network,
-        message: tagged.message,
-        hint: "API téo injoignable : vérifiez le réseau et TEO_API_URL. / téo's API unreachable: check the network and TEO_API_URL."
-      }
-    case "ValidationFailed": {
-      const failed = tagged as Extract<TeoApiError, { _tag: "ValidationFailed" }>
-      return {
-        code: failed.status === undefined ? ExitCode.usage : ExitCode.api,
-        message: `données invalides / invalid data:\n${violationsOf(failed)}`
-      }
-    }
-    case "Unauthorized":
-      return {
-        code: ExitCode.authentication,
-        message: tagged.message,
-        hint: "Token refusé : révoqué ou d'un autre environnement. / Token refused: revoked, or from another environment."
-      }
-    case "NotFound":
-      return {
-        code: ExitCode.api,
-        message: tagged.message,
-        hint: "Introuvable : vérifiez l'identifiant. / Not found: check the id."
-      }
-    case "Forbidden":
-      return {
-        code: ExitCode.api,
-        message: tagged.message,
-        hint: "Accès refusé : vérifiez TEO_ID. / Access denied: check TEO_ID."
-      }
-    case "RateLimited":
-      return {
-        code: ExitCode.api,
-        message: tagged.message,
-        hint: "Trop de requêtes : réessayez plus tard. / Too many requests: try again later."
-      }
-    case "BadRequest":
-    case "ServerError":
-    case "UnexpectedResponse":
-      return { code: ExitCode.api, message: tagged.message }
-    case "FakeTeoUnreachable":
-      return {
-        code: ExitCode.network,
-        message: tagged.message,
-        hint: "FakeTeo injoignable : lancez `teo fake-server` dans un autre terminal. / FakeTeo unreachable: run `teo fake-server` in another terminal."
-      }
-    case "FakeTeoStartError":
-      return {
-        code: ExitCode.usage,
-        message: tagged.message,
-        hint: "Port occupé : choisissez-en un autre avec --port (0 : n'importe lequel). / Port taken: choose another with --port (0: any free one)."
-      }
-    default:
-      return { code: ExitCode.unexpected, message: tagged.message }
   }
+  if (tagged._tag === "ValidationFailed") {
+    const failed = tagged as Extract<TeoApiError, { _tag: "ValidationFailed" }>
+    return {
+      code: failed.status === undefined ? ExitCode.usage : ExitCode.api,
+      message: `données invalides / invalid data:\n${violationsOf(failed)}`
+    }
+  }
+  const known = byTag[tagged._tag as keyof typeof byTag] as readonly [number, string?] | undefined
+  if (known === undefined) return { code: ExitCode.unexpected, message: tagged.message }
+  const [code, hint] = known
+  return hint === undefined ? { code, message: tagged.message } : { code, message: tagged.message, hint }
 }
 
 /**

@@ -151,58 +151,25 @@ describe("teo dossiers", () => {
   })
 
   it("create prints the new dossier; invalid fields exit 2 (checked first) or 4 (téo's 422), in French", async () => {
-    const created = await teo(
-      [
-        "dossiers",
-        "create",
-        "--first-name",
-        "Léa",
-        "--last-name",
-        "Dupont",
-        "--email",
-        "lea.dupont@example.fr",
-        "--service-id",
-        fake.prestationIds[0] ?? ""
-      ],
-      env
-    )
+    /** `teo dossiers create` for Léa Dupont, with `email` and `serviceId` as given. */
+    const create = (email: string, serviceId: string) =>
+      teo(
+        [
+          ...["dossiers", "create", "--first-name", "Léa", "--last-name", "Dupont"],
+          ...["--email", email, "--service-id", serviceId]
+        ],
+        env
+      )
+    const created = await create("lea.dupont@example.fr", fake.prestationIds[0] ?? "")
     assert.strictEqual(created.code, 0, created.stderr)
     assert.strictEqual((JSON.parse(created.stdout) as { lastName: string }).lastName, "Dupont")
 
-    const local = await teo(
-      [
-        "dossiers",
-        "create",
-        "--first-name",
-        "Léa",
-        "--last-name",
-        "Dupont",
-        "--email",
-        "pas-un-email",
-        "--service-id",
-        "x"
-      ],
-      env
-    )
+    const local = await create("pas-un-email", "x")
     assert.strictEqual(local.code, 2)
     assert.include(local.stderr, "email: Cette valeur n'est pas une adresse email valide.")
     assert.strictEqual(local.stdout, "")
 
-    const remote = await teo(
-      [
-        "dossiers",
-        "create",
-        "--first-name",
-        "Léa",
-        "--last-name",
-        "Dupont",
-        "--email",
-        "lea@example.fr",
-        "--service-id",
-        "00000000-0000-4000-8000-000000000000"
-      ],
-      env
-    )
+    const remote = await create("lea@example.fr", "00000000-0000-4000-8000-000000000000")
     assert.strictEqual(remote.code, 4)
     assert.include(remote.stderr, "serviceId: Cette prestation n'existe pas.")
   })
