@@ -4,9 +4,12 @@
  * When the binary is missing, the test fails with one line that says what
  * to install (`npm test` installs it on Debian-like machines).
  */
+
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { createServer } from "node:net"
-import { Effect, type Scope } from "effect"
+import { NodeRedis } from "@effect/platform-node"
+import { Effect, type Layer, type Scope } from "effect"
+import type { Redis } from "effect/persistence"
 
 /**
  * A running `redis-server`: its URL, and controls to stop and restart it on
@@ -105,6 +108,14 @@ export const launchRedisServer = async (): Promise<LaunchedRedis> => {
     }
   }
 }
+
+/**
+ * A connection to `redis`, as docs/fleet.md advises: no offline queue (a
+ * command fails at once while Redis is down rather than waiting for it), and
+ * a reconnection every 50 ms. One per "process" of a test's fleet.
+ */
+export const redisClient = (redis: { readonly url: string }): Layer.Layer<Redis.Redis, Redis.RedisError> =>
+  NodeRedis.layer({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } })
 
 /**
  * A `redis-server` for the current scope.

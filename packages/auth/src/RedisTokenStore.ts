@@ -104,7 +104,7 @@ const Settings = Schema.Struct({
  *
  * const TokenLive = AccessToken.layer({ store: RedisTokenStore.make() }).pipe(
  *   Layer.provide(TeoCredentials.layerConfig),
- *   Layer.provide(NodeRedis.layer({ url: "redis://127.0.0.1:6379" })),
+ *   Layer.provide(NodeRedis.layer({ url: "redis://127.0.0.1:6379", disableOfflineQueue: true })),
  *   Layer.provide(NodeHttpClient.layerUndici)
  * )
  * ```

@@ -4,10 +4,9 @@
  * what to install), several `PartnerLink`s — the processes of a fleet — each
  * with its own Redis connection, verifying links signed as téo signs them.
  */
-import { NodeRedis } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { AuthMetrics, type InvalidPartnerLink, PartnerLink, PartnerLinkReplay } from "@teo-effect/auth"
-import { eventually, makeScriptedServer, redisServer } from "@teo-effect/test-support"
+import { eventually, makeScriptedServer, redisClient, redisServer } from "@teo-effect/test-support"
 import { Clock, Context, Effect, Layer, Metric, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
@@ -39,12 +38,7 @@ const fleet = Effect.gen(function* () {
       PartnerLink.layer({
         jwksUrl: `${server.origin}/jwks.json`,
         replayProtection: PartnerLinkReplay.redis({ commandTimeout: "300 millis" })
-      }).pipe(
-        Layer.provideMerge(
-          NodeRedis.layer({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } })
-        ),
-        Layer.provide(FetchHttpClient.layer)
-      ),
+      }).pipe(Layer.provideMerge(redisClient(redis)), Layer.provide(FetchHttpClient.layer)),
       scope
     )
     return { links: Context.get(context, PartnerLink), redis: Context.get(context, Redis.Redis) }

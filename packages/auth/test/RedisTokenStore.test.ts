@@ -3,10 +3,9 @@
  * these tests; missing, they fail with one line saying what to install):
  * several `AccessToken`s — the processes of a fleet — sharing one token.
  */
-import { NodeRedis } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { AccessToken, AuthMetrics, RedisTokenStore, TeoCredentials } from "@teo-effect/auth"
-import { eventually, freshTokens, makeScriptedServer, redisServer } from "@teo-effect/test-support"
+import { eventually, freshTokens, makeScriptedServer, redisClient, redisServer } from "@teo-effect/test-support"
 import { Context, Effect, Fiber, Layer, Metric, Redacted, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
@@ -37,11 +36,7 @@ const fleet = Effect.gen(function* () {
               tokenUrl
             })
           ),
-          // As docs/fleet.md advises: no offline queue (a command fails at once while Redis is down, rather
-          // than waiting for it), and reconnect every 50 ms.
-          Layer.provideMerge(
-            NodeRedis.layer({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } })
-          ),
+          Layer.provideMerge(redisClient(redis)),
           Layer.provide(FetchHttpClient.layer)
         ),
         scope
