@@ -11,7 +11,7 @@ import { assert, describe, it } from "@effect/vitest"
 // The executable as installed: the bin shim, which runs the built dist/bin/fake-teo.js.
 const built = fileURLToPath(new URL("../bin/fake-teo.js", import.meta.url))
 
-/** Starts `fake-teo args`; resolves once it printed its five `export` lines. */
+/** Starts `fake-teo args`; resolves once it printed its six `export` lines. */
 const launch = async (args: ReadonlyArray<string>) => {
   assert.isTrue(existsSync(built), `${built} is missing: run \`pnpm run build\` first`)
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [built, ...args])
@@ -119,6 +119,30 @@ describe("fake-teo", () => {
       assert.strictEqual(result.stdout, "")
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()))
+    }
+  })
+
+  it("runs from a directory whose path holds a space and an accent (a user's « Mes documents »)", async () => {
+    const { cpSync, mkdtempSync, rmSync, symlinkSync } = await import("node:fs")
+    const { tmpdir } = await import("node:os")
+    const { join } = await import("node:path")
+    const home = join(mkdtempSync(join(tmpdir(), "fake-teo-")), "Mes documents", "intégration téo")
+    const packageDir = fileURLToPath(new URL("..", import.meta.url))
+    try {
+      for (const part of ["bin", "dist", "package.json"])
+        cpSync(join(packageDir, part), join(home, part), { recursive: true })
+      symlinkSync(join(packageDir, "node_modules"), join(home, "node_modules"))
+      const child = spawn(process.execPath, [join(home, "bin", "fake-teo.js"), "--help"])
+      let stdout = ""
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString()
+      })
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve))
+      assert.strictEqual(code, 0)
+      assert.include(stdout, "fake-teo")
+      assert.include(stdout, "--port")
+    } finally {
+      rmSync(join(home, "..", ".."), { recursive: true, force: true })
     }
   })
 })
