@@ -10,13 +10,15 @@ import { NodeHttpServer, NodeHttpServerRequest } from "@effect/platform-node"
 import { Clock, Context, Duration, Effect, Exit, Layer, Redacted, Ref, Schema, Scope } from "effect"
 import { FetchHttpClient, type HttpClient, HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
 import { type FakeDossier, makeDossiers, makePrestations } from "./FakeData.js"
-import { type Fake, type FakeProfile, partnerLink, routes } from "./internal/FakeApp.js"
+import type { Fake, FakeProfile } from "./internal/Fake.js"
+import { routes } from "./internal/FakeApp.js"
 import * as FakeState from "./internal/FakeState.js"
 import { makeSigner } from "./internal/FakeTokens.js"
 import { makePartnerKeys, type PartnerKeys } from "./internal/PartnerKeys.js"
+import { partnerLink } from "./internal/PartnerLinkRoutes.js"
 import { random, seedOf } from "./internal/Seeded.js"
 
-export type { FakeProfile } from "./internal/FakeApp.js"
+export type { FakeProfile } from "./internal/Fake.js"
 export type { FakeClient, Faults, InjectedFailure, LoggedRequest, Stats } from "./internal/FakeState.js"
 
 type FakeClient = FakeState.FakeClient

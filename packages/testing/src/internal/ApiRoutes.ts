@@ -1,0 +1,305 @@
+/**
+ * FakeTeo's API (`/api`), as API Platform serves it: the bearer token
+ * checked as téo documents, the entrypoint, the dossiers (list with filters
+ * and order, one, create) and the prestations, in JSON-LD / Hydra, in the
+ * profile and key style configured.
+ *
+ * @internal
+ */
+import { randomUUID } from "node:crypto"
+import { newDossierViolations } from "@teo-effect/api"
+import { Effect, Ref } from "effect"
+import type { HttpServerRequest } from "effect/http"
+import type { FakeDossier, FakePrestation } from "../FakeData.js"
+import { type Answer, hydraError, json, methodNotAllowed, rateLimited } from "./Answers.js"
+import type { Fake, Handler } from "./Fake.js"
+import * as FakeState from "./FakeState.js"
+
+/** The beneficiary fields of téo's guide to creating a dossier (teo-api.md §3). */
+const documentedFields = ["firstName", "lastName", "email", "phone"] as const
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The API's handlers for `fake`. */
+export const apiRoutes = (fake: Fake) => {
+  const { config, state } = fake
+  /** The instance a bearer token opens, or the 401 téo answers (teo-api.md §4). */
+  const authenticate = (
+    request: HttpServerRequest.HttpServerRequest,
+    current: FakeState.FakeState
+  ): { readonly teoId: string } | Answer => {
+    const header = request.headers.authorization
+    if (header === undefined || header.trim() === "") return hydraError(401, "No authorization header found")
+    const claims = fake.signer.verify(/^Bearer\s+(.+)$/i.exec(header)?.[1] ?? "")
+    if (claims === undefined || claims.number <= current.revokedUpTo) return hydraError(401, "Invalid token")
+    if (claims.number <= current.expiredUpTo || claims.exp * 1000 <= config.now()) {
+      return hydraError(401, "Expired token")
+    }
+    return { teoId: claims.teoId }
+  }
+
+  type ApiHandler = (
+    request: HttpServerRequest.HttpServerRequest,
+    url: URL,
+    body: string,
+    teoId: string
+  ) => Effect.Effect<Answer>
+
+  /** What every API request meets before its route: content negotiation, the token, the rate limit. */
+  const api =
+    (handle: ApiHandler): Handler =>
+    (request, url, body) => {
+      const accept = request.headers.accept
+      if (accept !== undefined && !/application\/ld\+json|application\/json|\*\/\*/.test(accept)) {
+        return Effect.succeed(
+          hydraError(
+            406,
+            `Requested format "${accept}" is not supported. Supported MIME types are "application/ld+json", "application/json".`
+          )
+        )
+      }
+      return Effect.flatMap(
+        Ref.modify(state, (current): readonly [Answer | string, FakeState.FakeState] => {
+          const auth = authenticate(request, current)
+          if (!("teoId" in auth)) return [auth, current]
+          const [wait, next] = FakeState.spend(current, config.now())
+          if (wait !== undefined) return [rateLimited(wait), next]
+          if (!next.instances.has(auth.teoId)) return [hydraError(403, "Access Denied."), next]
+          return [auth.teoId, next]
+        }),
+        (outcome) => (typeof outcome === "string" ? handle(request, url, body, outcome) : Effect.succeed(outcome))
+      )
+    }
+
+  const resource = (dossier: FakeDossier): Record<string, unknown> => {
+    const { id, ...fields } = dossier
+    const kept =
+      config.profile === "rich"
+        ? fields
+        : Object.fromEntries(documentedFields.map((field) => [field, fields[field] ?? null]))
+    return { "@id": `/api/production/dossiers/${id}`, "@type": "Dossier", ...kept }
+  }
+
+  const instanceOf = (teoId: string) => Effect.map(Ref.get(state), (current) => current.instances.get(teoId))
+
+  const entrypoint = api((request, url) =>
+    Effect.succeed(
+      request.method === "GET"
+        ? json(200, {
+            "@context": "/api/contexts/Entrypoint",
+            "@id": "/api",
+            "@type": "Entrypoint",
+            dossier: "/api/production/dossiers",
+            prestation: "/api/production/prestations"
+          })
+        : methodNotAllowed(request.method, url.pathname)
+    )
+  )
+
+  /**
+   * A page of a collection, as API Platform serves one: `page`, `itemsPerPage`
+   * (30 by default, at most 100), the exact-match filters of its search filter
+   * on the fields of its items (`?status=Terminé`, `?number=D-2025-0001`), and
+   * `order[field]=asc|desc`. Any other parameter is ignored, and said so in
+   * the request log (`ignored`).
+   */
+  const list = <A extends object>(
+    url: URL,
+    path: string,
+    context: string,
+    items: ReadonlyArray<A>,
+    render: (item: A) => Record<string, unknown>
+  ): Answer => {
+    const page = url.searchParams.has("page") ? Number(url.searchParams.get("page")) : 1
+    const perPage = url.searchParams.has("itemsPerPage") ? Number(url.searchParams.get("itemsPerPage")) : 30
+    if (!Number.isInteger(page) || page < 1) return hydraError(400, "Page should not be less than 1")
+    if (!Number.isInteger(perPage) || perPage < 0) {
+      return hydraError(400, "Item per page parameter should not be less than 0")
+    }
+    // The fields items are served with (as rendered: the documented profile serves fewer).
+    const fields = new Set(items.slice(0, 100).flatMap((item) => Object.keys(render(item))))
+    const fieldOf = (item: A, field: string) => render(item)[field]
+    const ignored: Array<string> = []
+    let selected = items
+    const orders: Array<readonly [string, 1 | -1]> = []
+    for (const [name, value] of url.searchParams) {
+      if (name === "page" || name === "itemsPerPage") continue
+      const ordered = /^order\[(.+)\]$/.exec(name)?.[1]
+      if (ordered !== undefined && fields.has(ordered) && (value === "asc" || value === "desc")) {
+        orders.push([ordered, value === "asc" ? 1 : -1])
+      } else if (ordered === undefined && fields.has(name) && name !== "@id" && name !== "@type") {
+        selected = selected.filter((item) => {
+          const found = fieldOf(item, name)
+          return found !== null && found !== undefined && String(found) === value
+        })
+      } else {
+        ignored.push(name)
+      }
+    }
+    if (orders.length > 0) {
+      selected = [...selected].sort((a, b) => {
+        for (const [field, direction] of orders) {
+          const order = String(fieldOf(a, field) ?? "").localeCompare(String(fieldOf(b, field) ?? ""), "fr")
+          if (order !== 0) return order * direction
+        }
+        return 0
+      })
+    }
+    const itemsPerPage = Math.min(perPage, 100)
+    const total = selected.length
+    const last = Math.max(1, Math.ceil(total / Math.max(itemsPerPage, 1)))
+    const members = selected.slice((page - 1) * itemsPerPage, page * itemsPerPage).map(render)
+    const link = (n: number) => {
+      const params = new URLSearchParams(url.searchParams)
+      params.set("page", String(n))
+      return `${path}?${params.toString()}`
+    }
+    const prefixed = config.keyStyle === "prefixed"
+    const key = (name: string) => (prefixed ? `hydra:${name}` : name)
+    return {
+      ...json(200, {
+        "@context": context,
+        "@id": path,
+        "@type": key("Collection"),
+        [key("totalItems")]: total,
+        [key("member")]: members,
+        [key("view")]: {
+          "@id": link(page),
+          "@type": key("PartialCollectionView"),
+          [key("first")]: link(1),
+          [key("last")]: link(last),
+          ...(page > 1 ? { [key("previous")]: link(page - 1) } : {}),
+          ...(page < last ? { [key("next")]: link(page + 1) } : {})
+        }
+      }),
+      ignored
+    }
+  }
+
+  const prestation = (item: FakePrestation): Record<string, unknown> => ({
+    "@id": `/api/production/prestations/${item.id}`,
+    "@type": "Prestation",
+    name: item.name
+  })
+
+  const create = (request: HttpServerRequest.HttpServerRequest, body: string, teoId: string): Effect.Effect<Answer> => {
+    const type = request.headers["content-type"] ?? ""
+    if (!/application\/(ld\+)?json/.test(type)) {
+      return Effect.succeed(
+        hydraError(
+          415,
+          `The content-type "${type}" is not supported. Supported MIME types are "application/ld+json", "application/json".`
+        )
+      )
+    }
+    let input: unknown
+    try {
+      input = JSON.parse(body)
+    } catch {
+      return Effect.succeed(hydraError(400, "Syntax error"))
+    }
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      return Effect.succeed(hydraError(400, "Syntax error"))
+    }
+    const fields = input as Record<string, unknown>
+    return Ref.modify(state, (current): readonly [Answer, FakeState.FakeState] => {
+      const instance = current.instances.get(teoId)
+      // The rules and messages of @teo-effect/api's `NewDossier`, then the one only téo can check.
+      const violations: Array<{ propertyPath: string; message: string }> = newDossierViolations(fields).map(
+        (violation) => ({ propertyPath: violation.propertyPath, message: violation.message })
+      )
+      const serviceId = fields.serviceId
+      if (
+        typeof serviceId === "string" &&
+        !violations.some((violation) => violation.propertyPath === "serviceId") &&
+        !instance?.prestations.some((prestation) => prestation.id === serviceId)
+      ) {
+        violations.push({ propertyPath: "serviceId", message: "Cette prestation n'existe pas." })
+      }
+      if (violations.length > 0 || instance === undefined) {
+        return [
+          json(422, {
+            "@context": "/api/contexts/ConstraintViolationList",
+            "@type": "ConstraintViolationList",
+            "hydra:title": "An error occurred",
+            "hydra:description": violations
+              .map((violation) => `${violation.propertyPath}: ${violation.message}`)
+              .join("\n"),
+            violations
+          }),
+          current
+        ]
+      }
+      const now = config.now()
+      const dossier: FakeDossier = {
+        id: randomUUID(),
+        number: `D-${new Date(now).getUTCFullYear()}-${String(instance.dossiers.length + 1).padStart(4, "0")}`,
+        orderNumber: null,
+        firstName: (fields.firstName as string).trim(),
+        lastName: (fields.lastName as string).trim(),
+        email: fields.email,
+        phone: typeof fields.phone === "string" ? fields.phone : null,
+        status: "Prévisionnel",
+        createdAt: new Date(now).toISOString(),
+        service: `/api/production/prestations/${serviceId as string}`
+      }
+      const created = resource(dossier)
+      return [
+        json(
+          201,
+          { "@context": "/api/contexts/Dossier", ...created },
+          config.profile === "rich" ? { location: created["@id"] as string } : {}
+        ),
+        FakeState.addDossier(current, teoId, dossier)
+      ]
+    })
+  }
+
+  const collection = api((request, url, body, teoId) =>
+    Effect.flatMap(instanceOf(teoId), (instance): Effect.Effect<Answer> => {
+      if (request.method === "GET") {
+        const dossiers = instance?.dossiers ?? []
+        return Effect.succeed(list(url, "/api/production/dossiers", "/api/contexts/Dossier", dossiers, resource))
+      }
+      if (request.method === "POST") return create(request, body, teoId)
+      return Effect.succeed(methodNotAllowed(request.method, url.pathname))
+    })
+  )
+
+  const item = api((request, url, _body, teoId) =>
+    Effect.map(instanceOf(teoId), (instance): Answer => {
+      if (request.method !== "GET") return methodNotAllowed(request.method, url.pathname)
+      const id = url.pathname.replace(/\/$/, "").split("/").at(-1) ?? ""
+      const dossier = UUID.test(id)
+        ? instance?.dossiers.find((candidate) => candidate.id === id.toLowerCase())
+        : undefined
+      return dossier === undefined
+        ? hydraError(404, "Not Found")
+        : json(200, { "@context": "/api/contexts/Dossier", ...resource(dossier) })
+    })
+  )
+
+  const prestations = api((request, url, _body, teoId) =>
+    Effect.map(instanceOf(teoId), (instance): Answer => {
+      if (request.method !== "GET") return methodNotAllowed(request.method, url.pathname)
+      const items = instance?.prestations ?? []
+      return list(url, "/api/production/prestations", "/api/contexts/Prestation", items, prestation)
+    })
+  )
+
+  const onePrestation = api((request, url, _body, teoId) =>
+    Effect.map(instanceOf(teoId), (instance): Answer => {
+      if (request.method !== "GET") return methodNotAllowed(request.method, url.pathname)
+      const id = url.pathname.replace(/\/$/, "").split("/").at(-1) ?? ""
+      const found = instance?.prestations.find((candidate) => candidate.id === id.toLowerCase())
+      return found === undefined
+        ? hydraError(404, "Not Found")
+        : json(200, { "@context": "/api/contexts/Prestation", ...prestation(found) })
+    })
+  )
+
+  const unknown = api((request, url) =>
+    Effect.succeed(hydraError(404, `No route found for "${request.method} ${url.pathname.replace(/\/$/, "")}"`))
+  )
+  return { entrypoint, collection, item, prestations, onePrestation, unknown }
+}
