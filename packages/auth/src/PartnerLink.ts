@@ -114,6 +114,11 @@ const refusalOf = (error: unknown): InvalidPartnerLink => {
   if (error instanceof errors.JWSSignatureVerificationFailed) return invalid("BadSignature")
   if (error instanceof errors.JOSEAlgNotAllowed) return invalid("WrongAlgorithm")
   if (error instanceof errors.JWKSNoMatchingKey) return invalid("UnknownKey")
+  // Web Crypto could not import the JWKS's key for this kid (a hostile or broken JWKS): as good as no
+  // key — the JWKS is read again (once per cooldown), and the link is not called malformed.
+  if (error instanceof Error && error.name === "DataError") {
+    return invalid("UnknownKey", "téo's JWKS holds no usable EC P-256 key for this kid")
+  }
   return invalid("Malformed")
 }
 

@@ -12,7 +12,7 @@ import {
   type PartnerLinkOptions
 } from "@teo-effect/auth"
 import { makeScriptedServer } from "@teo-effect/test-support"
-import { Clock, ConfigProvider, Context, Effect, Layer, Scope } from "effect"
+import { Cause, Clock, ConfigProvider, Context, Effect, Layer, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose"
@@ -172,6 +172,31 @@ describe("PartnerLink.verify", () => {
       assert.instanceOf(error, PartnerLinkKeysUnavailable)
       assert.isTrue((error as PartnerLinkKeysUnavailable).isRetryable)
     })
+  )
+
+  it.effect(
+    "a hostile JWKS (a key that does not import, an RSA key under the kid): an unknown key, read again after the cooldown",
+    () =>
+      Effect.gen(function* () {
+        const key = yield* esKey("k1")
+        const token = yield* sign(key)
+        const { jwks, links } = yield* setup([])
+        // The kid is there, the key is not an EC P-256 public key.
+        jwks.keys = [{ kid: "k1", kty: "EC", crv: "P-256", x: "AA", y: "AA" }]
+        const broken = yield* Effect.exit(links.verify(token))
+        assert.isTrue(broken._tag === "Failure" && !Cause.hasDies(broken.cause), "a typed failure")
+        assert.strictEqual(((yield* Effect.flip(links.verify(token))) as InvalidPartnerLink).reason, "UnknownKey")
+        // An RSA key under the kid: ES256 cannot be verified with it.
+        jwks.keys = [{ kid: "k1", kty: "RSA", n: "AQAB", e: "AQAB" }]
+        yield* TestClock.adjust("1 minute")
+        const rsa = yield* Effect.exit(links.verify(token))
+        assert.isTrue(rsa._tag === "Failure" && !Cause.hasDies(rsa.cause))
+        assert.strictEqual(((yield* Effect.flip(links.verify(token))) as InvalidPartnerLink).reason, "UnknownKey")
+        // Once téo serves the real key again (after the cooldown), the same link verifies.
+        jwks.keys = [key.jwk]
+        yield* TestClock.adjust("1 minute")
+        assert.strictEqual((yield* links.verify(token)).dossierId, dossierId)
+      })
   )
 
   it.effect("the JWKS URL: https, or http on this machine only — keys read in clear could be swapped", () =>
