@@ -23,7 +23,8 @@ const testFiles = (dir: string): Array<string> =>
 const forbidden =
   /\b(?:it|test|describe|suite)(?:\.(?:effect|live|scoped|layer|prop|each|concurrent|sequential))*\.(only|skip|todo|skipIf|runIf)\b/
 
-const findings = testFiles(root).flatMap((file) =>
+const files = testFiles(root)
+const findings = files.flatMap((file) =>
   readFileSync(file, "utf8")
     .split("\n")
     .flatMap((line, index) => {
@@ -32,10 +33,9 @@ const findings = testFiles(root).flatMap((file) =>
     })
 )
 
-const count = testFiles(root).length
 if (findings.length > 0) {
   console.error(findings.join("\n"))
   console.error(`✗ ${findings.length} test(s) that would not run, or would stop the others from running`)
   process.exit(1)
 }
-console.log(`✓ ${count} test files: no .only, .skip, .todo, .skipIf or .runIf`)
+console.log(`✓ ${files.length} test files: no .only, .skip, .todo, .skipIf or .runIf`)

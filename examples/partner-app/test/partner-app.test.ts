@@ -40,18 +40,18 @@ describe.each(["rich", "documented"] as const)("with FakeTeo's %s profile", (pro
 
   const run = <A, E>(effect: Effect.Effect<A, E, FakeTeo | Dossiers>) => runtime.runPromise(effect)
 
-  it("a valid link shows its dossier, read from téo's API; the same link again is refused", async () => {
+  /** A new dossier in FakeTeo for this beneficiary; its UUID. */
+  const createDossier = async (firstName: string, lastName: string, email: string) => {
     const created = await run(
       Effect.flatMap(Effect.service(Dossiers), (dossiers) =>
-        dossiers.create({
-          firstName: "Léa",
-          lastName: "Dupont",
-          email: "lea.dupont@example.fr",
-          serviceId: fake.prestationIds[0] ?? ""
-        })
+        dossiers.create({ firstName, lastName, email, serviceId: fake.prestationIds[0] ?? "" })
       )
     )
-    const dossierId = String(created["@id"]).split("/").at(-1) ?? ""
+    return String(created["@id"]).split("/").at(-1) ?? ""
+  }
+
+  it("a valid link shows its dossier, read from téo's API; the same link again is refused", async () => {
+    const dossierId = await createDossier("Léa", "Dupont", "lea.dupont@example.fr")
     const link = await run(fake.partnerLink({ dossierId, userId: "conseiller-7" }))
     const response = await app.handler(open(link))
     expect(response.status).toBe(200)
@@ -65,17 +65,8 @@ describe.each(["rich", "documented"] as const)("with FakeTeo's %s profile", (pro
   })
 
   it("téo's values are text, never markup", async () => {
-    const created = await run(
-      Effect.flatMap(Effect.service(Dossiers), (dossiers) =>
-        dossiers.create({
-          firstName: "<script>alert(1)</script>",
-          lastName: "O'Brien & fils",
-          email: "obrien@example.fr",
-          serviceId: fake.prestationIds[0] ?? ""
-        })
-      )
-    )
-    const link = await run(fake.partnerLink({ dossierId: String(created["@id"]).split("/").at(-1) ?? "" }))
+    const dossierId = await createDossier("<script>alert(1)</script>", "O'Brien & fils", "obrien@example.fr")
+    const link = await run(fake.partnerLink({ dossierId }))
     const page = await (await app.handler(open(link))).text()
     expect(page).not.toContain("<script>")
     expect(page).toContain("&#60;script&#62;alert(1)&#60;/script&#62;")

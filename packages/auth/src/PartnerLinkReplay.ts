@@ -9,9 +9,10 @@
  *
  * @since 0.1.0
  */
-import { Clock, Duration, Effect, Metric, Schema } from "effect"
+import { Clock, type Duration, Effect, Metric, Schema } from "effect"
 import { Redis } from "effect/persistence"
 import * as AuthMetrics from "./AuthMetrics.js"
+import { bounded } from "./internal/BoundedRedis.js"
 import * as DurationOption from "./internal/DurationOption.js"
 
 /**
@@ -36,7 +37,13 @@ export const memory = (): PartnerLinkReplay => {
   return {
     markUsed: (id, untilMillis) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
-        for (const [key, until] of used) if (until <= now) used.delete(key)
+        // Oldest first (insertion order, near enough expiry order): stop at the first live one, so a
+        // check costs the entries it removes, not the whole map. An expired link left a little longer
+        // is harmless: it is refused as expired before it gets here.
+        for (const [key, until] of used) {
+          if (until > now) break
+          used.delete(key)
+        }
         if (used.has(id)) return false
         used.set(id, untilMillis)
         return true
@@ -96,7 +103,7 @@ export const redis = (options: RedisOptions = {}): Effect.Effect<PartnerLinkRepl
       prefix: options.prefix ?? "teo-effect:partner-link:",
       commandTimeout: options.commandTimeout ?? "1 second"
     }).pipe(Effect.orDie)
-    const client = yield* Redis.Redis
+    const client = bounded(yield* Redis.Redis, settings.commandTimeout)
     const local = memory()
     return {
       markUsed: (id, untilMillis) =>
@@ -106,13 +113,6 @@ export const redis = (options: RedisOptions = {}): Effect.Effect<PartnerLinkRepl
           const fresh = yield* local.markUsed(key, untilMillis)
           const ttl = Math.max(1, Math.ceil(untilMillis - (yield* Clock.currentTimeMillis)))
           const shared = yield* client.send<string | null>("SET", key, "1", "NX", "PX", String(ttl)).pipe(
-            Effect.timeoutOrElse({
-              duration: settings.commandTimeout,
-              orElse: () =>
-                Effect.fail(
-                  new Redis.RedisError({ cause: `no answer within ${Duration.format(settings.commandTimeout)}` })
-                )
-            }),
             Effect.map((answer) => answer === "OK"),
             Effect.catch((error) =>
               Effect.logWarning(

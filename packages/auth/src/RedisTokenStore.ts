@@ -23,6 +23,7 @@ import { Clock, Duration, Effect, Metric, Option, Schema } from "effect"
 import { Redis } from "effect/persistence"
 import type { AuthError } from "./AuthError.js"
 import * as AuthMetrics from "./AuthMetrics.js"
+import { bounded } from "./internal/BoundedRedis.js"
 import * as DurationOption from "./internal/DurationOption.js"
 import { makeSealer } from "./internal/TokenSealing.js"
 import { TeoCredentials } from "./TeoCredentials.js"
@@ -123,24 +124,7 @@ export const make = (
       pollInterval: options.pollInterval ?? "50 millis",
       commandTimeout: options.commandTimeout ?? "1 second"
     }).pipe(Effect.orDie)
-    const client = yield* Redis.Redis
-    // Every command bounded: a Redis that is down queues commands (node-redis reconnects), a slow one
-    // answers late; either way the call goes on without it.
-    const bounded = <A>(command: Effect.Effect<A, Redis.RedisError>): Effect.Effect<A, Redis.RedisError> =>
-      Effect.timeoutOrElse(command, {
-        duration: settings.commandTimeout,
-        orElse: () =>
-          Effect.fail(new Redis.RedisError({ cause: `no answer within ${Duration.format(settings.commandTimeout)}` }))
-      })
-    const redis = {
-      send: <A>(command: string, ...args: ReadonlyArray<string>) => bounded(client.send<A>(command, ...args)),
-      eval:
-        <Config extends { readonly params: ReadonlyArray<unknown>; readonly result: unknown }>(
-          script: Redis.Script<Config>
-        ) =>
-        (...params: Config["params"]) =>
-          bounded(client.eval(script)(...params))
-    }
+    const redis = bounded(yield* Redis.Redis, settings.commandTimeout)
     const credentials = yield* TeoCredentials
     const sealer = yield* makeSealer(credentials, settings.prefix)
     const key = sealer.key

@@ -10,6 +10,7 @@ import { eventually, makeScriptedServer, redisClient, redisServer } from "@teo-e
 import { Clock, Context, Effect, Layer, Metric, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
+import { TestClock } from "effect/testing"
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose"
 
 const fleet = Effect.gen(function* () {
@@ -48,6 +49,21 @@ const fleet = Effect.gen(function* () {
 
 const reasonOf = (effect: Effect.Effect<unknown, unknown>) =>
   Effect.map(Effect.flip(effect), (error) => (error as InvalidPartnerLink).reason)
+
+describe("PartnerLinkReplay.memory", () => {
+  it.effect("a link is used once until its time is over, then forgotten", () =>
+    Effect.gen(function* () {
+      const replay = PartnerLinkReplay.memory()
+      assert.isTrue(yield* replay.markUsed("jti:a", 60_000))
+      assert.isTrue(yield* replay.markUsed("jti:b", 120_000))
+      assert.isFalse(yield* replay.markUsed("jti:a", 60_000))
+      yield* TestClock.adjust("61 seconds")
+      // a's time is over: forgotten (an expired link is refused as expired before it gets here); b is not.
+      assert.isTrue(yield* replay.markUsed("jti:a", 200_000))
+      assert.isFalse(yield* replay.markUsed("jti:b", 120_000))
+    })
+  )
+})
 
 describe("PartnerLinkReplay.redis", () => {
   it.live("a link used by one process is refused by every other; another link is not", () =>

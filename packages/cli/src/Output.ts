@@ -1,10 +1,12 @@
 /**
- * What `teo` prints on stdout: tables that fit the terminal, JSON, NDJSON.
+ * What `teo` prints on stdout: tables that fit the terminal (and the width
+ * they may take), JSON, NDJSON.
  * Everything else goes to stderr.
  *
  * @since 0.1.0
  */
 import type { Dossier, Prestation } from "@teo-effect/api"
+import { Effect, Terminal } from "effect"
 
 /**
  * The output formats of `teo dossiers list` and `teo prestations list`.
@@ -137,3 +139,14 @@ export const table = <A>(items: ReadonlyArray<A>, columns: ReadonlyArray<Column<
  * @since 0.1.0
  */
 export const json = (value: unknown): string => JSON.stringify(value, null, 2)
+
+/**
+ * The width a table may take: the terminal's, or 120 columns when stdout is
+ * not a terminal (a file, a pipe).
+ *
+ * @since 0.1.0
+ */
+export const tableWidth: Effect.Effect<number, never, Terminal.Terminal> = Effect.flatMap(
+  Effect.service(Terminal.Terminal),
+  (terminal) => Effect.map(terminal.columns, (columns) => (columns > 0 ? columns : 120))
+)

@@ -6,11 +6,11 @@
  * @since 0.1.0
  */
 import { Dossiers } from "@teo-effect/api"
-import { Clock, Console, Effect, Option, Schema, SchemaTransformation, Stream, Terminal } from "effect"
+import { Clock, Console, Effect, Option, Schema, SchemaTransformation, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
 import { Traffic } from "../Connection.js"
 import * as Flags from "../Flags.js"
-import { defaultDossierColumns, dossierColumns, json, table } from "../Output.js"
+import { defaultDossierColumns, dossierColumns, json, table, tableWidth } from "../Output.js"
 import { Progress } from "../Progress.js"
 import { connected } from "../Root.js"
 
@@ -30,11 +30,6 @@ const ColumnNames = Schema.String.pipe(
       encode: (names: ReadonlyArray<string>) => names.join(",")
     })
   )
-)
-
-/** The width of the table: the terminal's, or 120 columns when stdout is not one. */
-const width = Effect.flatMap(Effect.service(Terminal.Terminal), (terminal) => terminal.columns).pipe(
-  Effect.map((columns) => (columns > 0 ? columns : 120))
 )
 
 /**
@@ -95,7 +90,7 @@ export const command = Command.make(
         } else {
           const collected = yield* Stream.runCollect(all)
           yield* progress.clear
-          yield* Console.log(format === "json" ? json(collected) : table(collected, shown, yield* width))
+          yield* Console.log(format === "json" ? json(collected) : table(collected, shown, yield* tableWidth))
         }
         if (stats) {
           const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000

@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import { Prestations } from "@teo-effect/api"
-import { Console, Effect, Stream, Terminal } from "effect"
+import { Console, Effect, Stream } from "effect"
 import { Command } from "effect/cli"
 import * as Flags from "../Flags.js"
-import { json, prestationColumns, table } from "../Output.js"
+import { json, prestationColumns, table, tableWidth } from "../Output.js"
 import { connected } from "../Root.js"
 
 /**
@@ -24,10 +24,7 @@ export const command = Command.make("list", { format: Flags.format }, ({ format 
         yield* Stream.runForEach(all, (prestation) => Console.log(JSON.stringify(prestation)))
       } else {
         const collected = yield* Stream.runCollect(all)
-        const columns = yield* (yield* Terminal.Terminal).columns
-        yield* Console.log(
-          format === "json" ? json(collected) : table(collected, prestationColumns, columns > 0 ? columns : 120)
-        )
+        yield* Console.log(format === "json" ? json(collected) : table(collected, prestationColumns, yield* tableWidth))
       }
     })
   )
