@@ -58,3 +58,32 @@ export const partnerLinkReplayFallbacks = Metric.counter("teo_auth_partner_link_
   description: "Times the shared replay store was unavailable and a partner link was checked in this process only",
   incremental: true
 })
+
+/**
+ * Reads of téo's partner-link JWKS that failed (no answer within
+ * `jwksTimeout`, an error status, not a JWKS), by `error`
+ * (`Timeout`, `Status`, `Transport`, `Invalid`). Links are then verified
+ * with the cached keys, or refused with `PartnerLinkKeysUnavailable` when
+ * none is cached. Should stay at zero.
+ *
+ * @since 0.2.0
+ * @category metrics
+ */
+export const partnerLinkJwksFailures = Metric.counter("teo_auth_partner_link_jwks_failures_total", {
+  description: "Reads of téo's partner-link JWKS that failed, by error",
+  incremental: true
+})
+
+/**
+ * Keys of téo's partner-link JWKS that are never used: a key that carries
+ * its private part (`d`: a private key published — tell téo), or one that
+ * does not import as an EC P-256 public key, by `problem`
+ * (`PrivateKeyPublished`, `NotImportable`).
+ *
+ * @since 0.2.0
+ * @category metrics
+ */
+export const partnerLinkUnusableKeys = Metric.counter("teo_auth_partner_link_unusable_keys_total", {
+  description: "Keys of téo's partner-link JWKS that are never used, by problem",
+  incremental: true
+})

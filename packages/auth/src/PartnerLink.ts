@@ -6,22 +6,29 @@
  * téo's JWKS and gives the context. It is not an API token: the partner
  * calls the API with its own credentials.
  *
- * Built on `jose`. Only ES256, the key picked by `kid`; `exp` required,
- * `nbf` / `iat` honoured with a clock tolerance, a maximum age; issuer and
- * audience checked when configured. The JWKS is fetched through the
- * application's `HttpClient`, cached, refreshed on an unknown `kid` at most
- * once per cooldown, and served from cache while the endpoint is down. The
- * JWKS URL, the claim names and the query parameter are assumptions
- * (`Assumptions.ts`), each an option.
+ * The token is read strictly (at most 8 KiB, canonical base64url, JSON
+ * objects: one spelling per signed content), the algorithm taken from the
+ * header must be ES256, the key is picked by `kid` and the signature checked
+ * with Web Crypto; then `exp` (required), `nbf`, `iat` with a clock
+ * tolerance and a maximum age, issuer and audience when configured, the
+ * context's claims by type. Every field may hold any JSON value: each is
+ * type-checked before it is used, and a refusal never turns a value into
+ * text. The JWKS is read through the application's `HttpClient` (bounded),
+ * cached (internal/PartnerLinkKeys), re-read for an unknown `kid` at most
+ * once per cooldown, and served from cache while the endpoint is down or
+ * slow. The JWKS URL, the claim names and the query parameter are
+ * assumptions (`Assumptions.ts`), each an option.
  *
  * @since 0.1.0
  */
-import { Clock, Config, Context, DateTime, Duration, Effect, Layer, Option, Ref, Schema, Semaphore } from "effect"
+import { Clock, Config, Context, DateTime, Duration, Effect, Layer, Option, Result, Schema } from "effect"
+import { Base64Url } from "effect/encoding"
 import { HttpClient } from "effect/http"
-import { createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose"
 import { partnerLinkClaims, partnerLinkJwksUrl } from "./Assumptions.js"
+import * as CompactJws from "./internal/CompactJws.js"
 import * as DurationOption from "./internal/DurationOption.js"
 import * as EndpointUrl from "./internal/EndpointUrl.js"
+import * as PartnerLinkKeys from "./internal/PartnerLinkKeys.js"
 import * as TeoHttp from "./internal/TeoHttp.js"
 import { InvalidPartnerLink, type PartnerLinkError, PartnerLinkKeysUnavailable } from "./PartnerLinkError.js"
 import * as PartnerLinkReplay from "./PartnerLinkReplay.js"
@@ -47,12 +54,24 @@ export interface PartnerLinkOptions<R = never> {
   readonly audience?: string
   /** Tolerance on `exp`, `nbf`, `iat`. Default 30 seconds. */
   readonly clockTolerance?: Duration.Input
-  /** The oldest `iat` accepted. Default 5 minutes (téo's default lifetime). */
+  /**
+   * The longest a link is accepted: `maxAge` after its `iat` (or, without
+   * `iat`, a link whose `exp` is further than `maxAge` away is refused).
+   * Default 5 minutes (téo's default lifetime).
+   */
   readonly maxAge?: Duration.Input
   /** How long the JWKS is kept before it is read again. Default 10 minutes. */
   readonly jwksCacheTtl?: Duration.Input
-  /** The least time between two reads of the JWKS for unknown `kid`s. Default 30 seconds. */
+  /**
+   * The least time between two reads of the JWKS (for unknown `kid`s, or
+   * while it fails, with or without keys cached). Default 30 seconds.
+   */
   readonly jwksCooldown?: Duration.Input
+  /**
+   * The longest one read of the JWKS may take; a link waiting for keys
+   * waits no longer. Default 5 seconds.
+   */
+  readonly jwksTimeout?: Duration.Input
   /**
    * Refuse a link used before, within its lifetime: `true` in this process,
    * or where `PartnerLinkReplay.redis()` remembers them for a fleet. Default
@@ -87,40 +106,37 @@ const Settings = (allowPlainHttp: boolean) =>
     clockTolerance: DurationOption.Positive,
     maxAge: DurationOption.Positive,
     jwksCacheTtl: DurationOption.Positive,
-    jwksCooldown: DurationOption.Positive
+    jwksCooldown: DurationOption.Positive,
+    jwksTimeout: DurationOption.Positive
   })
-
-const JwksBody = Schema.Struct({ keys: Schema.Array(Schema.Record(Schema.String, Schema.Unknown)) })
-const decodeJwks = Schema.decodeUnknownOption(Schema.fromJsonString(JwksBody))
-
-interface Cache {
-  readonly jwks: JSONWebKeySet | undefined
-  readonly fetchedAt: number
-  readonly lastAttempt: number
-}
 
 const invalid = (reason: InvalidPartnerLink["reason"], detail?: string) =>
   new InvalidPartnerLink(detail === undefined ? { reason } : { reason, detail })
 
-/** jose's verdict as a typed refusal; a failure that is not jose's is a malformed token. */
-const refusalOf = (error: unknown): InvalidPartnerLink => {
-  if (error instanceof errors.JWTExpired) return invalid("Expired")
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === "nbf" || (error.claim === "iat" && error.reason === "check_failed"))
-      return invalid("NotYetValid")
-    if (error.claim === "iat") return invalid("Expired", "older than the maximum age")
-    return invalid("Claims", `${error.claim}: ${error.reason}`)
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return invalid("BadSignature")
-  if (error instanceof errors.JOSEAlgNotAllowed) return invalid("WrongAlgorithm")
-  if (error instanceof errors.JWKSNoMatchingKey) return invalid("UnknownKey")
-  // Web Crypto could not import the JWKS's key for this kid (a hostile or broken JWKS): as good as no
-  // key — the JWKS is read again (once per cooldown), and the link is not called malformed.
-  if (error instanceof Error && error.name === "DataError") {
-    return invalid("UnknownKey", "téo's JWKS holds no usable EC P-256 key for this kid")
-  }
-  return invalid("Malformed")
+/** What a JSON value is, for a refusal's detail: never the value itself turned into text. */
+const describe = (value: unknown): string => {
+  if (value === undefined) return "absent"
+  if (value === null) return "null"
+  if (typeof value === "string") return JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)
+  if (typeof value === "number" || typeof value === "boolean") return String(value)
+  return Array.isArray(value) ? "an array" : `a ${typeof value}`
 }
+
+/** A NumericDate claim (RFC 7519 §2): absent, or a finite number of seconds. */
+const numericDate = (payload: Readonly<Record<string, unknown>>, claim: string) => {
+  const value = payload[claim]
+  if (value === undefined) return Result.succeed(undefined)
+  return typeof value === "number" && Number.isFinite(value)
+    ? Result.succeed(value)
+    : Result.fail(invalid("Claims", `${claim} is not a number of seconds (${describe(value)})`))
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The longest `jti` and `userId` accepted (téo's are short identifiers). */
+const maxIdentifierLength = 256
+
+const encoder = new TextEncoder()
 
 const make = Effect.fnUntraced(function* <R = never>(options: PartnerLinkOptions<R> = {}) {
   const settings = yield* Schema.decodeUnknownEffect(Settings(options.allowPlainHttp === true))(
@@ -129,128 +145,169 @@ const make = Effect.fnUntraced(function* <R = never>(options: PartnerLinkOptions
       clockTolerance: options.clockTolerance ?? "30 seconds",
       maxAge: options.maxAge ?? "5 minutes",
       jwksCacheTtl: options.jwksCacheTtl ?? "10 minutes",
-      jwksCooldown: options.jwksCooldown ?? "30 seconds"
+      jwksCooldown: options.jwksCooldown ?? "30 seconds",
+      jwksTimeout: options.jwksTimeout ?? "5 seconds"
     },
     { errors: "all" }
   ).pipe(Effect.mapError((error) => new Config.ConfigError(error)))
   const client = TeoHttp.teoClient(yield* HttpClient.HttpClient)
   const claimNames = { ...partnerLinkClaims, ...options.claims }
-  const cache = yield* Ref.make<Cache>({ jwks: undefined, fetchedAt: 0, lastAttempt: Number.NEGATIVE_INFINITY })
-  const refreshing = yield* Semaphore.make(1)
+  const keys = yield* PartnerLinkKeys.makeCache({
+    readKeys: PartnerLinkKeys.read(client, settings.jwksUrl, settings.jwksTimeout),
+    ttl: settings.jwksCacheTtl,
+    cooldown: settings.jwksCooldown,
+    jwksUrl: settings.jwksUrl
+  })
   const replay =
     options.replayProtection === undefined || options.replayProtection === false
       ? undefined
       : options.replayProtection === true
         ? PartnerLinkReplay.memory()
         : yield* options.replayProtection
-  const cooldownMillis = Duration.toMillis(settings.jwksCooldown)
-  const ttlMillis = Duration.toMillis(settings.jwksCacheTtl)
+  const tolerance = Duration.toSeconds(settings.clockTolerance)
+  const maxAge = Duration.toSeconds(settings.maxAge)
 
-  const fetchJwks = client.get(settings.jwksUrl, { headers: { accept: "application/json" } }).pipe(
-    Effect.flatMap((response) =>
-      response.status === 200
-        ? Effect.flatMap(
-            TeoHttp.readText(response, response.headers, 1024 * 1024).pipe(Effect.mapError(() => "its answer was cut")),
-            (text) =>
-              Option.match(decodeJwks(text), {
-                onNone: () => Effect.fail("its answer is not a JWKS ({ keys: [...] })"),
-                onSome: (jwks) => Effect.succeed(jwks as unknown as JSONWebKeySet)
-              })
+  /** The key the link designates: from the cache, or after one read of the JWKS for an unknown `kid`. */
+  const keyFor = (kid: string | undefined) =>
+    Effect.gen(function* () {
+      let found = PartnerLinkKeys.lookup(yield* keys.get(false), kid)
+      if (found._tag === "Unknown") found = PartnerLinkKeys.lookup(yield* keys.get(true), kid)
+      switch (found._tag) {
+        case "Found":
+          return found.key
+        case "Unknown":
+          return yield* invalid("UnknownKey")
+        case "Ambiguous":
+          return yield* invalid(
+            "AmbiguousKey",
+            kid === undefined ? `no kid, and téo's JWKS has ${found.count} keys` : `${found.count} keys have this kid`
           )
-        : Effect.fail(`it answered HTTP ${response.status}`)
-    ),
-    Effect.catchTag("HttpClientError", (error) => Effect.fail(error.reason.description ?? error.reason._tag))
-  )
-
-  /**
-   * The keys: cached while fresh; read again when stale, or when `force`d (an
-   * unknown `kid`) and the cooldown has passed. A failed read keeps the cache.
-   */
-  const keys = (force: boolean): Effect.Effect<JSONWebKeySet, PartnerLinkKeysUnavailable> =>
-    refreshing.withPermits(1)(
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const current = yield* Ref.get(cache)
-        const stale = current.jwks === undefined || now - current.fetchedAt >= ttlMillis
-        const mayRefresh = now - current.lastAttempt >= cooldownMillis
-        if (current.jwks !== undefined && !(stale || force)) return current.jwks
-        if (current.jwks !== undefined && !mayRefresh) return current.jwks
-        yield* Ref.update(cache, (state) => ({ ...state, lastAttempt: now }))
-        return yield* fetchJwks.pipe(
-          Effect.tap((jwks) => Ref.set(cache, { jwks, fetchedAt: now, lastAttempt: now })),
-          Effect.catch((detail) =>
-            current.jwks !== undefined
-              ? Effect.succeed(current.jwks)
-              : Effect.fail(new PartnerLinkKeysUnavailable({ jwksUrl: settings.jwksUrl, detail }))
-          )
-        )
-      })
+      }
+    }).pipe(
+      Effect.catchIf(
+        (error): error is PartnerLinkKeys.ReadFailure => !(error instanceof InvalidPartnerLink),
+        (failure) => Effect.fail(new PartnerLinkKeysUnavailable({ jwksUrl: settings.jwksUrl, detail: failure.detail }))
+      )
     )
 
-  const check = (jwt: string, jwks: JSONWebKeySet, now: number) =>
-    Effect.tryPromise({
-      try: () =>
-        jwtVerify(jwt, createLocalJWKSet(jwks), {
-          algorithms: ["ES256"],
-          requiredClaims: ["exp"],
-          clockTolerance: Duration.toSeconds(settings.clockTolerance),
-          maxTokenAge: Duration.toSeconds(settings.maxAge),
-          currentDate: new Date(now),
-          ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
-          ...(options.audience === undefined ? {} : { audience: options.audience })
-        }),
-      catch: refusalOf
-    })
-
-  const contextOf = (payload: JWTPayload): Effect.Effect<PartnerContext, InvalidPartnerLink> => {
-    const dossierId = payload[claimNames.dossierId]
-    const userId = payload[claimNames.userId]
-    if (typeof dossierId !== "string" || dossierId === "") {
-      return Effect.fail(invalid("Claims", `no ${claimNames.dossierId} claim`))
-    }
-    const expiresAt = DateTime.make((payload.exp ?? 0) * 1000)
-    const issuedAt = payload.iat === undefined ? Option.none() : DateTime.make(payload.iat * 1000)
-    if (Option.isNone(expiresAt)) return Effect.fail(invalid("Claims", "exp is not a date"))
-    return Effect.succeed(
-      new PartnerContext({
+  /** The claims' checks, at `now` (seconds); the end of the link's acceptance window (ms) with its context. */
+  const contextOf = (
+    payload: Readonly<Record<string, unknown>>,
+    now: number
+  ): Result.Result<{ readonly context: PartnerContext; readonly acceptedUntil: number }, InvalidPartnerLink> =>
+    Result.gen(function* () {
+      const exp = yield* numericDate(payload, "exp")
+      const nbf = yield* numericDate(payload, "nbf")
+      const iat = yield* numericDate(payload, "iat")
+      if (exp === undefined) return yield* Result.fail(invalid("Claims", "exp is absent"))
+      if (exp + tolerance <= now) return yield* Result.fail(invalid("Expired"))
+      if (nbf !== undefined && nbf > now + tolerance) return yield* Result.fail(invalid("NotYetValid", "nbf"))
+      if (iat !== undefined && iat > now + tolerance) return yield* Result.fail(invalid("NotYetValid", "iat"))
+      if (iat !== undefined && now - iat > maxAge + tolerance) {
+        return yield* Result.fail(invalid("Expired", "older than the maximum age"))
+      }
+      // Without iat, the age is bounded by exp: a link is accepted no longer than maxAge from now.
+      if (iat === undefined && exp - now > maxAge + tolerance) {
+        return yield* Result.fail(invalid("Claims", "no iat, and exp is further away than the maximum age"))
+      }
+      if (options.issuer !== undefined && payload.iss !== options.issuer) {
+        return yield* Result.fail(invalid("Claims", `iss is not the expected issuer (${describe(payload.iss)})`))
+      }
+      if (options.audience !== undefined) {
+        const aud = payload.aud
+        const audiences = Array.isArray(aud) ? aud : [aud]
+        if (!audiences.includes(options.audience)) {
+          return yield* Result.fail(invalid("Claims", `aud does not name the expected audience (${describe(aud)})`))
+        }
+      }
+      const jti = payload.jti
+      if (jti !== undefined && (typeof jti !== "string" || jti === "" || jti.length > maxIdentifierLength)) {
+        return yield* Result.fail(invalid("Claims", `jti is not a short string (${describe(jti)})`))
+      }
+      const dossierId = payload[claimNames.dossierId]
+      if (typeof dossierId !== "string" || !uuid.test(dossierId)) {
+        return yield* Result.fail(
+          invalid(
+            "Claims",
+            dossierId === undefined ? `no ${claimNames.dossierId} claim` : `${claimNames.dossierId} is not a UUID`
+          )
+        )
+      }
+      const userId = payload[claimNames.userId]
+      const userText =
+        userId === undefined
+          ? undefined
+          : typeof userId === "string" && userId !== "" && userId.length <= maxIdentifierLength
+            ? userId
+            : typeof userId === "number" && Number.isSafeInteger(userId)
+              ? String(userId)
+              : null
+      if (userText === null) {
+        return yield* Result.fail(
+          invalid("Claims", `${claimNames.userId} is not a short string nor an integer (${describe(userId)})`)
+        )
+      }
+      const expiresAt = DateTime.make(exp * 1000)
+      const issuedAt = iat === undefined ? Option.none() : DateTime.make(iat * 1000)
+      if (Option.isNone(expiresAt) || (iat !== undefined && Option.isNone(issuedAt))) {
+        return yield* Result.fail(invalid("Claims", "exp or iat is out of the range of dates"))
+      }
+      const context = new PartnerContext({
         dossierId,
-        ...(typeof userId === "string" || typeof userId === "number" ? { userId: String(userId) } : {}),
+        ...(userText === undefined ? {} : { userId: userText }),
         ...(Option.isSome(issuedAt) ? { issuedAt: issuedAt.value } : {}),
         expiresAt: expiresAt.value,
         claims: { ...payload }
       })
-    )
-  }
+      // Refused after exp, and after iat + maxAge (or now + maxAge without iat): a record is kept no longer.
+      const acceptedUntil = (Math.min(exp, (iat ?? now) + maxAge) + tolerance) * 1000
+      return { context, acceptedUntil }
+    })
 
-  /** Refuses a token seen before within its lifetime (its `jti`, else the token itself). */
-  const once = (jwt: string, payload: JWTPayload): Effect.Effect<void, InvalidPartnerLink> =>
-    replay === undefined
-      ? Effect.void
-      : replay
-          .markUsed(
-            typeof payload.jti === "string" ? `jti:${payload.jti}` : `jwt:${jwt}`,
-            (payload.exp ?? 0) * 1000 + Duration.toMillis(settings.clockTolerance)
-          )
-          .pipe(Effect.flatMap((fresh) => (fresh ? Effect.void : Effect.fail(invalid("Replayed")))))
-
-  const verify = (jwt: string): Effect.Effect<PartnerContext, PartnerLinkError> =>
-    Effect.gen(function* () {
-      // The algorithm first, from the header alone: none, HS256, RS256… are refused before any key is used.
-      const header = yield* Effect.try({ try: () => decodeProtectedHeader(jwt), catch: () => invalid("Malformed") })
-      if (header.alg !== "ES256") {
-        return yield* invalid("WrongAlgorithm", `alg ${JSON.stringify(String(header.alg ?? "absent")).slice(0, 40)}`)
-      }
-      const now = yield* Clock.currentTimeMillis
-      const verified = yield* Effect.flatMap(keys(false), (jwks) => check(jwt, jwks, now)).pipe(
-        // An unknown kid: the keys read again (at most once per cooldown), then one more try.
-        Effect.catchIf(
-          (error): error is InvalidPartnerLink => error._tag === "InvalidPartnerLink" && error.reason === "UnknownKey",
-          () => Effect.flatMap(keys(true), (jwks) => check(jwt, jwks, now))
+  /** What replay protection remembers of a link: its `jti`, else a digest of what was signed. */
+  const identity = (jws: CompactJws.CompactJws) =>
+    typeof jws.payload.jti === "string"
+      ? Effect.succeed(`jti:${jws.payload.jti}`)
+      : Effect.map(
+          Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", encoder.encode(jws.signingInput))),
+          (digest) => `signed:${Base64Url.encode(new Uint8Array(digest))}`
         )
-      )
-      yield* once(jwt, verified.payload)
-      return yield* contextOf(verified.payload)
-    }).pipe(Effect.withSpan("PartnerLink.verify"))
+
+  const verify = Effect.fn("PartnerLink.verify")(function* (token: string) {
+    if (typeof token !== "string") return yield* invalid("Malformed", "the token is not a string")
+    const parsed = CompactJws.parse(token)
+    if (Result.isFailure(parsed)) return yield* invalid("Malformed", parsed.failure)
+    const jws = parsed.success
+    // The algorithm first, from the header alone: none, HS256, RS256… are refused before any key is used.
+    if (jws.header.alg !== "ES256") return yield* invalid("WrongAlgorithm", `alg ${describe(jws.header.alg)}`)
+    if (jws.header.crit !== undefined) {
+      return yield* invalid("Malformed", "its header has critical extensions (crit), which are not understood")
+    }
+    const kid = jws.header.kid
+    if (kid !== undefined && (typeof kid !== "string" || kid.length > maxIdentifierLength)) {
+      return yield* invalid("Malformed", `its kid is not a short string (${describe(kid)})`)
+    }
+    const key = yield* keyFor(kid)
+    const valid = yield* Effect.promise(() =>
+      jws.signature.length !== 64
+        ? Promise.resolve(false)
+        : globalThis.crypto.subtle.verify(
+            { name: "ECDSA", hash: "SHA-256" },
+            key,
+            jws.signature,
+            encoder.encode(jws.signingInput)
+          )
+    )
+    if (!valid) return yield* invalid("BadSignature")
+    const now = (yield* Clock.currentTimeMillis) / 1000
+    const checked = contextOf(jws.payload, now)
+    if (Result.isFailure(checked)) return yield* checked.failure
+    if (replay !== undefined) {
+      const fresh = yield* replay.markUsed(yield* identity(jws), checked.success.acceptedUntil)
+      if (!fresh) return yield* invalid("Replayed")
+    }
+    return checked.success.context
+  })
 
   return PartnerLink.of({ verify })
 })

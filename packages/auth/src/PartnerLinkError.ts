@@ -6,13 +6,17 @@
 import { Schema } from "effect"
 
 const hints = {
-  Malformed: "it is not a JWT (three base64url parts with a JSON header and claims): check how the link was read",
+  Malformed:
+    "it is not a JWT as téo signs them (three canonical base64url parts, a JSON header and claims, at most 8 KiB): check how the link was read",
   WrongAlgorithm: "only ES256 is accepted (téo's partner links are ES256): a token with another algorithm is refused",
   UnknownKey: "no key of téo's JWKS has its kid, even after a refresh: check jwksUrl (sandbox or production?)",
+  AmbiguousKey:
+    "several keys of téo's JWKS match it (one kid twice, or no kid and several keys): téo's JWKS is at fault",
   BadSignature: "its signature does not verify with téo's key: it was not issued by téo, or was altered",
   Expired: "it has expired (téo's links live 5 minutes by default): open the link from téo again",
   NotYetValid: "it is not valid yet (nbf/iat in the future): check this machine's clock",
-  Claims: "a required claim is missing or wrong",
+  Claims:
+    "a claim is missing, of the wrong type, or wrong (exp, nbf, iat, jti, the dossier, the user, issuer, audience)",
   Replayed: "it was already used once: partner links are single-use here (replay protection)"
 } as const
 
@@ -28,6 +32,7 @@ export class InvalidPartnerLink extends Schema.TaggedError<InvalidPartnerLink>()
     "Malformed",
     "WrongAlgorithm",
     "UnknownKey",
+    "AmbiguousKey",
     "BadSignature",
     "Expired",
     "NotYetValid",

@@ -4,12 +4,13 @@
  * by default: ASSUMED, téo's page names none), verifies it with `PartnerLink`
  * and runs the route with the `PartnerContext` — or answers 401 with a short
  * page, in French and English, that says why (never the token, never a stack
- * trace); 503 when téo's keys cannot be read.
+ * trace); 503 when téo's keys cannot be read. `layerRedactToken` keeps the
+ * token out of the server's spans (`url.full`, `url.query`).
  *
  * @since 0.1.0
  */
-import { Effect, Option } from "effect"
-import { HttpServerRequest, HttpServerResponse } from "effect/http"
+import { Effect, Layer, Option } from "effect"
+import { HttpServerRequest, HttpServerResponse, UrlParams } from "effect/http"
 import { partnerLinkParameter } from "./Assumptions.js"
 import type { PartnerContext, PartnerLink } from "./PartnerLink.js"
 
@@ -21,6 +22,38 @@ import type { PartnerContext, PartnerLink } from "./PartnerLink.js"
  * @category constants
  */
 export const defaultParameter: string = partnerLinkParameter
+
+/**
+ * Adds the token's query parameter (`token` by default) to `effect/http`'s
+ * redacted parameter names (`UrlParams.CurrentRedactedNames`, which keeps
+ * its defaults), so that the server's spans and errors record
+ * `?token=<redacted>`, never the link. Provide it to the HTTP server's layer
+ * (`HttpRouter.serve(…)`); `authenticated` warns once when it is missing.
+ *
+ * @example
+ * ```ts
+ * import { PartnerLinkHttp } from "@teo-effect/auth"
+ * import { Layer } from "effect"
+ * import { HttpRouter } from "effect/http"
+ *
+ * declare const Routes: Layer.Layer<never, never, HttpRouter.HttpRouter>
+ *
+ * const App = HttpRouter.serve(Routes).pipe(Layer.provide(PartnerLinkHttp.layerRedactToken()))
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerRedactToken = (options: { readonly parameter?: string } = {}): Layer.Layer<never> =>
+  Layer.effect(
+    UrlParams.CurrentRedactedNames,
+    Effect.map(Effect.service(UrlParams.CurrentRedactedNames), (names) => {
+      const parameter = options.parameter ?? defaultParameter
+      return UrlParams.isRedactedName(parameter, names) ? names : [...names, parameter]
+    })
+  )
+
+let warnedUnredacted = false
 
 const page = (status: number, fr: string, en: string) =>
   HttpServerResponse.text(
@@ -66,6 +99,12 @@ export const authenticated = <E, R>(
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
     const parameter = options.parameter ?? defaultParameter
+    if (!warnedUnredacted && !UrlParams.isRedactedName(parameter, yield* UrlParams.CurrentRedactedNames)) {
+      warnedUnredacted = true
+      yield* Effect.logWarning(
+        `téo partner links: the query parameter "${parameter}" is not redacted, so traces may record the links' tokens: provide PartnerLinkHttp.layerRedactToken() to the HTTP server`
+      )
+    }
     const token = Option.fromNullishOr(new URL(request.url, "http://partner.invalid").searchParams.get(parameter))
     if (Option.isNone(token) || token.value === "") {
       return page(

@@ -4,8 +4,11 @@
  * so that a link opened once is refused a second time by every process —
  * until it expires, when it is forgotten.
  *
- * What is remembered is a SHA-256 of the link's `jti` (or of the whole token
- * when it has none): never the token itself.
+ * What is remembered is the link's identity — its `jti`, or, when it has
+ * none, a SHA-256 of what téo signed (so another spelling of the same link,
+ * or the other twin of its signature, is the same link) — until the end of
+ * its acceptance window (`exp`, and `iat` + `maxAge`): never the token
+ * itself. In Redis, a SHA-256 of that identity.
  *
  * @since 0.1.0
  */
@@ -34,17 +37,17 @@ export interface PartnerLinkReplay {
  */
 export const memory = (): PartnerLinkReplay => {
   const used = new Map<string, number>()
+  // The size after the last full sweep: the map never holds more than twice the live links (and 64).
+  let swept = 0
   return {
     markUsed: (id, untilMillis) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
-        // Oldest first (insertion order, near enough expiry order): stop at the first live one, so a
-        // check costs the entries it removes, not the whole map. An expired link left a little longer
-        // is harmless: it is refused as expired before it gets here.
-        for (const [key, until] of used) {
-          if (until > now) break
-          used.delete(key)
+        if (used.size >= Math.max(64, 2 * swept)) {
+          for (const [key, until] of used) if (until <= now) used.delete(key)
+          swept = used.size
         }
-        if (used.has(id)) return false
+        const until = used.get(id)
+        if (until !== undefined && until > now) return false
         used.set(id, untilMillis)
         return true
       })
