@@ -63,6 +63,17 @@ describe("PartnerLinkReplay.memory", () => {
       assert.isFalse(yield* replay.markUsed("jti:b", 120_000))
     })
   )
+
+  it.effect("a record that lives long does not pin the later ones: each is forgotten at its own time", () =>
+    Effect.gen(function* () {
+      const replay = PartnerLinkReplay.memory()
+      assert.isTrue(yield* replay.markUsed("jti:long", 3_600_000))
+      for (let i = 0; i < 100; i++) assert.isTrue(yield* replay.markUsed(`jti:${i}`, 60_000))
+      yield* TestClock.adjust("61 seconds")
+      for (let i = 0; i < 100; i++) assert.isTrue(yield* replay.markUsed(`jti:${i}`, 200_000), `jti:${i}`)
+      assert.isFalse(yield* replay.markUsed("jti:long", 3_600_000))
+    })
+  )
 })
 
 describe("PartnerLinkReplay.redis", () => {
@@ -92,6 +103,36 @@ describe("PartnerLinkReplay.redis", () => {
         { concurrency: "unbounded" }
       )
       assert.strictEqual(results.filter((result) => result._tag === "Success").length, 1)
+    })
+  )
+
+  it.live("a link with a far exp is kept no longer than its acceptance window (iat + maxAge)", () =>
+    Effect.gen(function* () {
+      const { sign, process } = yield* fleet
+      const { links, redis } = yield* process
+      yield* links.verify(yield* sign("jti-far", 10 * 365 * 24 * 3600))
+      const [key] = yield* redis.send<Array<string>>("KEYS", "*")
+      const ttl = yield* redis.send<number>("PTTL", key ?? "")
+      // maxAge (5 minutes) and the 30 s tolerance, not ten years.
+      assert.isAbove(ttl, 300_000)
+      assert.isAtMost(ttl, 330_000)
+    })
+  )
+
+  it.live("another spelling of a used link (the signature's high-S twin) is refused by every process", () =>
+    Effect.gen(function* () {
+      const { sign, process } = yield* fleet
+      const first = yield* process
+      const second = yield* process
+      const link = yield* sign(null)
+      const [header, payload, signature] = link.split(".") as [string, string, string]
+      const bytes = Buffer.from(signature, "base64url")
+      const order = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
+      const s = BigInt(`0x${bytes.subarray(32).toString("hex")}`)
+      const high = Buffer.from((order - s).toString(16).padStart(64, "0"), "hex")
+      const twin = `${header}.${payload}.${Buffer.concat([bytes.subarray(0, 32), high]).toString("base64url")}`
+      yield* first.links.verify(link)
+      assert.strictEqual(yield* reasonOf(second.links.verify(twin)), "Replayed")
     })
   )
 
