@@ -53,14 +53,21 @@ export const layerRedactToken = (options: { readonly parameter?: string } = {}):
     })
   )
 
-let warnedUnredacted = false
-
 const page = (status: number, fr: string, en: string) =>
   HttpServerResponse.text(
     `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>téo</title></head><body>` +
       `<p>${fr}</p><p lang="en">${en}</p></body></html>`,
     { status, contentType: "text/html; charset=utf-8" }
   )
+
+/** The parameter's first value in the request's URL; none when the URL does not even parse. */
+const tokenOf = (url: string, parameter: string): string | null => {
+  try {
+    return new URL(url, "http://partner.invalid").searchParams.get(parameter)
+  } catch {
+    return null
+  }
+}
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 
@@ -95,8 +102,10 @@ export const authenticated = <E, R>(
   links: PartnerLink["Service"],
   handle: (context: PartnerContext) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
   options: { readonly parameter?: string } = {}
-): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
-  Effect.gen(function* () {
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> => {
+  // Said once per route: a warning per request would flood the logs.
+  let warnedUnredacted = false
+  return Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
     const parameter = options.parameter ?? defaultParameter
     if (!warnedUnredacted && !UrlParams.isRedactedName(parameter, yield* UrlParams.CurrentRedactedNames)) {
@@ -105,7 +114,7 @@ export const authenticated = <E, R>(
         `téo partner links: the query parameter "${parameter}" is not redacted, so traces may record the links' tokens: provide PartnerLinkHttp.layerRedactToken() to the HTTP server`
       )
     }
-    const token = Option.fromNullishOr(new URL(request.url, "http://partner.invalid").searchParams.get(parameter))
+    const token = Option.fromNullishOr(tokenOf(request.url, parameter))
     if (Option.isNone(token) || token.value === "") {
       return page(
         401,
@@ -139,3 +148,4 @@ export const authenticated = <E, R>(
       })
     )
   })
+}

@@ -2,12 +2,15 @@
  * FakeTeo's partner links, verified by `@teo-effect/auth`'s `PartnerLink`
  * against FakeTeo's JWKS, over HTTP.
  */
+
+import { createServer } from "node:http"
+import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Dossiers } from "@teo-effect/api"
 import { InvalidPartnerLink, PartnerLink, PartnerLinkHttp } from "@teo-effect/auth"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
-import { Effect, Layer, Logger } from "effect"
-import { FetchHttpClient, HttpBody, HttpClient, HttpRouter, HttpServerResponse } from "effect/http"
+import { Context, Effect, Layer, Logger, Tracer } from "effect"
+import { FetchHttpClient, HttpBody, HttpClient, HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
 import { TestClock } from "effect/testing"
 
 /** FakeTeo, and a `PartnerLink` that trusts its JWKS. */
@@ -22,9 +25,10 @@ describe("FakeTeo's partner links", () => {
     Effect.gen(function* () {
       const fake = yield* FakeTeo
       const links = yield* PartnerLink
-      const token = yield* fake.partnerLink({ dossierId: "d-1", userId: "u-1", claims: { role: "conseiller" } })
+      const dossierId = "7d2f0a55-3c1b-4e8a-9f60-1b2c3d4e5f60"
+      const token = yield* fake.partnerLink({ dossierId, userId: "u-1", claims: { role: "conseiller" } })
       const context = yield* links.verify(token)
-      assert.strictEqual(context.dossierId, "d-1")
+      assert.strictEqual(context.dossierId, dossierId)
       assert.strictEqual(context.userId, "u-1")
       assert.strictEqual(context.claims.role, "conseiller")
       assert.strictEqual(context.claims.iss, "fake-teo")
@@ -126,10 +130,10 @@ describe("PartnerLinkHttp.authenticated", () => {
       const fake = yield* FakeTeo
       const logs: Array<string> = []
       const { handler, dispose } = app(fake, logs)
-      const token = yield* fake.partnerLink({ dossierId: "d-7" })
+      const token = yield* fake.partnerLink({ dossierId: "5f0c1e2d-7a8b-4c9d-8e1f-203040506070" })
       const ok = yield* Effect.promise(() => handler(new Request(`http://partner.test/teo?token=${token}`)))
       assert.strictEqual(ok.status, 200)
-      assert.strictEqual(yield* Effect.promise(() => ok.text()), "dossier d-7")
+      assert.strictEqual(yield* Effect.promise(() => ok.text()), "dossier 5f0c1e2d-7a8b-4c9d-8e1f-203040506070")
       const missing = yield* Effect.promise(() => handler(new Request("http://partner.test/teo")))
       assert.strictEqual(missing.status, 401)
       const missingPage = yield* Effect.promise(() => missing.text())
@@ -149,5 +153,68 @@ describe("PartnerLinkHttp.authenticated", () => {
       assert.notInclude(refusedPage, "    at ")
       yield* Effect.promise(() => dispose())
     }).pipe(Effect.provide(FakeTeo.layer()))
+  )
+
+  /** The route served on a real socket with a tracer that records every span; `redact` adds layerRedactToken. */
+  const served = (fake: FakeTeo["Service"], redact: boolean) =>
+    Effect.gen(function* () {
+      const spans: Array<Tracer.NativeSpan> = []
+      const logs: Array<string> = []
+      const tracer = Tracer.make({
+        span(options) {
+          const span = new Tracer.NativeSpan(options)
+          spans.push(span)
+          return span
+        }
+      })
+      const route = Layer.unwrap(
+        Effect.map(Effect.service(PartnerLink), (links) =>
+          HttpRouter.add(
+            "GET",
+            "/teo",
+            PartnerLinkHttp.authenticated(links, (context) =>
+              Effect.succeed(HttpServerResponse.text(`dossier ${context.dossierId}`))
+            )
+          )
+        )
+      )
+      const context = yield* Layer.build(
+        HttpRouter.serve(route, { disableLogger: true }).pipe(
+          Layer.provide(PartnerLink.layer({ jwksUrl: fake.jwksUrl }).pipe(Layer.provide(FetchHttpClient.layer))),
+          Layer.provide(redact ? PartnerLinkHttp.layerRedactToken() : Layer.empty),
+          Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+          Layer.provide(Layer.succeed(Tracer.Tracer, tracer)),
+          Layer.provide(Logger.layer([Logger.map(Logger.formatLogFmt, (line) => logs.push(line))]))
+        )
+      )
+      const address = Context.get(context, HttpServer.HttpServer).address
+      const origin = `http://127.0.0.1:${"port" in address ? address.port : 0}`
+      return { origin, spans, logs }
+    })
+
+  it.live("with a tracer installed, the token is never in a span: ?token=<redacted> (layerRedactToken)", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeTeo
+      const token = yield* fake.partnerLink()
+      const signature = token.split(".")[2] ?? token
+      const safe = yield* served(fake, true)
+      const ok = yield* Effect.promise(() => fetch(`${safe.origin}/teo?token=${token}&lang=fr`))
+      assert.strictEqual(ok.status, 200)
+      const refused = yield* Effect.promise(() => fetch(`${safe.origin}/teo?token=${token}`))
+      assert.strictEqual(refused.status, 200) // no replay protection here: the same link again
+      const server = safe.spans.filter((span) => span.kind === "server")
+      assert.lengthOf(server, 2)
+      const recorded = safe.spans.map((span) => JSON.stringify(Object.fromEntries(span.attributes))).join("\n")
+      assert.include(recorded, "token=REDACTED")
+      assert.include(recorded, "lang=fr")
+      assert.notInclude(recorded, signature)
+      assert.notInclude(safe.logs.join("\n"), "is not redacted")
+      // Without the layer: the span records the token in clear, and authenticated says so once.
+      const unsafe = yield* served(fake, false)
+      yield* Effect.promise(() => fetch(`${unsafe.origin}/teo?token=${token}`))
+      const clear = unsafe.spans.map((span) => JSON.stringify(Object.fromEntries(span.attributes))).join("\n")
+      assert.include(clear, signature)
+      assert.include(unsafe.logs.join("\n"), "PartnerLinkHttp.layerRedactToken")
+    }).pipe(Effect.scoped, Effect.provide(FakeTeo.layer()))
   )
 })
