@@ -2,7 +2,7 @@
  * The partner application, with its layers composed in one place: téo's API
  * from the TEO_* environment, the partner links' keys from
  * TEO_PARTNER_JWKS_URL (téo's by default; `teo fake-server` prints a local
- * one), each link usable once, served on PORT (default 3000) by
+ * one), each link usable once, its token kept out of traces, served on PORT (default 3000) by
  * `@effect/platform-node`, run by `NodeRuntime.runMain`.
  *
  *   node src/main.ts
@@ -13,7 +13,7 @@
 import { createServer } from "node:http"
 import { NodeHttpClient, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Teo } from "@teo-effect/api"
-import { configErrorMessage, PartnerLink } from "@teo-effect/auth"
+import { configErrorMessage, PartnerLink, PartnerLinkHttp } from "@teo-effect/auth"
 import { Config, Console, Effect, Layer } from "effect"
 import { HttpRouter } from "effect/http"
 import { Routes } from "./Routes.ts"
@@ -29,6 +29,8 @@ const ServerLive = Layer.unwrap(
 
 HttpRouter.serve(Routes).pipe(
   Layer.provide(TeoLive),
+  // Traces record `?token=REDACTED`, never the link.
+  Layer.provide(PartnerLinkHttp.layerRedactToken()),
   Layer.provide(ServerLive),
   Layer.launch,
   Effect.tapError((error) =>
