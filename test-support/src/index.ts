@@ -1,4 +1,5 @@
 export * from "./Capture.js"
+export * from "./EndlessServer.js"
 export * from "./RedisServer.js"
 export * from "./ScriptedServer.js"
 export * from "./TestTime.js"

@@ -253,7 +253,8 @@ export class RequestFailed extends Schema.TaggedError<RequestFailed>()("RequestF
 /**
  * téo answered, but not as expected: a body that does not match the Schema
  * (`issuePath` says where, e.g. `hydra:member[3].email`), a success that is
- * not JSON or is larger than the limit, a redirect (not followed; `detail`
+ * not JSON, is larger than the limit, or has no body where the Schema expects
+ * one (a 204, an empty body), a redirect (not followed; `detail`
  * names where it points), a pagination link that loops or leaves the API —
  * or the call was refused before sending (a target outside the API, status 0).
  *

@@ -1,15 +1,17 @@
 /**
  * What a hostile or broken server cannot do to a caller: answers cut short,
- * redirects elsewhere, bodies that are not JSON or too large, pagination
+ * redirects elsewhere, bodies that are absent, empty, not JSON, too large,
+ * endless or inflating past the limit, pagination
  * links that loop or climb out of the API, texts that echo the token, calls
  * that never end — on both `FetchHttpClient` and undici.
  */
+import { gzipSync } from "node:zlib"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { JsonLdResource, RequestFailed, ServerError, TeoApi, UnexpectedResponse } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
-import { runUntilDone } from "@teo-effect/test-support"
-import { Config, ConfigProvider, Duration, Effect, Exit, Layer, Redacted, Stream } from "effect"
+import { makeEndlessServer, runUntilDone } from "@teo-effect/test-support"
+import { Config, ConfigProvider, Duration, Effect, Exit, Layer, Redacted, Schema, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { dossier, ldJson, makeApiHarness, uuid } from "./utils/harness.js"
 
@@ -24,7 +26,7 @@ const clients = [
   ["undici", NodeHttpClient.layerUndici]
 ] as const
 
-describe.each(clients)("on %s", (_name, client) => {
+describe.each(clients)("on %s", (name, client) => {
   it.effect("a 200 whose body is cut short is a transport failure: retried for a GET", () =>
     Effect.gen(function* () {
       const harness = yield* makeApiHarness({}, client)
@@ -85,6 +87,105 @@ describe.each(clients)("on %s", (_name, client) => {
       assert.instanceOf(error, UnexpectedResponse)
       assert.include(error.message, "larger than 4 KiB")
     })
+  )
+
+  it.effect(
+    "a 204 to a GET is UnexpectedResponse saying the answer has no body: not a transport failure, not retried",
+    () =>
+      Effect.gen(function* () {
+        const harness = yield* makeApiHarness({}, client)
+        harness.api = () => ({ status: 204 })
+        const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
+        const error = Exit.isSuccess(exit) ? exit.value : undefined
+        assert.instanceOf(error, UnexpectedResponse)
+        assert.strictEqual((error as UnexpectedResponse).status, 204)
+        assert.include(error?.message, "the answer has no body, where one was expected")
+        assert.isFalse((error as UnexpectedResponse).isRetryable)
+        assert.lengthOf(harness.apiRequests(), 1, "not retried")
+      })
+  )
+
+  it.effect("a 204 where the Schema accepts null decodes null", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({}, client)
+      harness.api = () => ({ status: 204 })
+      assert.isNull(yield* harness.teoApi.get(path, Schema.Null))
+    })
+  )
+
+  it.effect.each([
+    ["a JSON Content-Type", { "content-type": "application/ld+json" }],
+    ["no Content-Type", {}]
+  ] as const)("a 200 with an empty body and %s is UnexpectedResponse saying the body is empty", ([, headers]) =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({}, client)
+      harness.api = () => ({ status: 200, text: "", headers })
+      const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
+      const error = Exit.isSuccess(exit) ? exit.value : undefined
+      assert.instanceOf(error, UnexpectedResponse)
+      assert.include(error?.message, "the answer's body is empty, where one was expected")
+      assert.lengthOf(harness.apiRequests(), 1, "not retried")
+    })
+  )
+
+  it.effect(
+    "a gzip answer with a small Content-Length that inflates past maxResponseBytes is refused at the limit",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* makeEndlessServer
+        const body = gzipSync(
+          Buffer.concat([
+            Buffer.from(JSON.stringify(dossier(1)).slice(0, -1)),
+            Buffer.alloc(32 * 1024 * 1024, " "),
+            Buffer.from("}")
+          ])
+        )
+        server.answer = {
+          status: 200,
+          headers: {
+            "content-type": "application/ld+json",
+            "content-encoding": "gzip",
+            "content-length": String(body.byteLength)
+          },
+          body
+        }
+        const harness = yield* makeApiHarness(
+          { baseUrl: `${server.origin}/api`, maxResponseBytes: 1024 * 1024 },
+          client
+        )
+        const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
+        assert.instanceOf(error, UnexpectedResponse)
+        // fetch inflates gzip (and is refused once 1 MiB is inflated); undici hands over the bytes as sent.
+        assert.include(
+          error.message,
+          name === "FetchHttpClient" ? "larger than 1 MiB (maxResponseBytes)" : 'Content-Encoding "gzip"'
+        )
+      })
+  )
+
+  it.effect.each([
+    ["chunked", {}],
+    ["announcing 50 MB in its Content-Length", { "content-length": String(50_000_000) }]
+  ] as const)(
+    "an endless answer (%s) is refused at 16 MiB: reading stops there and the connection is closed",
+    ([, headers]) =>
+      Effect.gen(function* () {
+        const server = yield* makeEndlessServer
+        server.answer = {
+          status: 200,
+          headers: { "content-type": "application/ld+json", ...headers },
+          prefix: '{"hydra:member":['
+        }
+        const harness = yield* makeApiHarness({ baseUrl: `${server.origin}/api` }, client)
+        const error = yield* Effect.flip(harness.teoApi.page("/production/dossiers", JsonLdResource))
+        assert.instanceOf(error, UnexpectedResponse)
+        assert.include(error.message, "larger than 16 MiB")
+        // Completes only once the client has closed the connection: an endless answer never ends otherwise.
+        yield* server.closed(1)
+        // The limit, plus what the loopback socket buffers hold: nowhere near what an endless body would send.
+        assert.isBelow(server.written(), 32 * 1024 * 1024)
+        assert.strictEqual(server.requests(), 1)
+      })
   )
 })
 

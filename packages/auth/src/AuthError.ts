@@ -102,9 +102,10 @@ export class ExpiredToken extends Schema.TaggedError<ExpiredToken>()("ExpiredTok
  * - `UnexpectedStatus`: any other status without a known OAuth2 error code,
  *   redirects included (they are not followed);
  * - `OAuthError`: an OAuth2 error code other than the three téo documents;
- * - `InvalidResponse`: a success that is not a valid token response (not
- *   JSON, too large, a token an `Authorization` header cannot carry, another
- *   scope than the one requested).
+ * - `InvalidResponse`: a success that is not a valid token response (no
+ *   body — a 204, an empty body —, not JSON, larger than 64 KiB, a token an
+ *   `Authorization` header cannot carry, another scope than the one
+ *   requested). Never retried: the same answer would come again.
  *
  * @since 0.1.0
  * @category models

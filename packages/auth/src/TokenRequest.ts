@@ -91,6 +91,8 @@ const failureFromResponse = Effect.fnUntraced(function* (
 ) {
   const status = response.status
   if (status >= 300 && status < 400) {
+    // Not read: its connection is closed rather than left to the garbage collector.
+    yield* TeoHttp.discard(response)
     return new TokenRequestFailed({
       reason: "UnexpectedStatus",
       status,
@@ -160,16 +162,31 @@ const decodeToken = Effect.fnUntraced(function* (
   headers: Parameters<typeof TeoHttp.readText>[1]
 ) {
   const status = response.status
+  if (TeoHttp.isBodiless(status)) {
+    return yield* invalid(status, "the answer has no body, where a token response was expected")
+  }
   const contentType = headers["content-type"]
   if (!TeoHttp.isJson(contentType)) {
+    yield* TeoHttp.discard(response)
     return yield* invalid(status, `the answer is ${JSON.stringify(shorten(contentType))}, not JSON`)
   }
   const text = yield* TeoHttp.readText(response, headers, TeoHttp.defaultTokenResponseLimit).pipe(
     Effect.mapError((failure) => bodyFailure(failure, status))
   )
+  if (text === "") {
+    return yield* invalid(status, "the answer's body is empty, where a token response was expected")
+  }
   const json = yield* Effect.try({
     try: () => JSON.parse(text) as unknown,
-    catch: () => invalid(status, "the response body is not JSON")
+    catch: () => {
+      const encoding = headers["content-encoding"]
+      return invalid(
+        status,
+        encoding === undefined
+          ? "the response body is not JSON"
+          : `the response body is not JSON (it is sent with Content-Encoding ${JSON.stringify(shorten(encoding))})`
+      )
+    }
   })
   const body = yield* decodeTokenResponse(json, { errors: "all" }).pipe(
     Effect.mapError((error) =>

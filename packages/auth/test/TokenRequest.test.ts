@@ -2,11 +2,21 @@
  * The token request as téo documents it, the decoding of its answer, and the
  * mapping of every failure to a typed error — over real HTTP on loopback.
  */
+import { gzipSync } from "node:zlib"
+import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "@teo-effect/auth"
-import { oauthError, type Reply, runUntilDone, tokenReply } from "@teo-effect/test-support"
-import { DateTime, Duration, Effect, Redacted, Schema } from "effect"
-import { clientId, clientSecret, makeHarness, teoId } from "./utils/harness.js"
+import {
+  AccessToken,
+  type AuthError,
+  ExpiredToken,
+  InvalidClient,
+  InvalidScope,
+  TokenRequestFailed
+} from "@teo-effect/auth"
+import { makeEndlessServer, oauthError, type Reply, runUntilDone, tokenReply } from "@teo-effect/test-support"
+import { Context, DateTime, Duration, Effect, Layer, Redacted, Schema } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { clientId, clientSecret, credentialsLayer, makeHarness, teoId } from "./utils/harness.js"
 
 const noRetry = { retry: { times: 0 } }
 
@@ -394,5 +404,110 @@ describe("hostile answers", () => {
       assert.strictEqual(error.reason, "ServerError")
       assert.deepStrictEqual(error.retryAfter, Duration.seconds(4))
     })
+  )
+})
+
+const clients = [
+  ["FetchHttpClient", FetchHttpClient.layer],
+  ["undici", NodeHttpClient.layerUndici]
+] as const
+
+describe.each(clients)("answers without the body a token response needs, on %s", (name, client) => {
+  /** The error of `accessToken.get` with retries on, and how many requests it took. */
+  const failureWithRetries = (reply: Reply) =>
+    Effect.gen(function* () {
+      const { server, accessToken } = yield* makeHarness({ retry: { times: 2, baseDelay: "10 millis" } }, client)
+      server.reply = () => reply
+      const exit = yield* runUntilDone(yield* Effect.forkChild(Effect.flip(accessToken.get)), "10 millis")
+      assert.isTrue(exit._tag === "Success")
+      return { error: exit._tag === "Success" ? exit.value : undefined, requests: server.requests.length }
+    })
+
+  it.effect("a 204 is TokenRequestFailed (InvalidResponse) saying the answer has no body: not retried", () =>
+    Effect.gen(function* () {
+      const { error, requests } = yield* failureWithRetries({ status: 204 })
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "InvalidResponse")
+      assert.strictEqual(error.status, 204)
+      assert.include(error.message, "the answer has no body, where a token response was expected")
+      assert.isFalse(error.isRetryable)
+      assert.strictEqual(requests, 1, "not retried")
+    })
+  )
+
+  it.effect.each([
+    ["a JSON Content-Type", { "content-type": "application/json" }],
+    ["no Content-Type", {}]
+  ] as const)("a 200 with an empty body and %s is InvalidResponse saying the body is empty", ([, headers]) =>
+    Effect.gen(function* () {
+      const { error, requests } = yield* failureWithRetries({ status: 200, text: "", headers })
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "InvalidResponse")
+      assert.include(error.message, "the answer's body is empty, where a token response was expected")
+      assert.strictEqual(requests, 1, "not retried")
+    })
+  )
+
+  /** `AccessToken` (no retries) against a token endpoint at `tokenUrl`. */
+  const accessTokenAt = (tokenUrl: string) =>
+    Effect.map(
+      Layer.build(
+        AccessToken.layer({ retry: { times: 0 } }).pipe(
+          Layer.provide(credentialsLayer(tokenUrl)),
+          Layer.provide(client)
+        )
+      ),
+      (context) => Context.get(context, AccessToken)
+    )
+
+  it.effect("a gzip answer with a small Content-Length that inflates past 64 KiB is refused at the limit", () =>
+    Effect.gen(function* () {
+      const server = yield* makeEndlessServer
+      const body = gzipSync(
+        JSON.stringify({
+          access_token: "token-inflated",
+          expires_in: 599,
+          token_type: "Bearer",
+          padding: " ".repeat(4 * 1024 * 1024)
+        })
+      )
+      server.answer = {
+        status: 200,
+        headers: {
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+          "content-length": String(body.byteLength)
+        },
+        body
+      }
+      const accessToken = yield* accessTokenAt(`${server.origin}/oauth2/token`)
+      const error = yield* Effect.flip(accessToken.get)
+      assert.instanceOf(error, TokenRequestFailed)
+      assert.strictEqual(error.reason, "InvalidResponse")
+      // fetch inflates gzip (and is refused once 64 KiB is inflated); undici hands over the bytes as sent.
+      assert.include(error.message, name === "FetchHttpClient" ? "larger than 64 KiB" : 'Content-Encoding "gzip"')
+    })
+  )
+
+  it.effect.each([
+    ["chunked", {}],
+    ["announcing 50 MB in its Content-Length", { "content-length": String(50_000_000) }]
+  ] as const)(
+    "an endless answer (%s) is refused at 64 KiB: reading stops there and the connection is closed",
+    ([, headers]) =>
+      Effect.gen(function* () {
+        const server = yield* makeEndlessServer
+        server.answer = { status: 200, headers: { "content-type": "application/json", ...headers }, prefix: "{" }
+        const accessToken = yield* accessTokenAt(`${server.origin}/oauth2/token`)
+        const error = yield* Effect.flip(accessToken.get)
+        assert.instanceOf(error, TokenRequestFailed)
+        assert.strictEqual(error.reason, "InvalidResponse")
+        assert.include(error.message, "larger than 64 KiB")
+        // Completes only once the client has closed the connection: an endless answer never ends otherwise.
+        yield* server.closed(1)
+        // The limit, plus what the loopback socket buffers hold: nowhere near what an endless body would send.
+        assert.isBelow(server.written(), 16 * 1024 * 1024)
+        assert.strictEqual(server.requests(), 1)
+      })
   )
 })

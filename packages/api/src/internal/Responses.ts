@@ -1,8 +1,9 @@
 /**
  * What an answer of the API means: a 2xx body decoded with the call's
  * Schema, anything else one typed error. The body is read with the shared
- * rules of `TeoHttp` (bounded; a failure to read it is a transport failure,
- * retried like one; only a complete body that does not parse is malformed).
+ * rules of `TeoHttp` (bounded, never read past the limit; a failure to read it
+ * is a transport failure, retried like one; a complete answer that is empty,
+ * not JSON or not what the Schema expects is an `UnexpectedResponse`).
  *
  * @since 0.1.0
  */
@@ -71,7 +72,8 @@ export const failure = (
   const status = response.status
   const requestId = requestIdOf(headers)
   if (status >= 300 && status < 400) {
-    return Effect.succeed(
+    return Effect.as(
+      TeoHttp.discard(response),
       new UnexpectedResponse({
         method: call.method,
         path: call.path,
@@ -139,8 +141,9 @@ const decoderOf = <A>(schema: Schema.Decoder<A>): ((input: unknown) => Effect.Ef
 
 /**
  * The body of a 2xx answer: JSON (by its `Content-Type`, when it has one),
- * complete, within the size limit, decoded with `schema`. A 204, or any empty
- * body, decodes `null`.
+ * complete, within the size limit, decoded with `schema`. A 204 or 205, or
+ * any empty body, decodes `null`: an `UnexpectedResponse` saying the answer
+ * has no body unless `schema` accepts `null`.
  *
  * @since 0.1.0
  */
@@ -163,8 +166,12 @@ export const decode = <A>(
     })
   }
   const contentType = headers["content-type"]
-  if (status !== 204 && !TeoHttp.isJson(contentType)) {
-    return Effect.fail(unexpected(`the answer is ${JSON.stringify(clean(contentType, []))}, not JSON`))
+  if (!TeoHttp.isBodiless(status) && !TeoHttp.isJson(contentType)) {
+    // Not read: its connection is closed rather than left to the garbage collector.
+    return Effect.andThen(
+      TeoHttp.discard(response),
+      Effect.fail(unexpected(`the answer is ${JSON.stringify(clean(contentType, []))}, not JSON`))
+    )
   }
   return TeoHttp.readText(response, headers, call.maxBytes).pipe(
     Effect.mapError((failure) =>
@@ -176,7 +183,7 @@ export const decode = <A>(
             status,
             detail: `the connection failed while the answer was read (${failure.detail})`
           })
-        : unexpected(`the answer is larger than ${TeoHttp.formatBytes(failure.limit)}`)
+        : unexpected(`the answer is larger than ${TeoHttp.formatBytes(failure.limit)} (maxResponseBytes)`)
     ),
     Effect.flatMap((text) => {
       let json: unknown = null
@@ -184,10 +191,24 @@ export const decode = <A>(
         try {
           json = JSON.parse(text)
         } catch {
-          return Effect.fail(unexpected("the response body is not JSON"))
+          const encoding = headers["content-encoding"]
+          return Effect.fail(
+            unexpected(
+              encoding === undefined
+                ? "the response body is not JSON"
+                : `the response body is not JSON (it is sent with Content-Encoding ${JSON.stringify(clean(encoding, []))})`
+            )
+          )
         }
       }
       return Effect.mapError(decoderOf(schema)(json), (error) => {
+        if (text === "") {
+          return unexpected(
+            TeoHttp.isBodiless(status)
+              ? "the answer has no body, where one was expected"
+              : "the answer's body is empty, where one was expected"
+          )
+        }
         const [issue] = firstIssue(error.issue).issues
         const issuePath =
           issue === undefined

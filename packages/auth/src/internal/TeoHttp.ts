@@ -37,9 +37,31 @@ const describeCause = (cause: unknown): string => {
 const decoder = new TextDecoder()
 
 /**
- * The body of `response` as text, at most `limit` bytes. A `Content-Length`
- * over the limit fails before anything is read; a body without one is read
- * as a stream and abandoned at the limit.
+ * Whether an answer with `status` has no body by definition: 204 No Content,
+ * 205 Reset Content, 304 Not Modified (RFC 9110 §15.3.5, §15.3.6, §15.4.5).
+ *
+ * @since 0.1.0
+ * @category reading
+ */
+export const isBodiless = (status: number): boolean => status === 204 || status === 205 || status === 304
+
+const empty = Effect.succeed("")
+
+/**
+ * The body of `response` as text, at most `limit` bytes, never more read:
+ *
+ * - a bodiless status (`isBodiless`) is `""`, nothing read;
+ * - a `Content-Length` over the limit fails before anything is read, and the
+ *   connection is closed at once (the server stops sending);
+ * - a `Content-Length` within the limit, the body not encoded, is read whole
+ *   (the HTTP parser reads exactly that many bytes);
+ * - anything else — no `Content-Length` (chunked, or until the connection
+ *   closes), or a `Content-Encoding` the client decodes (fetch inflates
+ *   `gzip`: its `Content-Length` says nothing of the decoded size) — is read
+ *   as a stream, counted, and abandoned as soon as it passes the limit: the
+ *   connection is closed, no more than one chunk beyond the limit is held.
+ *
+ * An empty body is `""`: the caller says whether a body was expected.
  *
  * @since 0.1.0
  * @category reading
@@ -49,14 +71,17 @@ export const readText = (
   headers: Headers.Headers,
   limit: number
 ): Effect.Effect<string, BodyFailure> => {
+  if (isBodiless(response.status)) return empty
   const length = headers["content-length"]
   if (length !== undefined) {
     const bytes = Number(length)
-    if (bytes > limit) return Effect.fail({ _tag: "TooLarge", limit })
-    return Effect.mapError(
-      response.text,
-      (cause): BodyFailure => ({ _tag: "ReadFailed", detail: describeCause(cause) })
-    )
+    if (bytes > limit) return Effect.andThen(discard(response), Effect.fail(tooLarge(limit)))
+    if (bytes <= limit && headers["content-encoding"] === undefined) {
+      return Effect.mapError(
+        response.text,
+        (cause): BodyFailure => ({ _tag: "ReadFailed", detail: describeCause(cause) })
+      )
+    }
   }
   return Effect.suspend(() => {
     const chunks: Array<Uint8Array> = []
@@ -65,17 +90,36 @@ export const readText = (
       Stream.runForEachArray((batch) => {
         for (const chunk of batch) {
           size += chunk.byteLength
+          // Past the limit: this chunk is not kept, the stream ends here and its connection is closed.
+          if (size > limit) return Effect.fail(tooLarge(limit))
           chunks.push(chunk)
         }
-        return size > limit ? Effect.fail(tooLarge(limit)) : Effect.void
+        return Effect.void
       }),
-      Effect.mapError(
-        (cause): BodyFailure => (isBodyFailure(cause) ? cause : { _tag: "ReadFailed", detail: describeCause(cause) })
-      ),
-      Effect.map(() => decoder.decode(chunks.length === 1 ? chunks[0] : concat(chunks, size)))
+      Effect.catch((cause): Effect.Effect<void, BodyFailure> => {
+        if (isBodyFailure(cause)) return Effect.fail(cause)
+        // fetch has no body stream for an answer without a body: an empty body, not a failed read.
+        if (isEmptyBody(cause)) return Effect.void
+        return Effect.fail({ _tag: "ReadFailed", detail: describeCause(cause) })
+      }),
+      Effect.map(() =>
+        chunks.length === 0 ? "" : decoder.decode(chunks.length === 1 ? chunks[0] : concat(chunks, size))
+      )
     )
   })
 }
+
+/**
+ * Closes the connection of `response` without reading its body: the stream
+ * is opened and ended at once, which aborts the request (effect/http aborts
+ * it when its body stream ends). For answers refused before their body is
+ * read; never waits for the server.
+ *
+ * @since 0.1.0
+ * @category reading
+ */
+export const discard = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
+  Effect.ignore(Stream.runDrain(Stream.interruptWhen(response.stream, Effect.void)))
 
 const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
   const all = new Uint8Array(size)
@@ -91,6 +135,9 @@ const tooLarge = (limit: number): BodyFailure => ({ _tag: "TooLarge", limit })
 
 const isBodyFailure = (cause: unknown): cause is BodyFailure =>
   typeof cause === "object" && cause !== null && (cause as { _tag?: unknown })._tag === "TooLarge"
+
+const isEmptyBody = (cause: unknown): boolean =>
+  (cause as { readonly reason?: { readonly _tag?: unknown } })?.reason?._tag === "EmptyBodyError"
 
 const jsonMediaType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 

@@ -6,7 +6,7 @@
 import { AccessToken, type AccessTokenOptions, TeoCredentials } from "@teo-effect/auth"
 import { freshTokens, makeScriptedServer, type ScriptedServer } from "@teo-effect/test-support"
 import { Context, Effect, Layer, Redacted, Scope } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { FetchHttpClient, type HttpClient } from "effect/http"
 
 /** Canary values: any test may assert they never show up anywhere. */
 export const clientSecret = "s3cret-CANARY-client-9f4e"
@@ -25,8 +25,11 @@ export interface Harness {
   readonly scope: Scope.Closeable
 }
 
-/** A token endpoint and a fresh `AccessToken` over real HTTP, for one test. */
-export const makeHarness = (options: AccessTokenOptions = {}) =>
+/** A token endpoint and a fresh `AccessToken` over real HTTP (`FetchHttpClient` unless told), for one test. */
+export const makeHarness = (
+  options: AccessTokenOptions = {},
+  client: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer
+) =>
   Effect.gen(function* () {
     const server = yield* makeScriptedServer
     server.reply = freshTokens()
@@ -34,7 +37,7 @@ export const makeHarness = (options: AccessTokenOptions = {}) =>
     const scope = yield* Scope.make()
     yield* Effect.addFinalizer((exit) => Scope.close(scope, exit))
     const context = yield* Layer.buildWithScope(
-      AccessToken.layer(options).pipe(Layer.provide(credentialsLayer(tokenUrl)), Layer.provide(FetchHttpClient.layer)),
+      AccessToken.layer(options).pipe(Layer.provide(credentialsLayer(tokenUrl)), Layer.provide(client)),
       scope
     )
     return { server, tokenUrl, accessToken: Context.get(context, AccessToken), scope } satisfies Harness
