@@ -20,8 +20,12 @@ export interface RedisServer {
   readonly port: number
   /** Stops the server; the port stays reserved for `start`. */
   readonly stop: Effect.Effect<void>
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port, empty (or for the first time, made with `started: false`). */
   readonly start: Effect.Effect<void>
+  /** Freezes the process (SIGSTOP): its connections stay open and nothing answers. */
+  readonly freeze: Effect.Effect<void>
+  /** Lets a frozen process go on (SIGCONT). */
+  readonly thaw: Effect.Effect<void>
 }
 
 const binary = process.env.REDIS_SERVER ?? "redis-server"
@@ -76,7 +80,7 @@ const launch = (port: number): Promise<ChildProcess> =>
 
 const kill = (child: ChildProcess): Promise<void> =>
   new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
     child.once("exit", () => resolve())
     child.kill("SIGKILL")
   })
@@ -93,18 +97,29 @@ export interface LaunchedRedis {
   readonly port: number
   readonly stop: () => Promise<void>
   readonly start: () => Promise<void>
+  readonly freeze: () => void
+  readonly thaw: () => void
 }
 
-export const launchRedisServer = async (): Promise<LaunchedRedis> => {
+/** A `redis-server` on a free port; with `started: false`, the port only chosen (down at start). */
+export const launchRedisServer = async (options: { readonly started?: boolean } = {}): Promise<LaunchedRedis> => {
   if (!hasRedis()) throw new Error(missingRedis)
   const port = await freePort()
-  let child = await launch(port)
+  let child = options.started === false ? undefined : await launch(port)
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop: () => kill(child),
+    stop: async () => {
+      if (child !== undefined) await kill(child)
+    },
     start: async () => {
       child = await launch(port)
+    },
+    freeze: () => {
+      child?.kill("SIGSTOP")
+    },
+    thaw: () => {
+      child?.kill("SIGCONT")
     }
   }
 }
@@ -118,14 +133,28 @@ export const redisClient = (redis: { readonly url: string }): Layer.Layer<Redis.
   NodeRedis.layer({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } })
 
 /**
+ * A `redis-server` for the current scope; with `started: false`, down until
+ * its `start` (Redis down at start).
+ */
+export const redisServerWith = (options: {
+  readonly started?: boolean
+}): Effect.Effect<RedisServer, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const redis = yield* Effect.acquireRelease(
+      Effect.promise(() => launchRedisServer(options)),
+      (redis) => Effect.promise(redis.stop)
+    )
+    return {
+      url: redis.url,
+      port: redis.port,
+      stop: Effect.promise(redis.stop),
+      start: Effect.promise(redis.start),
+      freeze: Effect.sync(redis.freeze),
+      thaw: Effect.sync(redis.thaw)
+    }
+  })
+
+/**
  * A `redis-server` for the current scope.
  */
-export const redisServer: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.gen(function* () {
-  const redis = yield* Effect.acquireRelease(Effect.promise(launchRedisServer), (redis) => Effect.promise(redis.stop))
-  return {
-    url: redis.url,
-    port: redis.port,
-    stop: Effect.promise(redis.stop),
-    start: Effect.promise(redis.start)
-  }
-})
+export const redisServer: Effect.Effect<RedisServer, never, Scope.Scope> = redisServerWith({})

@@ -4,8 +4,10 @@
  * provides `Redis` (`effect/persistence`) at its edge — `NodeRedis.layer`
  * from `@effect/platform-node` on Node — as it provides `HttpClient`.
  *
- * - Who fetches is decided by a short lock (`SET NX PX`); the others wait for
- *   the token to appear, never longer than `maxWait`, then fetch themselves.
+ * - Who fetches is decided by a short lock (`SET NX PX`), extended while its
+ *   holder is still fetching; the others wait for the token to appear (or for
+ *   a dead holder's lock to expire, and take it), never longer than
+ *   `maxWait`, then fetch themselves and store what they fetched.
  * - A write is fenced by expiry: a slow holder cannot replace a newer token.
  * - `invalidate` is a compare-and-delete on the token's fingerprint: a late
  *   401 on an old token cannot remove a newer one.
@@ -19,7 +21,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Duration, Effect, Metric, Option, Schema } from "effect"
+import { Clock, Duration, Effect, Fiber, Metric, Option, Schema } from "effect"
 import { Redis } from "effect/persistence"
 import type { AuthError } from "./AuthError.js"
 import * as AuthMetrics from "./AuthMetrics.js"
@@ -39,9 +41,19 @@ import type { TokenStore } from "./TokenStore.js"
 export interface RedisTokenStoreOptions {
   /** Prefix of the keys. Default `teo-effect:token:`. */
   readonly prefix?: string
-  /** How long the fetch lock lives, so that a holder that died frees it. Default 15 seconds. */
+  /**
+   * How long the fetch lock lives unless its holder extends it (every third
+   * of it, while still fetching): a holder that died frees it within this
+   * time. Default 5 seconds.
+   */
   readonly lockTtl?: Duration.Input
-  /** How long a process waits for another's token before fetching its own. Default 10 seconds. */
+  /**
+   * How long a process waits for another's token before fetching its own
+   * (and storing it, fenced). Default 15 seconds: longer than `lockTtl`, so
+   * that the lock of a holder that died expires first and one waiter takes it
+   * over — one request, not one per waiter — and longer than one token
+   * request (`AccessToken`'s `requestTimeout`, 10 seconds).
+   */
   readonly maxWait?: Duration.Input
   /** Between two looks at the store while waiting. Default 50 milliseconds. */
   readonly pollInterval?: Duration.Input
@@ -75,6 +87,13 @@ return 1`
 const deleteIf = Redis.script((key: string, field: string, expected: string) => [key, field, expected], {
   numberOfKeys: 1,
   lua: `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('DEL', KEYS[1]) end
+return 0`
+}).withReturnType<number>()
+
+/** Extends the lock only if it is still ours (compare-and-extend). */
+const extend = Redis.script((key: string, fence: string, ttlMillis: string) => [key, fence, ttlMillis], {
+  numberOfKeys: 1,
+  lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`
 }).withReturnType<number>()
 
@@ -119,8 +138,8 @@ export const make = (
   Effect.gen(function* () {
     const settings = yield* Schema.decodeUnknownEffect(Settings)({
       prefix: options.prefix ?? "teo-effect:token:",
-      lockTtl: options.lockTtl ?? "15 seconds",
-      maxWait: options.maxWait ?? "10 seconds",
+      lockTtl: options.lockTtl ?? "5 seconds",
+      maxWait: options.maxWait ?? "15 seconds",
       pollInterval: options.pollInterval ?? "50 millis",
       commandTimeout: options.commandTimeout ?? "1 second"
     }).pipe(Effect.orDie)
@@ -131,6 +150,7 @@ export const make = (
     const lockKey = `${key}:lock`
     const lockMillis = String(Duration.toMillis(settings.lockTtl))
     const maxWaitMillis = Duration.toMillis(settings.maxWait)
+    const extendEvery = Duration.millis(Math.max(1, Math.floor(Duration.toMillis(settings.lockTtl) / 3)))
 
     /** The stored token, if it opens and is newer than `current`, and valid for a while yet. */
     const read = (current: Token | undefined) =>
@@ -162,13 +182,26 @@ export const make = (
         )
       })
 
-    /** Fetches holding the lock: the token, stored for the others; the lock released if still ours. */
+    /** `fetch`, and what it fetched stored for the others (fenced: a newer stored token stays). */
+    const fetchAndStore = (fetch: Effect.Effect<Token, AuthError>) =>
+      Effect.tap(fetch, (token) =>
+        Effect.catchTag(store(token), "RedisError", (error) => warn("could not store the token", error))
+      )
+
+    /** Extends the lock every third of its lifetime while it is still ours; ends when it is not, or Redis fails. */
+    const keepLock = (fence: string): Effect.Effect<void> =>
+      Effect.sleep(extendEvery).pipe(
+        Effect.andThen(redis.eval(extend)(lockKey, fence, lockMillis)),
+        Effect.flatMap((extended) => (extended === 1 ? keepLock(fence) : Effect.void)),
+        Effect.ignore
+      )
+
+    /** Fetches holding the lock (extended meanwhile): the token, stored; the lock released if still ours. */
     const fetchHolding = (fetch: Effect.Effect<Token, AuthError>, fence: string) =>
-      fetch.pipe(
-        Effect.tap((token) =>
-          Effect.catchTag(store(token), "RedisError", (error) => warn("could not store the token", error))
-        ),
-        Effect.ensuring(Effect.ignore(redis.eval(unlock)(lockKey, fence)))
+      Effect.acquireUseRelease(
+        Effect.forkChild(keepLock(fence)),
+        () => fetchAndStore(fetch),
+        (keeper) => Effect.andThen(Fiber.interrupt(keeper), Effect.ignore(redis.eval(unlock)(lockKey, fence)))
       )
 
     const warn = (what: string, error: Redis.RedisError) =>
@@ -214,7 +247,7 @@ export const make = (
                       Effect.logWarning(
                         "téo token store: no token from the process holding the lock in time; requesting one"
                       ),
-                      fetch
+                      fetchAndStore(fetch)
                     )
                   : Effect.succeed(token)
             })

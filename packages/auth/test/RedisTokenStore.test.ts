@@ -163,6 +163,58 @@ describe("RedisTokenStore", () => {
     })
   )
 
+  it.live(
+    "waiters that gave up on a dead holder store what they fetched: a process started later requests nothing",
+    () =>
+      Effect.gen(function* () {
+        const { server, process } = yield* fleet
+        const a = yield* process()
+        yield* a.accessToken.get
+        const [key] = yield* a.redis.send<Array<string>>("KEYS", "*")
+        // A holder that died with the lock, which outlives the waiters' patience.
+        yield* a.redis.send("DEL", key ?? "")
+        yield* a.redis.send("SET", `${key}:lock`, "a-dead-holder", "PX", "5000")
+        const waiters = yield* Effect.all(
+          Array.from({ length: 3 }, () => process({}, { maxWait: "100 millis" })),
+          { concurrency: "unbounded" }
+        )
+        yield* Effect.all(
+          waiters.map(({ accessToken }) => accessToken.get),
+          { concurrency: "unbounded" }
+        )
+        const afterWaiters = server.requests.length
+        assert.isAtMost(afterWaiters, 4, "at most one request per waiter")
+        // A process started later finds the stored token (the fence kept the latest), the lock still held.
+        const later = yield* process({}, { maxWait: "100 millis" })
+        const token = yield* later.accessToken.get
+        assert.lengthOf(server.requests, afterWaiters, "the later process requested nothing")
+        assert.notStrictEqual(Redacted.value(token.value), "token-1")
+      })
+  )
+
+  it.live(
+    "a holder still fetching keeps its lock past lockTtl: the waiter gets its token instead of a second request",
+    () =>
+      Effect.gen(function* () {
+        const { server, process } = yield* fleet
+        const tokens = freshTokens()
+        // téo slow: each token request answered after 700 ms, well past the 200 ms lock.
+        server.reply = (request) => new Promise((resolve) => setTimeout(() => resolve(tokens(request)), 700))
+        const a = yield* process({}, { lockTtl: "200 millis", maxWait: "5 seconds" })
+        const b = yield* process({}, { lockTtl: "200 millis", maxWait: "5 seconds" })
+        const holder = yield* Effect.forkChild(a.accessToken.get)
+        yield* eventually(
+          Effect.sync(() => server.requests.length),
+          (count) => count === 1
+        )
+        const waited = yield* b.accessToken.get
+        const held = yield* Fiber.join(holder)
+        assert.lengthOf(server.requests, 1, "one request: the lock was extended while its holder fetched")
+        assert.strictEqual(Redacted.value(waited.value), "token-1")
+        assert.strictEqual(Redacted.value(held.value), "token-1")
+      })
+  )
+
   it.live("invalidate reaches the fleet, and only for the token it names", () =>
     Effect.gen(function* () {
       const { server, process } = yield* fleet
