@@ -1,7 +1,8 @@
 /**
  * The metrics of `@teo-effect/auth`, all in one place: token requests and
- * their failures, and the times a shared store (Redis) could not be used.
- * Counters, unit: one event; attributes are low-cardinality (`error`: an
+ * their failures, the times a shared store (Redis) could not be used, and
+ * the state of the connection to Redis (`ResilientRedis`).
+ * Counters, unit: one event (and one gauge); attributes are low-cardinality (`error`: an
  * error's tag or reason). Export them with your metrics exporter
  * (OpenTelemetry, Prometheus) like any Effect metric.
  *
@@ -85,5 +86,30 @@ export const partnerLinkJwksFailures = Metric.counter("teo_auth_partner_link_jwk
  */
 export const partnerLinkUnusableKeys = Metric.counter("teo_auth_partner_link_unusable_keys_total", {
   description: "Keys of téo's partner-link JWKS that are never used, by problem",
+  incremental: true
+})
+
+/**
+ * Connections made with `ResilientRedis.layer` that are not (yet) attached
+ * to Redis: 1 per such connection while Redis is down or silent — at start
+ * or since — and the process runs on its own (its own token, its own rate
+ * budget). Should stay at zero.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const redisDetached = Metric.gauge("teo_auth_redis_detached", {
+  description: "Redis connections (ResilientRedis) not attached: the process runs without the shared store"
+})
+
+/**
+ * Attempts of `ResilientRedis.layer` to connect to Redis that failed (each
+ * followed by another, after a backoff).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const redisConnectFailures = Metric.counter("teo_auth_redis_connect_failures_total", {
+  description: "Failed attempts to connect to Redis (ResilientRedis), each tried again after a backoff",
   incremental: true
 })

@@ -28,6 +28,10 @@ export * as RedisTokenStore from "./RedisTokenStore.js"
 /**
  * @since 0.1.0
  */
+export * as ResilientRedis from "./ResilientRedis.js"
+/**
+ * @since 0.1.0
+ */
 export * as RetryPolicy from "./RetryPolicy.js"
 export * from "./TeoCredentials.js"
 export * from "./Token.js"
