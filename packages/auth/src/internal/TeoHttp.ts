@@ -1,7 +1,8 @@
 /**
  * The HTTP rules shared by the token request and the API calls of
- * teo-effect: how an answer's body is read (bounded, a failure to read it is a
- * transport failure), which answers are JSON, what a redirect or a
+ * teo-effect: how an answer's body is read (never past its limit, the
+ * connection closed at once when it is refused; an empty body is `""`; a
+ * failure to read it is a transport failure), which answers are JSON, what a redirect or a
  * `Retry-After` says, and how echoed secrets are masked before they reach an
  * error. Built on `effect/http`; `@teo-effect/api` uses the same pieces.
  *
