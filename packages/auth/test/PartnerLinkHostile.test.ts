@@ -190,7 +190,7 @@ describe("PartnerLink.verify, attacked", () => {
         assert.isTrue(isAnswer(exit))
         if (Exit.isSuccess(exit)) assert.strictEqual(exit.value.dossierId, dossierId)
       }),
-    { arbitrary: { numRuns: 60 } }
+    { arbitrary: { runs: 60 } }
   )
 
   it.effect("the claims' types and ranges: each wrong one is Claims (or Expired / NotYetValid by its value)", () =>
