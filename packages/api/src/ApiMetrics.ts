@@ -1,7 +1,8 @@
 /**
  * The metrics of `TeoApi`: calls by operation and outcome, their duration,
- * and retries. Attributes are low-cardinality: `operation` (`get`, `page`,
- * `create`, …), `outcome` (`success` or the error's tag).
+ * retries, and the turns of the rate budget taken without its store.
+ * Attributes are low-cardinality: `operation` (`get`, `page`, `create`, …),
+ * `outcome` (`success` or the error's tag).
  *
  * @since 0.1.0
  */
@@ -38,5 +39,19 @@ export const callDuration = Metric.histogram("teo_api_call_duration_seconds", {
  */
 export const retries = Metric.counter("teo_api_retries_total", {
   description: "Requests to the téo API tried again, by operation",
+  incremental: true
+})
+
+/**
+ * Turns of the rate budget (`rateLimit`) taken without its store — the
+ * application's `RateLimiter`, on Redis: down, frozen, or slower than
+ * `commandTimeout` — from this process's own budget instead; a 429 that
+ * could not be shared counts too. Should stay at zero.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const rateBudgetFallbacks = Metric.counter("teo_api_rate_budget_fallbacks_total", {
+  description: "Turns of the rate budget taken without its shared store, in this process only",
   incremental: true
 })

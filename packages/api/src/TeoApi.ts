@@ -189,9 +189,9 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     // With a rate budget: a turn before the request (outside its timeout), a 429 shared with the budget.
     return budget === undefined
       ? sent
-      : Effect.flatMap(budget.acquire, (epoch) =>
+      : Effect.flatMap(budget.acquire, (turn) =>
           Effect.tapError(sent, (error) =>
-            error._tag === "RateLimited" ? budget.rateLimited(epoch, error.retryAfter) : Effect.void
+            error._tag === "RateLimited" ? budget.rateLimited(turn, error.retryAfter) : Effect.void
           )
         )
   }

@@ -58,14 +58,19 @@ export interface TeoApiOptions {
    * then the budget learns the pace téo accepts. The budget is
    * `effect/persistence`'s `RateLimiter` when the application provides one —
    * with `RateLimiter.layerStoreRedis`, one budget for a whole fleet — and an
-   * in-process one otherwise. `key` names the budget (default: per client id
-   * and `TEO_ID`). Default: none.
+   * in-process one otherwise. `key` names the budget (default: a SHA-256 of
+   * the client id and `TEO_ID`, which it thus does not show). Each command
+   * to the store is bounded by `commandTimeout` (default 1 second): a store
+   * that fails or is slower takes the turn from this process's own budget
+   * instead, with a warning and `teo_api_rate_budget_fallbacks_total`, and
+   * is tried again after 5 × `commandTimeout`. Default: none.
    */
   readonly rateLimit?: {
     readonly limit: number
     readonly window: Duration.Input
     readonly algorithm?: "fixed-window" | "token-bucket"
     readonly key?: string
+    readonly commandTimeout?: Duration.Input
   }
 }
 
@@ -120,7 +125,8 @@ const Settings = (allowPlainHttp: boolean) =>
         limit: Schema.Int.check(Schema.isGreaterThan(0)),
         window: DurationOption.Positive,
         algorithm: Schema.Literals(["fixed-window", "token-bucket"]),
-        key: Schema.UndefinedOr(Schema.String.check(Schema.isNonEmpty()))
+        key: Schema.UndefinedOr(Schema.String.check(Schema.isNonEmpty())),
+        commandTimeout: DurationOption.Positive
       })
     )
   })
@@ -160,7 +166,8 @@ export const resolve = (options: TeoApiOptions): Effect.Effect<TeoApiSettings, C
               limit: options.rateLimit.limit,
               window: options.rateLimit.window,
               algorithm: options.rateLimit.algorithm ?? "fixed-window",
-              key: options.rateLimit.key
+              key: options.rateLimit.key,
+              commandTimeout: options.rateLimit.commandTimeout ?? "1 second"
             }
     },
     { errors: "all" }
