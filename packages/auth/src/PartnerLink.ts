@@ -52,7 +52,7 @@ export interface PartnerLinkOptions<R = never> {
   readonly issuer?: string
   /** The `aud` to require. Default: not checked (téo does not document it). */
   readonly audience?: string
-  /** Tolerance on `exp`, `nbf`, `iat`. Default 30 seconds. */
+  /** Tolerance on `exp`, `nbf`, `iat` (zero allowed). Default 30 seconds. */
   readonly clockTolerance?: Duration.Input
   /**
    * The longest a link is accepted: `maxAge` after its `iat` (or, without
@@ -103,7 +103,7 @@ const JwksUrl = (allowPlainHttp: boolean) =>
 const Settings = (allowPlainHttp: boolean) =>
   Schema.Struct({
     jwksUrl: JwksUrl(allowPlainHttp),
-    clockTolerance: DurationOption.Positive,
+    clockTolerance: DurationOption.NonNegative,
     maxAge: DurationOption.Positive,
     jwksCacheTtl: DurationOption.Positive,
     jwksCooldown: DurationOption.Positive,
@@ -113,22 +113,34 @@ const Settings = (allowPlainHttp: boolean) =>
 const invalid = (reason: InvalidPartnerLink["reason"], detail?: string) =>
   new InvalidPartnerLink(detail === undefined ? { reason } : { reason, detail })
 
-/** What a JSON value is, for a refusal's detail: never the value itself turned into text. */
+/**
+ * What a JSON value is, for a refusal's detail: its type, never the value
+ * turned into text — but for a short name such as an algorithm's (`HS256`).
+ */
 const describe = (value: unknown): string => {
   if (value === undefined) return "absent"
   if (value === null) return "null"
-  if (typeof value === "string") return JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)
-  if (typeof value === "number" || typeof value === "boolean") return String(value)
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`
+  if (typeof value === "string") {
+    return /^[A-Za-z0-9_-]{1,10}$/.test(value) ? `"${value}"` : `a string of ${value.length} characters`
+  }
+  if (typeof value === "number") return "a number"
+  if (typeof value === "boolean") return "a boolean"
+  return Array.isArray(value) ? "an array" : "an object"
 }
+
+/** The largest NumericDate a date can hold (±8.64e15 ms, ECMAScript's range), in seconds. */
+const maxNumericDate = 8.64e12
 
 /** A NumericDate claim (RFC 7519 §2): absent, or a finite number of seconds. */
 const numericDate = (payload: Readonly<Record<string, unknown>>, claim: string) => {
   const value = payload[claim]
   if (value === undefined) return Result.succeed(undefined)
-  return typeof value === "number" && Number.isFinite(value)
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    return Result.fail(invalid("Claims", `${claim} is not a number of seconds (${describe(value)})`))
+  }
+  return Math.abs(value) <= maxNumericDate
     ? Result.succeed(value)
-    : Result.fail(invalid("Claims", `${claim} is not a number of seconds (${describe(value)})`))
+    : Result.fail(invalid("Claims", `${claim} is out of the range of dates`))
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -247,6 +259,7 @@ const make = Effect.fnUntraced(function* <R = never>(options: PartnerLinkOptions
           invalid("Claims", `${claimNames.userId} is not a short string nor an integer (${describe(userId)})`)
         )
       }
+      // In range (numericDate): both are dates.
       const expiresAt = DateTime.make(exp * 1000)
       const issuedAt = iat === undefined ? Option.none() : DateTime.make(iat * 1000)
       if (Option.isNone(expiresAt) || (iat !== undefined && Option.isNone(issuedAt))) {

@@ -9,7 +9,8 @@ const hints = {
   Malformed:
     "it is not a JWT as téo signs them (three canonical base64url parts, a JSON header and claims, at most 8 KiB): check how the link was read",
   WrongAlgorithm: "only ES256 is accepted (téo's partner links are ES256): a token with another algorithm is refused",
-  UnknownKey: "no key of téo's JWKS has its kid, even after a refresh: check jwksUrl (sandbox or production?)",
+  UnknownKey:
+    "no key of téo's JWKS has its kid (read again for it, at most once per cooldown): check jwksUrl (sandbox or production?)",
   AmbiguousKey:
     "several keys of téo's JWKS match it (one kid twice, or no kid and several keys): téo's JWKS is at fault",
   BadSignature: "its signature does not verify with téo's key: it was not issued by téo, or was altered",

@@ -24,11 +24,14 @@ import type { PartnerContext, PartnerLink } from "./PartnerLink.js"
 export const defaultParameter: string = partnerLinkParameter
 
 /**
- * Adds the token's query parameter (`token` by default) to `effect/http`'s
- * redacted parameter names (`UrlParams.CurrentRedactedNames`, which keeps
- * its defaults), so that the server's spans and errors record
- * `?token=<redacted>`, never the link. Provide it to the HTTP server's layer
- * (`HttpRouter.serve(…)`); `authenticated` warns once when it is missing.
+ * Adds the token's query parameters (`token` by default) to `effect/http`'s
+ * redacted parameter names (`UrlParams.CurrentRedactedNames`, keeping the
+ * names already there), so that the server's spans and errors record
+ * `?token=REDACTED`, never the link — also for the near-misses a link may
+ * arrive as (`??token=`, `token[]=`, another case). Provide it once to the
+ * HTTP server's layer (`HttpRouter.serve(…)`), with every parameter your
+ * routes read: two such layers merged side by side replace each other.
+ * `authenticated` warns once per route when its parameter is not redacted.
  *
  * @example
  * ```ts
@@ -44,13 +47,15 @@ export const defaultParameter: string = partnerLinkParameter
  * @since 0.2.0
  * @category layers
  */
-export const layerRedactToken = (options: { readonly parameter?: string } = {}): Layer.Layer<never> =>
+export const layerRedactToken = (options: { readonly parameters?: ReadonlyArray<string> } = {}): Layer.Layer<never> =>
   Layer.effect(
     UrlParams.CurrentRedactedNames,
-    Effect.map(Effect.service(UrlParams.CurrentRedactedNames), (names) => {
-      const parameter = options.parameter ?? defaultParameter
-      return UrlParams.isRedactedName(parameter, names) ? names : [...names, parameter]
-    })
+    Effect.map(Effect.service(UrlParams.CurrentRedactedNames), (names) => [
+      ...names,
+      ...(options.parameters ?? [defaultParameter]).map(
+        (parameter) => new RegExp(`^\\?*${parameter.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\[\\])?$`, "i")
+      )
+    ])
   )
 
 const page = (status: number, fr: string, en: string) =>

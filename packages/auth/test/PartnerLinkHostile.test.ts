@@ -129,6 +129,13 @@ describe("PartnerLink.verify, attacked", () => {
       const now = yield* Clock.currentTimeMillis
       const token = signRaw(key.privateKey, { alg: { toString: 1 }, kid: "k1" }, claimsAt(now))
       assert.strictEqual(yield* reasonOf(links.verify(token)), "WrongAlgorithm")
+      // A value is never turned into text: its type only, but for a short name.
+      const long = signRaw(key.privateKey, { alg: "SECRET-ZZZZZZZZZZZZZZZZZZZZ", kid: "k1" }, claimsAt(now))
+      const refusal = (yield* Effect.flip(links.verify(long))) as InvalidPartnerLink
+      assert.notInclude(refusal.message, "SECRET")
+      assert.match(refusal.message, /a string of \d+ characters/)
+      const hs = signRaw(key.privateKey, { alg: "HS256", kid: "k1" }, claimsAt(now))
+      assert.include(((yield* Effect.flip(links.verify(hs))) as InvalidPartnerLink).message, `alg "HS256"`)
       const kid = signRaw(key.privateKey, { alg: "ES256", kid: { toString: 1 } }, claimsAt(now))
       assert.strictEqual(yield* reasonOf(links.verify(kid)), "Malformed")
       assert.lengthOf(server.requests, 0, "refused before any key is read")
@@ -205,6 +212,11 @@ describe("PartnerLink.verify, attacked", () => {
         [{ exp: "soon" }, "Claims"],
         [{ exp: undefined }, "Claims"],
         [{ exp: 1e308, iat: now }, "Claims"], // not a date
+        [{ nbf: -1e15 }, "Claims"],
+        [{ nbf: -1.7e308 }, "Claims"],
+        [{ iat: -1e15 }, "Claims"],
+        [{ iat: 1e15 }, "Claims"],
+        [{ exp: -1e15 }, "Claims"],
         [{ jti: 42 }, "Claims"],
         [{ jti: "j".repeat(257) }, "Claims"],
         [{ dossierId: "../../admin" }, "Claims"],
@@ -326,6 +338,44 @@ describe("PartnerLink.verify, attacked", () => {
       for (let i = 0; i < 5; i++) assert.strictEqual((yield* links.verify(yield* link(key))).dossierId, dossierId)
       assert.lengthOf(server.requests, 3, "one refresh in flight, not one per link")
     })
+  )
+
+  it.effect("an unknown kid while the JWKS fails: keys unavailable (retryable), not an unknown key", () =>
+    Effect.gen(function* () {
+      const key = keyPair("k1")
+      const rotated = keyPair("k2")
+      const { links, jwks } = yield* setup([key.jwk])
+      assert.strictEqual((yield* links.verify(yield* link(key))).dossierId, dossierId)
+      jwks.status = 503
+      yield* TestClock.adjust("31 seconds")
+      const during = yield* Effect.flip(links.verify(yield* link(rotated)))
+      assert.instanceOf(during, PartnerLinkKeysUnavailable)
+      assert.isTrue(during.isRetryable)
+      // Within the cooldown the failure stands; the cached kid still verifies.
+      assert.instanceOf(yield* Effect.flip(links.verify(yield* link(rotated))), PartnerLinkKeysUnavailable)
+      assert.strictEqual((yield* links.verify(yield* link(key))).dossierId, dossierId)
+      // Back, and past the cooldown: the rotated key is found.
+      jwks.status = 200
+      jwks.keys = [key.jwk, rotated.jwk]
+      yield* TestClock.adjust("31 seconds")
+      assert.strictEqual((yield* links.verify(yield* link(rotated))).dossierId, dossierId)
+    })
+  )
+
+  it.effect("a zero clock tolerance is accepted; a zero cooldown is not", () =>
+    Effect.gen(function* () {
+      const key = keyPair("k1")
+      const { links } = yield* setup([key.jwk], { clockTolerance: 0 })
+      assert.strictEqual((yield* links.verify(yield* link(key))).dossierId, dossierId)
+      const zero = yield* Effect.flip(
+        Layer.build(
+          PartnerLink.layer({ jwksUrl: "https://auth.teo.example/jwks.json", jwksCooldown: 0 }).pipe(
+            Layer.provide(FetchHttpClient.layer)
+          )
+        )
+      )
+      assert.include(String(zero), "positive")
+    }).pipe(Effect.scoped)
   )
 
   it.effect("a JWKS answering 503 with nothing cached: one read per cooldown, not one per link", () =>

@@ -156,7 +156,7 @@ describe("PartnerLinkHttp.authenticated", () => {
   )
 
   /** The route served on a real socket with a tracer that records every span; `redact` adds layerRedactToken. */
-  const served = (fake: FakeTeo["Service"], redact: boolean) =>
+  const served = (fake: FakeTeo["Service"], redact: boolean, parameter = "token") =>
     Effect.gen(function* () {
       const spans: Array<Tracer.NativeSpan> = []
       const logs: Array<string> = []
@@ -172,8 +172,10 @@ describe("PartnerLinkHttp.authenticated", () => {
           HttpRouter.add(
             "GET",
             "/teo",
-            PartnerLinkHttp.authenticated(links, (context) =>
-              Effect.succeed(HttpServerResponse.text(`dossier ${context.dossierId}`))
+            PartnerLinkHttp.authenticated(
+              links,
+              (context) => Effect.succeed(HttpServerResponse.text(`dossier ${context.dossierId}`)),
+              { parameter }
             )
           )
         )
@@ -181,7 +183,7 @@ describe("PartnerLinkHttp.authenticated", () => {
       const context = yield* Layer.build(
         HttpRouter.serve(route, { disableLogger: true }).pipe(
           Layer.provide(PartnerLink.layer({ jwksUrl: fake.jwksUrl }).pipe(Layer.provide(FetchHttpClient.layer))),
-          Layer.provide(redact ? PartnerLinkHttp.layerRedactToken() : Layer.empty),
+          Layer.provide(redact ? PartnerLinkHttp.layerRedactToken({ parameters: ["token", "jwt"] }) : Layer.empty),
           Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
           Layer.provide(Layer.succeed(Tracer.Tracer, tracer)),
           Layer.provide(Logger.layer([Logger.map(Logger.formatLogFmt, (line) => logs.push(line))]))
@@ -200,15 +202,32 @@ describe("PartnerLinkHttp.authenticated", () => {
       const safe = yield* served(fake, true)
       const ok = yield* Effect.promise(() => fetch(`${safe.origin}/teo?token=${token}&lang=fr`))
       assert.strictEqual(ok.status, 200)
-      const refused = yield* Effect.promise(() => fetch(`${safe.origin}/teo?token=${token}`))
-      assert.strictEqual(refused.status, 200) // no replay protection here: the same link again
+      const again = yield* Effect.promise(() => fetch(`${safe.origin}/teo?token=${token}`))
+      assert.strictEqual(again.status, 200) // no replay protection here: the same link again
+      // Near-misses: refused (no token where it is read), and still not recorded.
+      for (const query of [
+        `?token=${token}`,
+        `??token=${token}`,
+        `?token[]=${token}`,
+        `?token%5B%5D=${token}`,
+        `?TOKEN=${token}`
+      ]) {
+        yield* Effect.promise(() => fetch(`${safe.origin}/teo${query}`))
+      }
       const server = safe.spans.filter((span) => span.kind === "server")
-      assert.lengthOf(server, 2)
+      assert.lengthOf(server, 7)
       const recorded = safe.spans.map((span) => JSON.stringify(Object.fromEntries(span.attributes))).join("\n")
       assert.include(recorded, "token=REDACTED")
       assert.include(recorded, "lang=fr")
       assert.notInclude(recorded, signature)
       assert.notInclude(safe.logs.join("\n"), "is not redacted")
+      // Several parameters in one layer: each redacted.
+      const other = yield* served(fake, true, "jwt")
+      assert.strictEqual((yield* Effect.promise(() => fetch(`${other.origin}/teo?jwt=${token}`))).status, 200)
+      assert.notInclude(
+        other.spans.map((span) => JSON.stringify(Object.fromEntries(span.attributes))).join("\n"),
+        signature
+      )
       // Without the layer: the span records the token in clear, and authenticated says so once.
       const unsafe = yield* served(fake, false)
       yield* Effect.promise(() => fetch(`${unsafe.origin}/teo?token=${token}`))

@@ -10,7 +10,9 @@
  *   starting another — at most `timeout`.
  * - At most one read per `cooldown`, failed or not, cached keys or none:
  *   a JWKS answering 503 costs one read per cooldown, not one per link.
- * - A failed read keeps the keys cached before it.
+ * - A failed read keeps the keys cached before it; they serve the links
+ *   whose `kid` they have. A caller that needed a read (an unknown `kid`)
+ *   gets the read's failure, not an answer from keys it knows to be old.
  *
  * @internal
  */
@@ -225,20 +227,15 @@ export const makeCache = (options: {
         }
         const reading = yield* begin(now)
         if (reading === undefined) {
-          // Within the cooldown: what the last read left.
-          if (current.keys !== undefined) return current.keys
+          // Within the cooldown: what the last read left — its keys, or, when it failed, its failure.
+          if (current.keys !== undefined && current.lastFailure === undefined) return current.keys
           return yield* Effect.fail<ReadFailure>({
             error: current.lastFailure?.error ?? "Transport",
             detail: `${current.lastFailure?.detail ?? "it could not be read"}; read again at most every ${Duration.format(options.cooldown)}`
           })
         }
-        return yield* Deferred.await(reading).pipe(
-          Effect.catch((failure) =>
-            Effect.flatMap(Ref.get(state), (after) =>
-              after.keys !== undefined ? Effect.succeed(after.keys) : Effect.fail(failure)
-            )
-          )
-        )
+        // A read asked for (nothing cached, an unknown kid): its failure is the answer, cached keys or not.
+        return yield* Deferred.await(reading)
       })
 
     return { get }
