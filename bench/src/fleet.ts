@@ -11,7 +11,10 @@
  *     endpoint: token requests per refresh period across the fleet (goal 1),
  *     calls stalled by a refresh (goal 0);
  * (c) 6 processes as fast as they can against a FakeTeo limit of 50
- *     requests/s: 429s and throughput, with and without the shared budget.
+ *     requests/s: 429s and throughput, with and without the shared budget;
+ * (d) 4 processes, 20 calls/s each, Redis frozen (SIGSTOP) for 3 s mid-run;
+ * (e) the same, Redis down at start and up 2 s later: failed calls (goal 0),
+ *     the longest call, token requests.
  *
  * Prints a table; writes bench/results/fleet.json.
  */
@@ -32,11 +35,15 @@ const startRedis = async () => {
     new Promise<void>((resolve) => {
       spawn("redis-cli", ["-p", String(redis.port), "FLUSHALL"]).once("exit", () => resolve())
     })
-  return { url: redis.url, flush, stop: redis.stop }
+  return { url: redis.url, flush, stop: redis.stop, start: redis.start, freeze: redis.freeze, thaw: redis.thaw }
 }
 
 /** Runs `count` workers with `config`, started together; their results. */
-const fleet = async (count: number, config: WorkerConfig): Promise<ReadonlyArray<WorkerResult>> => {
+const fleet = async (
+  count: number,
+  config: WorkerConfig,
+  during: () => Promise<void> = async () => {}
+): Promise<ReadonlyArray<WorkerResult>> => {
   const workers: Array<ChildProcess> = Array.from({ length: count }, () =>
     fork(fileURLToPath(new URL("./fleet-worker.ts", import.meta.url)), [JSON.stringify(config)], {
       stdio: ["ignore", "ignore", "inherit", "ipc"]
@@ -52,6 +59,7 @@ const fleet = async (count: number, config: WorkerConfig): Promise<ReadonlyArray
       )
   )
   for (const worker of workers) worker.send({ go: true })
+  await during()
   return Promise.all(results)
 }
 
@@ -135,6 +143,43 @@ try {
       "429 share": `${((100 * limited) / Math.max(1, stats.apiRequests)).toFixed(2)} %`,
       "successes/s": (sum(results, "ok") / elapsed).toFixed(1),
       "× the limit": (sum(results, "ok") / elapsed / 50).toFixed(2)
+    })
+    await fake.close()
+  }
+  // (d) Redis frozen (SIGSTOP) for 3 s in the middle of a run; (e) Redis down at start, up after 2 s
+  const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
+  for (const fault of only === undefined || only === "d" ? (["frozen", "down at start"] as const) : []) {
+    const fake = await startRemoteFake({ dossiers: 95 })
+    await redis.flush()
+    if (fault === "down at start") await redis.stop()
+    const before = await fake.stats()
+    const results = await fleet(
+      4,
+      workerConfig(fake, { scenario: "steady", store: true, budget: { limit: 1000, windowMillis: 1000 }, seconds: 6 }),
+      async () => {
+        if (fault === "frozen") {
+          await sleep(1500)
+          redis.freeze()
+          await sleep(3000)
+          redis.thaw()
+        } else {
+          await sleep(2000)
+          await redis.start()
+        }
+      }
+    )
+    const stats = await fake.stats()
+    rows.push({
+      scenario:
+        fault === "frozen"
+          ? "(d) 4 processes × 6 s, 20 calls/s each, Redis frozen 3 s mid-run"
+          : "(e) 4 processes × 6 s, 20 calls/s each, Redis down at start, up after 2 s",
+      store: "Redis token store + shared budget, ResilientRedis",
+      calls: sum(results, "calls"),
+      failed: sum(results, "failed") + sum(results, "rateLimited"),
+      "longest call (ms)": Math.round(Math.max(...results.map((result) => result.maxMs))),
+      "calls > 200 ms": sum(results, "stalled"),
+      "token requests": stats.tokenRequests - before.tokenRequests
     })
     await fake.close()
   }
