@@ -88,11 +88,11 @@ const sha256 = (text: string) =>
  * @example
  * ```ts
  * import { NodeHttpClient, NodeRedis } from "@effect/platform-node"
- * import { PartnerLink, PartnerLinkReplay } from "@teo-effect/auth"
+ * import { PartnerLink, PartnerLinkReplay, ResilientRedis } from "@teo-effect/auth"
  * import { Layer } from "effect"
  *
  * const PartnerLinkLive = PartnerLink.layer({ replayProtection: PartnerLinkReplay.redis() }).pipe(
- *   Layer.provide(NodeRedis.layer({ url: "redis://127.0.0.1:6379", disableOfflineQueue: true })),
+ *   Layer.provide(ResilientRedis.layer(NodeRedis.layer({ url: "redis://127.0.0.1:6379", disableOfflineQueue: true }))),
  *   Layer.provide(NodeHttpClient.layerUndici)
  * )
  * ```

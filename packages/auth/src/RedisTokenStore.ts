@@ -119,12 +119,12 @@ const Settings = Schema.Struct({
  * @example
  * ```ts
  * import { NodeHttpClient, NodeRedis } from "@effect/platform-node"
- * import { AccessToken, RedisTokenStore, TeoCredentials } from "@teo-effect/auth"
+ * import { AccessToken, RedisTokenStore, ResilientRedis, TeoCredentials } from "@teo-effect/auth"
  * import { Layer } from "effect"
  *
  * const TokenLive = AccessToken.layer({ store: RedisTokenStore.make() }).pipe(
  *   Layer.provide(TeoCredentials.layerConfig),
- *   Layer.provide(NodeRedis.layer({ url: "redis://127.0.0.1:6379", disableOfflineQueue: true })),
+ *   Layer.provide(ResilientRedis.layer(NodeRedis.layer({ url: "redis://127.0.0.1:6379", disableOfflineQueue: true }))),
  *   Layer.provide(NodeHttpClient.layerUndici)
  * )
  * ```

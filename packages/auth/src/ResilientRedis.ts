@@ -160,24 +160,27 @@ export const layer = <E, R>(
         )
       }
 
-      const send = <A = unknown>(
-        command: string,
-        ...args: ReadonlyArray<string>
-      ): Effect.Effect<A, Redis.RedisError> =>
-        current === undefined ? Effect.fail(notAttached()) : current.send<A>(command, ...args)
+      // Each command looks at the connection when it runs, not when it is built: an effect built
+      // while detached and run (or retried) later uses the connection of that time.
+      const send = <A = unknown>(command: string, ...args: ReadonlyArray<string>): Effect.Effect<A, Redis.RedisError> =>
+        Effect.suspend(() => (current === undefined ? Effect.fail(notAttached()) : current.send<A>(command, ...args)))
 
       return Redis.Redis.of({
         send,
         eval:
           (script) =>
           (...params) =>
-            current === undefined ? Effect.fail(notAttached()) : current.eval(script)(...params),
+            Effect.suspend(() =>
+              current === undefined ? Effect.fail(notAttached()) : current.eval(script)(...params)
+            ),
         subscribe: (channel) =>
-          current !== undefined
-            ? current.subscribe(channel)
-            : Effect.flatMap(Queue.unbounded<Redis.RedisMessage, Redis.RedisError>(), (queue) =>
-                Effect.as(Queue.fail(queue, notAttached()), queue)
-              ),
+          Effect.suspend(() =>
+            current !== undefined
+              ? current.subscribe(channel)
+              : Effect.flatMap(Queue.unbounded<Redis.RedisMessage, Redis.RedisError>(), (queue) =>
+                  Effect.as(Queue.fail(queue, notAttached()), queue)
+                )
+          ),
         reserve: Effect.suspend(() => (current === undefined ? Effect.fail(notAttached()) : current.reserve))
       })
     })

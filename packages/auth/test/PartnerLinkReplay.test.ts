@@ -5,47 +5,53 @@
  * with its own Redis connection, verifying links signed as téo signs them.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { AuthMetrics, type InvalidPartnerLink, PartnerLink, PartnerLinkReplay } from "@teo-effect/auth"
-import { eventually, makeScriptedServer, redisClient, redisServer } from "@teo-effect/test-support"
+import { AuthMetrics, type InvalidPartnerLink, PartnerLink, PartnerLinkReplay, ResilientRedis } from "@teo-effect/auth"
+import { eventually, makeScriptedServer, redisClient, redisServerWith } from "@teo-effect/test-support"
 import { Clock, Context, Effect, Layer, Metric, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
 import { TestClock } from "effect/testing"
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose"
 
-const fleet = Effect.gen(function* () {
-  const { privateKey, publicKey } = yield* Effect.promise(() => generateKeyPair("ES256", { extractable: true }))
-  const jwk: JWK = { ...(yield* Effect.promise(() => exportJWK(publicKey))), kid: "k1", alg: "ES256" }
-  const server = yield* makeScriptedServer
-  server.reply = () => ({ status: 200, json: { keys: [jwk] } })
-  const redis = yield* redisServer
-  /** A link as téo would issue it, now; `jti` absent when `null`. */
-  const sign = (jti: string | null = globalThis.crypto.randomUUID(), lifetime = 300) =>
-    Effect.flatMap(Clock.currentTimeMillis, (millis) =>
-      Effect.promise(() => {
-        const now = Math.floor(millis / 1000)
-        const token = new SignJWT({ dossierId: "0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b" })
-          .setProtectedHeader({ alg: "ES256", kid: "k1" })
-          .setIssuedAt(now)
-          .setExpirationTime(now + lifetime)
-        return (jti === null ? token : token.setJti(jti)).sign(privateKey)
-      })
-    )
-  /** One process: its own PartnerLink on its own Redis connection. */
-  const process = Effect.gen(function* () {
-    const scope = yield* Scope.make()
-    yield* Effect.addFinalizer((exit) => Scope.close(scope, exit))
-    const context = yield* Layer.buildWithScope(
-      PartnerLink.layer({
-        jwksUrl: `${server.origin}/jwks.json`,
-        replayProtection: PartnerLinkReplay.redis({ commandTimeout: "300 millis" })
-      }).pipe(Layer.provideMerge(redisClient(redis)), Layer.provide(FetchHttpClient.layer)),
-      scope
-    )
-    return { links: Context.get(context, PartnerLink), redis: Context.get(context, Redis.Redis) }
+const fleetWith = (options: { readonly redisStarted: boolean; readonly resilient: boolean }) =>
+  Effect.gen(function* () {
+    const { privateKey, publicKey } = yield* Effect.promise(() => generateKeyPair("ES256", { extractable: true }))
+    const jwk: JWK = { ...(yield* Effect.promise(() => exportJWK(publicKey))), kid: "k1", alg: "ES256" }
+    const server = yield* makeScriptedServer
+    server.reply = () => ({ status: 200, json: { keys: [jwk] } })
+    const redis = yield* redisServerWith({ started: options.redisStarted })
+    const redisLayer = options.resilient
+      ? ResilientRedis.layer(redisClient(redis), { maxRetryDelay: "100 millis" })
+      : redisClient(redis)
+    /** A link as téo would issue it, now; `jti` absent when `null`. */
+    const sign = (jti: string | null = globalThis.crypto.randomUUID(), lifetime = 300) =>
+      Effect.flatMap(Clock.currentTimeMillis, (millis) =>
+        Effect.promise(() => {
+          const now = Math.floor(millis / 1000)
+          const token = new SignJWT({ dossierId: "0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b" })
+            .setProtectedHeader({ alg: "ES256", kid: "k1" })
+            .setIssuedAt(now)
+            .setExpirationTime(now + lifetime)
+          return (jti === null ? token : token.setJti(jti)).sign(privateKey)
+        })
+      )
+    /** One process: its own PartnerLink on its own Redis connection. */
+    const process = Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      yield* Effect.addFinalizer((exit) => Scope.close(scope, exit))
+      const context = yield* Layer.buildWithScope(
+        PartnerLink.layer({
+          jwksUrl: `${server.origin}/jwks.json`,
+          replayProtection: PartnerLinkReplay.redis({ commandTimeout: "300 millis" })
+        }).pipe(Layer.provideMerge(redisLayer), Layer.provide(FetchHttpClient.layer)),
+        scope
+      )
+      return { links: Context.get(context, PartnerLink), redis: Context.get(context, Redis.Redis) }
+    })
+    return { sign, redis, process }
   })
-  return { sign, redis, process }
-})
+
+const fleet = fleetWith({ redisStarted: true, resilient: false })
 
 const reasonOf = (effect: Effect.Effect<unknown, unknown>) =>
   Effect.map(Effect.flip(effect), (error) => (error as InvalidPartnerLink).reason)
@@ -186,5 +192,29 @@ describe("PartnerLinkReplay.redis", () => {
       yield* first.links.verify(last)
       assert.strictEqual(yield* reasonOf(second.links.verify(last)), "Replayed")
     })
+  )
+
+  it.live(
+    "Redis down at start (ResilientRedis): the processes start, single-use in each; shared once Redis comes",
+    () =>
+      Effect.gen(function* () {
+        const { sign, redis, process } = yield* fleetWith({ redisStarted: false, resilient: true })
+        const first = yield* process
+        const second = yield* process
+        const link = yield* sign()
+        yield* first.links.verify(link)
+        assert.strictEqual(yield* reasonOf(first.links.verify(link)), "Replayed")
+        yield* redis.start
+        const ping = (client: Redis.Redis["Service"]) =>
+          client.send<string>("PING").pipe(
+            Effect.orElseSucceed(() => "down"),
+            Effect.delay("20 millis")
+          )
+        yield* eventually(ping(first.redis), (answer) => answer === "PONG")
+        yield* eventually(ping(second.redis), (answer) => answer === "PONG")
+        const shared = yield* sign()
+        yield* first.links.verify(shared)
+        assert.strictEqual(yield* reasonOf(second.links.verify(shared)), "Replayed")
+      })
   )
 })
