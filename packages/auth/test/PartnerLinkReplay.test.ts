@@ -7,7 +7,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { AuthMetrics, type InvalidPartnerLink, PartnerLink, PartnerLinkReplay, ResilientRedis } from "@teo-effect/auth"
 import { eventually, makeScriptedServer, redisClient, redisServerWith } from "@teo-effect/test-support"
-import { Clock, Context, Effect, Layer, Metric, Scope } from "effect"
+import { Clock, type Config, Context, Effect, Layer, Metric, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
 import { TestClock } from "effect/testing"
@@ -20,7 +20,7 @@ const fleetWith = (options: { readonly redisStarted: boolean; readonly resilient
     const server = yield* makeScriptedServer
     server.reply = () => ({ status: 200, json: { keys: [jwk] } })
     const redis = yield* redisServerWith({ started: options.redisStarted })
-    const redisLayer = options.resilient
+    const redisLayer: Layer.Layer<Redis.Redis, Redis.RedisError | Config.ConfigError> = options.resilient
       ? ResilientRedis.layer(redisClient(redis), { maxRetryDelay: "100 millis" })
       : redisClient(redis)
     /** A link as téo would issue it, now; `jti` absent when `null`. */
