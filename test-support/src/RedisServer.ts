@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { createServer } from "node:net"
 import { NodeRedis } from "@effect/platform-node"
-import { Effect, type Layer, type Scope } from "effect"
+import { Effect, Layer, References, type Scope } from "effect"
 import type { Redis } from "effect/persistence"
 
 /**
@@ -130,7 +130,15 @@ export const launchRedisServer = async (options: { readonly started?: boolean } 
  * a reconnection every 50 ms. One per "process" of a test's fleet.
  */
 export const redisClient = (redis: { readonly url: string }): Layer.Layer<Redis.Redis, Redis.RedisError> =>
-  NodeRedis.layer({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } })
+  quietClient(NodeRedis.layer({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } }))
+
+/**
+ * `layer` without node-redis' own warnings (`NodeRedis client error`, a stack
+ * trace at each failed reconnection while a test has Redis down): the tests
+ * assert on teo-effect's warnings, and a passing run reads clean.
+ */
+export const quietClient = <A, E, R>(layer: Layer.Layer<A, E, R>): Layer.Layer<A, E, R> =>
+  Layer.provide(layer, Layer.succeed(References.MinimumLogLevel, "Error"))
 
 /**
  * A `redis-server` for the current scope; with `started: false`, down until

@@ -7,14 +7,20 @@
 import { NodeRedis } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { AccessToken, AuthMetrics, RedisTokenStore, ResilientRedis, TeoCredentials } from "@teo-effect/auth"
-import { freshTokens, makeScriptedServer, type RedisServer, redisServerWith } from "@teo-effect/test-support"
+import {
+  freshTokens,
+  makeScriptedServer,
+  quietClient,
+  type RedisServer,
+  redisServerWith
+} from "@teo-effect/test-support"
 import { Context, type Duration, Effect, Exit, Layer, Metric, Redacted, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
 import { clientId, clientSecret, teoId } from "./utils/harness.js"
 
 /** The documented wiring: no offline queue, node-redis' own reconnection strategy. */
-const documented = (redis: RedisServer) => NodeRedis.layer({ url: redis.url, disableOfflineQueue: true })
+const documented = (redis: RedisServer) => quietClient(NodeRedis.layer({ url: redis.url, disableOfflineQueue: true }))
 
 const setting = (started: boolean) =>
   Effect.gen(function* () {

@@ -8,7 +8,7 @@ import { NodeRedis } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { ApiMetrics, TeoApi } from "@teo-effect/api"
 import { AccessToken, ResilientRedis, TeoCredentials } from "@teo-effect/auth"
-import { redisClient, redisServerWith } from "@teo-effect/test-support"
+import { quietClient, redisClient, redisServerWith } from "@teo-effect/test-support"
 import { FakeTeo } from "@teo-effect/testing"
 import { Context, type Duration, Effect, Exit, Fiber, Layer, Metric, Schema, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
@@ -38,7 +38,7 @@ const setting = (limit: number, options: { readonly started?: boolean } = {}) =>
         yield* Effect.addFinalizer((exit) => Scope.close(scope, exit))
         const connection: Layer.Layer<Redis.Redis, unknown> =
           budget.resilient === true
-            ? ResilientRedis.layer(NodeRedis.layer({ url: redis.url, disableOfflineQueue: true }), {
+            ? ResilientRedis.layer(quietClient(NodeRedis.layer({ url: redis.url, disableOfflineQueue: true })), {
                 maxRetryDelay: "100 millis"
               })
             : redisClient(redis)
