@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url"
 import { Dossiers } from "@teo-effect/api"
 import { PartnerLink } from "@teo-effect/auth"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
-import { Context, Effect, Layer, ManagedRuntime } from "effect"
+import { Context, Effect, Layer, Logger, ManagedRuntime } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeApp } from "../src/App.ts"
@@ -20,6 +20,7 @@ describe.each(["rich", "documented"] as const)("with FakeTeo's %s profile", (pro
   let app: ReturnType<typeof makeApp>
   let fake: FakeTeo["Service"]
   let runtime: ManagedRuntime.ManagedRuntime<FakeTeo | Dossiers | PartnerLink, unknown>
+  const logs: Array<string> = []
 
   beforeAll(async () => {
     const links = Layer.unwrap(
@@ -30,7 +31,11 @@ describe.each(["rich", "documented"] as const)("with FakeTeo's %s profile", (pro
     runtime = ManagedRuntime.make(links.pipe(Layer.provideMerge(TeoTest.layer({ fakeTeo: { profile } }))))
     const context = await runtime.runPromise(Effect.context<FakeTeo | Dossiers | PartnerLink>())
     fake = Context.get(context, FakeTeo)
-    app = makeApp(Layer.succeedContext(context))
+    // The app's logs, kept for the tests to read (a passing run prints none of them).
+    app = makeApp(
+      Layer.succeedContext(context),
+      Logger.layer([Logger.map(Logger.formatLogFmt, (line) => logs.push(line))])
+    )
   })
 
   afterAll(async () => {
@@ -109,6 +114,10 @@ describe.each(["rich", "documented"] as const)("with FakeTeo's %s profile", (pro
     const page = await response.text()
     expect(page).toContain("téo ne répond pas pour le moment")
     expect(page).not.toContain("500")
+    // Logged for whoever runs the app, with what téo answered.
+    expect(
+      logs.some((line) => line.includes("level=ERROR") && line.includes("téo failed while reading the dossier"))
+    ).toBe(true)
     await run(fake.reset)
   })
 })
