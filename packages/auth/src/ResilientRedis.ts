@@ -114,12 +114,14 @@ export const layer = <E, R>(
         current = Context.get(exit.value, Redis.Redis)
         yield* Metric.modify(AuthMetrics.redisDetached, -1)
         if (degraded) {
-          yield* Effect.logInfo("téo Redis: connected; this process shares the token and the rate budget again")
+          yield* Effect.logInfo(
+            "téo Redis: connected; what this process kept to itself (token, rate budget, used partner links) is shared again"
+          )
         }
       })
 
       const unavailable =
-        "téo Redis: unavailable at start; this process runs on its own (its own token, its own rate budget) until Redis answers"
+        "téo Redis: unavailable at start; this process keeps to itself what Redis shares (its own token, rate budget, used partner links) until Redis answers"
 
       /** Attempts until one succeeds; the first failure said in a warning (once), the others at debug level. */
       const connect = (retryMillis: number): Effect.Effect<void> =>
