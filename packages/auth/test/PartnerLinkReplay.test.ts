@@ -56,6 +56,25 @@ const fleet = fleetWith({ redisStarted: true, resilient: false })
 const reasonOf = (effect: Effect.Effect<unknown, unknown>) =>
   Effect.map(Effect.flip(effect), (error) => (error as InvalidPartnerLink).reason)
 
+/** Redis back: once both processes' connections answer, a link one accepts is refused by the other. */
+const sharedAgain = (
+  first: { readonly links: PartnerLink["Service"]; readonly redis: Redis.Redis["Service"] },
+  second: { readonly links: PartnerLink["Service"]; readonly redis: Redis.Redis["Service"] },
+  sign: () => Effect.Effect<string>
+) =>
+  Effect.gen(function* () {
+    const ping = (client: Redis.Redis["Service"]) =>
+      client.send<string>("PING").pipe(
+        Effect.orElseSucceed(() => "down"),
+        Effect.delay("20 millis")
+      )
+    yield* eventually(ping(first.redis), (answer) => answer === "PONG")
+    yield* eventually(ping(second.redis), (answer) => answer === "PONG")
+    const link = yield* sign()
+    yield* first.links.verify(link)
+    assert.strictEqual(yield* reasonOf(second.links.verify(link)), "Replayed")
+  })
+
 describe("PartnerLinkReplay.memory", () => {
   it.effect("a link is used once until its time is over, then forgotten", () =>
     Effect.gen(function* () {
@@ -180,17 +199,7 @@ describe("PartnerLinkReplay.redis", () => {
       assert.strictEqual(yield* reasonOf(first.links.verify(link)), "Replayed")
       assert.isAtLeast((yield* fallbacks).count - before, 1)
       yield* redis.start
-      // Back: once both connections have reconnected, links are shared again.
-      const ping = (client: Redis.Redis["Service"]) =>
-        client.send<string>("PING").pipe(
-          Effect.orElseSucceed(() => "down"),
-          Effect.delay("20 millis")
-        )
-      yield* eventually(ping(first.redis), (answer) => answer === "PONG")
-      yield* eventually(ping(second.redis), (answer) => answer === "PONG")
-      const last = yield* sign()
-      yield* first.links.verify(last)
-      assert.strictEqual(yield* reasonOf(second.links.verify(last)), "Replayed")
+      yield* sharedAgain(first, second, sign)
     })
   )
 
@@ -205,16 +214,7 @@ describe("PartnerLinkReplay.redis", () => {
         yield* first.links.verify(link)
         assert.strictEqual(yield* reasonOf(first.links.verify(link)), "Replayed")
         yield* redis.start
-        const ping = (client: Redis.Redis["Service"]) =>
-          client.send<string>("PING").pipe(
-            Effect.orElseSucceed(() => "down"),
-            Effect.delay("20 millis")
-          )
-        yield* eventually(ping(first.redis), (answer) => answer === "PONG")
-        yield* eventually(ping(second.redis), (answer) => answer === "PONG")
-        const shared = yield* sign()
-        yield* first.links.verify(shared)
-        assert.strictEqual(yield* reasonOf(second.links.verify(shared)), "Replayed")
+        yield* sharedAgain(first, second, sign)
       })
   )
 })
