@@ -39,7 +39,7 @@ export interface WorkerResult {
 const config = JSON.parse(process.argv[2] ?? "{}") as WorkerConfig
 
 // As docs/fleet.md wires it: a Redis down or frozen at start is a degraded start, not a failed one.
-const redis = ResilientRedis.layer(NodeRedis.layer({ url: config.redisUrl, disableOfflineQueue: true }))
+const redis = ResilientRedis.layer(NodeRedis.layer({ url: config.redisUrl, ...ResilientRedis.nodeRedisOptions }))
 const teo = Teo.layer({
   credentials: {
     clientId: config.clientId,

@@ -92,7 +92,7 @@ const sha256 = (text: string) =>
  * import { Layer } from "effect"
  *
  * const PartnerLinkLive = PartnerLink.layer({ replayProtection: PartnerLinkReplay.redis() }).pipe(
- *   Layer.provide(ResilientRedis.layer(NodeRedis.layer({ url: "redis://127.0.0.1:6379", disableOfflineQueue: true }))),
+ *   Layer.provide(ResilientRedis.layer(NodeRedis.layer({ url: "redis://127.0.0.1:6379", ...ResilientRedis.nodeRedisOptions }))),
  *   Layer.provide(NodeHttpClient.layerUndici)
  * )
  * ```

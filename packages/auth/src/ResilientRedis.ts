@@ -19,7 +19,10 @@
  *
  * Once attached, reconnections are the client's (node-redis reconnects by
  * itself); with `disableOfflineQueue`, a command fails at once while Redis
- * is down, and every module bounds its commands.
+ * is down, and every module bounds its commands. `nodeRedisOptions` are the
+ * node-redis options that make a silent Redis (frozen, or a port that
+ * accepts and never answers) a dropped connection rather than one that
+ * hangs for ever — and keeps the process from exiting.
  *
  * @since 0.1.0
  */
@@ -41,12 +44,48 @@ export interface ResilientRedisOptions {
   readonly maxRetryDelay?: Duration.Input
 }
 
+const firstRetryMillis = 100
+
+/**
+ * The node-redis client options `ResilientRedis` is meant to run on, to
+ * spread into `NodeRedis.layer({ url, ...ResilientRedis.nodeRedisOptions })`:
+ *
+ * - `disableOfflineQueue`: while Redis is down a command fails at once,
+ *   instead of waiting for the reconnection;
+ * - `pingInterval` 1 s and `socket.socketTimeout` 3 s: a connection on which
+ *   Redis says nothing for 3 s (frozen, overloaded, a port that never
+ *   answers) is dropped and made again — a healthy one is never silent that
+ *   long, the PING sees to it. Without this, node-redis waits on a silent
+ *   Redis for ever, and its socket keeps the process from exiting;
+ * - `socket.reconnectStrategy`: reconnect after every drop (from 100 ms,
+ *   doubling up to 5 s), a timed-out connection included — node-redis'
+ *   default gives up on one for good, and the process would never share
+ *   through Redis again after a freeze.
+ *
+ * With these, Redis down at start is waited for within the client (the
+ * start is a degraded one after `startTimeout`, then the connection
+ * attaches when Redis comes) rather than retried by `layer`.
+ *
+ * @since 0.2.0
+ * @category options
+ */
+export const nodeRedisOptions: {
+  readonly disableOfflineQueue: true
+  readonly pingInterval: number
+  readonly socket: { readonly socketTimeout: number; readonly reconnectStrategy: (retries: number) => number }
+} = {
+  disableOfflineQueue: true,
+  pingInterval: 1000,
+  socket: {
+    socketTimeout: 3000,
+    reconnectStrategy: (retries: number) => Math.min(firstRetryMillis * 2 ** retries, 5000)
+  }
+}
+
 const Settings = Schema.Struct({
   startTimeout: DurationOption.Positive,
   maxRetryDelay: DurationOption.Positive
 })
-
-const firstRetryMillis = 100
 
 const notAttached = () =>
   new Redis.RedisError({ cause: "Redis is not connected (ResilientRedis is still trying to connect)" })
@@ -67,7 +106,7 @@ const causeText = (cause: unknown): string => {
  * import { ResilientRedis } from "@teo-effect/auth"
  *
  * const RedisLive = ResilientRedis.layer(
- *   NodeRedis.layer({ url: "redis://127.0.0.1:6379", disableOfflineQueue: true })
+ *   NodeRedis.layer({ url: "redis://127.0.0.1:6379", ...ResilientRedis.nodeRedisOptions })
  * )
  * ```
  *
@@ -93,6 +132,7 @@ export const layer = <E, R>(
 
       let current: Redis.Redis["Service"] | undefined
       let connection: Scope.Closeable | undefined
+      let pending: Scope.Closeable | undefined
       // Whether the process went on without Redis (a warning was logged): its attachment is then said too.
       let degraded = false
       const firstAttempt = yield* Deferred.make<void>()
@@ -105,7 +145,11 @@ export const layer = <E, R>(
       /** One attempt: the application's layer built in a scope of its own, kept if it succeeds. */
       const attempt = Effect.gen(function* () {
         const scope = yield* Scope.make()
+        // Closed by the finalizer if the layer is closed while this attempt is under way: a build is not
+        // interrupted, but closing its scope tells the client to let go.
+        pending = scope
         const exit = yield* Effect.exit(Layer.buildWithScope(redis, scope).pipe(Effect.provideContext(context)))
+        pending = undefined
         if (Exit.isFailure(exit)) {
           yield* closeInBackground(scope)
           return yield* Effect.failCause(exit.cause)
@@ -145,6 +189,8 @@ export const layer = <E, R>(
         Effect.suspend(() => {
           // Not waited for: an attempt on a silent Redis may never end.
           connecting.interruptUnsafe()
+          if (pending !== undefined)
+            return Effect.andThen(closeInBackground(pending), Metric.modify(AuthMetrics.redisDetached, -1))
           if (connection !== undefined) return closeInBackground(connection)
           return Metric.modify(AuthMetrics.redisDetached, -1)
         })

@@ -4,6 +4,7 @@
  * (SIGSTOP) when the process starts: the process starts degraded — its own
  * token, a warning, the detached gauge — and attaches when Redis comes.
  */
+import { type AddressInfo, createServer as createNetServer, type Server as NetServer } from "node:net"
 import { NodeRedis } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { AccessToken, AuthMetrics, RedisTokenStore, ResilientRedis, TeoCredentials } from "@teo-effect/auth"
@@ -14,7 +15,7 @@ import {
   type RedisServer,
   redisServerWith
 } from "@teo-effect/test-support"
-import { Context, type Duration, Effect, Exit, Layer, Metric, Redacted, Scope } from "effect"
+import { Context, Duration, Effect, Exit, Layer, Metric, Redacted, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
 import { clientId, clientSecret, teoId } from "./utils/harness.js"
@@ -127,6 +128,78 @@ describe("ResilientRedis", () => {
       )
       assert.lengthOf(server.requests, 1)
     })
+  )
+
+  /** A port that accepts connections and never answers (a Redis frozen for good, a wrong service); its open sockets. */
+  const silentPort = Effect.acquireRelease(
+    Effect.promise(
+      () =>
+        new Promise<{ readonly url: string; readonly open: () => number; readonly server: NetServer }>((resolve) => {
+          let open = 0
+          const server = createNetServer((socket) => {
+            open++
+            socket.resume() // read and dropped: its end (and close) is seen
+            socket.on("error", () => {})
+            socket.on("close", () => {
+              open--
+            })
+          })
+          server.listen(0, "127.0.0.1", () => {
+            const address = server.address() as AddressInfo
+            resolve({ url: `redis://127.0.0.1:${address.port}`, open: () => open, server })
+          })
+        })
+    ),
+    ({ server }) => Effect.sync(() => server.close())
+  )
+
+  /** The sockets still open at `silent` once `seconds` have passed (real time: the client's own timers). */
+  const openAfter = (silent: { readonly open: () => number }, seconds: number) =>
+    Effect.map(Effect.sleep(Duration.seconds(seconds)), () => silent.open())
+
+  it.live(
+    "a Redis that never answers, with nodeRedisOptions: the connection is dropped once the layer is closed (the process can exit); without them it stays",
+    () =>
+      Effect.gen(function* () {
+        const silent = yield* silentPort
+        const build = (layer: Layer.Layer<Redis.Redis, unknown>) =>
+          Effect.gen(function* () {
+            const scope = yield* Scope.make()
+            const context = yield* Layer.buildWithScope(
+              ResilientRedis.layer(quietClient(layer), { startTimeout: "200 millis" }),
+              scope
+            )
+            // Degraded, not stuck: a command fails at once.
+            assert.isTrue(Exit.isFailure(yield* Effect.exit(Context.get(context, Redis.Redis).send("PING"))))
+            yield* Scope.close(scope, Exit.void)
+          })
+        yield* build(NodeRedis.layer({ url: silent.url, ...ResilientRedis.nodeRedisOptions }))
+        assert.strictEqual(yield* openAfter(silent, 4), 0, "the silent socket was dropped within socketTimeout")
+        // The premise: the plain wiring keeps its socket open for as long as the port is silent.
+        yield* build(NodeRedis.layer({ url: silent.url, disableOfflineQueue: true }))
+        assert.strictEqual(yield* openAfter(silent, 4), 1, "the plain client still waits on its socket")
+      }),
+    { timeout: 20_000 }
+  )
+
+  it.live(
+    "with nodeRedisOptions, a Redis frozen longer than socketTimeout is reconnected once thawed",
+    () =>
+      Effect.gen(function* () {
+        const redis = yield* redisServerWith({ started: true })
+        const context = yield* Layer.build(
+          ResilientRedis.layer(quietClient(NodeRedis.layer({ url: redis.url, ...ResilientRedis.nodeRedisOptions })))
+        )
+        const client = Context.get(context, Redis.Redis)
+        assert.strictEqual(yield* attached(client), "PONG")
+        yield* redis.freeze
+        yield* Effect.sleep("4 seconds") // past socketTimeout (3 s): the connection is dropped, and tried again
+        const during = yield* Effect.exit(Effect.timeout(client.send("PING"), "1 second"))
+        assert.isTrue(Exit.isFailure(during))
+        yield* redis.thaw
+        assert.strictEqual(yield* attached(client), "PONG", "node-redis reconnected after the timeout")
+      }).pipe(Effect.scoped),
+    { timeout: 30_000 }
   )
 
   it.effect("bad options are a ConfigError naming them", () =>
