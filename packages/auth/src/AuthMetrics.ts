@@ -103,8 +103,10 @@ export const redisDetached = Metric.gauge("teo_auth_redis_detached", {
 })
 
 /**
- * Attempts of `ResilientRedis.layer` to connect to Redis that failed (each
- * followed by another, after a backoff).
+ * Attempts of `ResilientRedis.layer` to build the application's Redis layer
+ * that failed (each followed by another, after a backoff). With
+ * `ResilientRedis.nodeRedisOptions`, node-redis retries within one attempt
+ * and this stays at zero: watch `redisDetached`.
  *
  * @since 0.1.0
  * @category metrics
