@@ -1,7 +1,9 @@
 /**
  * Where `teo` connects: the real téo with the credentials from the
- * environment (`TEO_*`) or the flags, or — with no credentials at all, or
- * `--fake` — an embedded FakeTeo, announced on stderr.
+ * environment (`TEO_*`) or the flags, or — only when asked, with `--fake` or
+ * `TEO_FAKE=1` — an embedded FakeTeo, announced on stderr. Missing
+ * credentials are a usage error naming each one and its flag: a script that
+ * lost its secret never gets generated data.
  *
  * @since 0.1.0
  */
@@ -76,6 +78,13 @@ const services = (
 
 const env = (name: string) => Config.option(Config.String(name))
 
+/** The flag that gives each credential, for the message that says it is missing. */
+const flagOf: Record<string, string> = {
+  TEO_CLIENT_ID: "--client-id",
+  TEO_CLIENT_SECRET: "--client-secret-file",
+  TEO_ID: "--teo-id"
+}
+
 /**
  * Everything a command needs, connected as the flags and environment say.
  *
@@ -123,11 +132,10 @@ export const connect = (
     ]
     const given = presence.filter(([, present]) => present)
 
-    if (flags.fake || given.length === 0) {
+    const fakeAsked = flags.fake || (yield* Config.Boolean("TEO_FAKE").pipe(Config.withDefault(false)))
+    if (fakeAsked) {
       yield* Console.error(
-        flags.fake
-          ? "Using an embedded FakeTeo (--fake). / FakeTeo embarqué (--fake)."
-          : "No téo credentials (TEO_CLIENT_ID, TEO_CLIENT_SECRET, TEO_ID): using an embedded FakeTeo with generated data. / Pas d'identifiants téo : FakeTeo embarqué, données générées."
+        `Using an embedded FakeTeo (${flags.fake ? "--fake" : "TEO_FAKE"}): generated data, not téo's. / FakeTeo embarqué (${flags.fake ? "--fake" : "TEO_FAKE"}) : données générées, pas celles de téo.`
       )
       return Layer.unwrap(
         Effect.map(Effect.service(FakeTeo), (fake) =>
@@ -141,10 +149,10 @@ export const connect = (
       ).pipe(Layer.provide(FakeTeo.layer()))
     }
     if (given.length < 3) {
-      const missing = presence.filter(([, present]) => !present).map(([name]) => name)
+      const missing = presence.filter(([, present]) => !present).map(([name]) => `${name} (${flagOf[name]})`)
       return yield* Effect.fail(
         new UsageError({
-          message: `incomplete credentials: ${missing.join(", ")} missing (set it in the environment or with its flag)`
+          message: `${given.length === 0 ? "no téo credentials" : "incomplete credentials"}: ${missing.join(", ")} missing — set ${missing.length === 1 ? "it" : "them"} in the environment or with the flags; to try teo on generated data instead, pass --fake (or TEO_FAKE=1)`
         })
       )
     }

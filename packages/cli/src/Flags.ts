@@ -37,7 +37,7 @@ export const connection = {
     Flag.optional
   ),
   fake: Flag.Boolean("fake").pipe(
-    Flag.withDescription("use an embedded FakeTeo even when credentials are set"),
+    Flag.withDescription("answer from an embedded FakeTeo (generated data), credentials or not; also TEO_FAKE=1"),
     Flag.withDefault(false)
   )
 }

@@ -19,15 +19,13 @@ import * as Flags from "./Flags.js"
 export const root = Command.make("teo").pipe(
   Command.withSharedFlags(Flags.connection),
   Command.withExamples([
-    {
-      command: "teo dossiers list --limit 20",
-      description: "Your first 20 dossiers (an embedded FakeTeo's without credentials)"
-    },
+    { command: "teo dossiers list --limit 20", description: "Your first 20 dossiers" },
+    { command: "teo --fake dossiers list --limit 20", description: "The same on an embedded FakeTeo (generated data)" },
     { command: "teo token", description: "Check the credentials in TEO_CLIENT_ID, TEO_CLIENT_SECRET and TEO_ID" },
     { command: "teo fake-server --port 4010", description: "A local téo for your own code" }
   ]),
   Command.withDescription(
-    "téo from the command line. Credentials come from TEO_CLIENT_ID, TEO_CLIENT_SECRET and TEO_ID (or the flags); with none, an embedded FakeTeo answers."
+    "téo from the command line. Credentials come from TEO_CLIENT_ID, TEO_CLIENT_SECRET and TEO_ID (or the flags); --fake (or TEO_FAKE=1) answers from an embedded FakeTeo instead."
   )
 )
 

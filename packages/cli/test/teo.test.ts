@@ -84,7 +84,8 @@ describe("teo token", () => {
   it("incomplete credentials exit 2, naming what is missing", async () => {
     const run = await teo(["token"], { TEO_CLIENT_ID: "cli-client", TEO_ID: "cli-instance" })
     assert.strictEqual(run.code, 2)
-    assert.include(run.stderr, "TEO_CLIENT_SECRET missing")
+    assert.include(run.stderr, "incomplete credentials: TEO_CLIENT_SECRET (--client-secret-file) missing")
+    assert.notInclude(run.stderr, "TEO_CLIENT_ID (")
   })
 
   it("reads the secret from --client-secret-file", async () => {
@@ -296,11 +297,34 @@ describe("streams", () => {
 })
 
 describe("embedded FakeTeo and fake-server", () => {
-  it("with no credentials, says so on stderr and answers from an embedded FakeTeo", async () => {
-    const run = await teo(["dossiers", "list", "--limit", "2", "--format", "json"])
+  it("with no credentials: exit 2 naming each variable and its flag, no data — not a FakeTeo unasked", async () => {
+    for (const env of [
+      {},
+      { TEO_API_URL: "https://teoapp.fr/api", TEO_AUTH_URL: "https://auth.teoapp.fr/oauth2/token" }
+    ]) {
+      const run = await teo(["dossiers", "list", "--limit", "2", "--format", "json"], env)
+      assert.strictEqual(run.code, 2, run.stderr)
+      assert.strictEqual(run.stdout, "")
+      for (const missing of [
+        "TEO_CLIENT_ID (--client-id)",
+        "TEO_CLIENT_SECRET (--client-secret-file)",
+        "TEO_ID (--teo-id)"
+      ]) {
+        assert.include(run.stderr, missing)
+      }
+      assert.include(run.stderr, "--fake (or TEO_FAKE=1)")
+      assert.notInclude(run.stderr, "FakeTeo embarqué")
+    }
+  })
+
+  it("TEO_FAKE=1 (or --fake): says so on stderr and answers from an embedded FakeTeo", async () => {
+    const run = await teo(["dossiers", "list", "--limit", "2", "--format", "json"], { TEO_FAKE: "1" })
     assert.strictEqual(run.code, 0, run.stderr)
-    assert.include(run.stderr, "No téo credentials")
+    assert.include(run.stderr, "embedded FakeTeo (TEO_FAKE): generated data")
     assert.lengthOf(JSON.parse(run.stdout) as Array<unknown>, 2)
+    const wrong = await teo(["dossiers", "list"], { TEO_FAKE: "maybe" })
+    assert.strictEqual(wrong.code, 2)
+    assert.include(wrong.stderr, "TEO_FAKE")
   })
 
   it("the demo (npm run demo): 20 dossiers from an embedded FakeTeo, even with credentials set, and a summary", async () => {
