@@ -3,9 +3,10 @@
  * against a FakeTeo (or its own embedded one). Exit codes, stdout and stderr
  * kept apart, valid NDJSON, and never the secret or the token unless asked.
  */
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
+import { fileURLToPath } from "node:url"
 import { FakeTeo, type RunningFakeTeo } from "@teo-effect/testing"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import { bin, type Run, teo } from "./utils/teo.js"
@@ -409,5 +410,36 @@ describe("embedded FakeTeo and fake-server", () => {
     const [server, standalone] = await Promise.all([help(bin, ["fake-server"]), help(fakeTeo, [])])
     assert.include(flagsOf(server), "--profile")
     assert.strictEqual(flagsOf(server), flagsOf(standalone))
+  })
+})
+
+describe("the Node.js version", () => {
+  const shim = fileURLToPath(new URL("../bin/teo.js", import.meta.url))
+  /** The installed executable (the bin shim) on a Node.js that says it is `version`. */
+  const on = (version: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        "--import",
+        `data:text/javascript,Object.defineProperty(process,"versions",{value:{...process.versions,node:"${version}"}})`,
+        shim,
+        "--version"
+      ],
+      { encoding: "utf8" }
+    )
+
+  it("older than package.json's engines: one line saying what is needed and what runs, exit 1", () => {
+    for (const version of ["20.20.2", "22.18.9"]) {
+      const run = on(version)
+      assert.strictEqual(run.status, 1)
+      assert.strictEqual(run.stdout, "")
+      assert.include(run.stderr, `teo: Node.js 22.19 or later is needed; this is Node.js ${version}.`)
+    }
+  })
+
+  it("recent enough: the command runs", () => {
+    const run = on("22.19.0")
+    assert.strictEqual(run.status, 0, run.stderr)
+    assert.match(run.stdout, /^teo v\d+\.\d+\.\d+/)
   })
 })

@@ -2,7 +2,7 @@
  * `fake-teo`, the standalone process (the built package: `npm test` builds
  * before testing): its flags, what it prints, how it stops.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
@@ -144,5 +144,28 @@ describe("fake-teo", () => {
     } finally {
       rmSync(join(home, "..", ".."), { recursive: true, force: true })
     }
+  })
+})
+
+describe("fake-teo on the Node.js version", () => {
+  /** `fake-teo --help` on a Node.js that says it is `version`. */
+  const on = (version: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        "--import",
+        `data:text/javascript,Object.defineProperty(process,"versions",{value:{...process.versions,node:"${version}"}})`,
+        built,
+        "--help"
+      ],
+      { encoding: "utf8" }
+    )
+
+  it("older than package.json's engines: one line saying what is needed and what runs, exit 1", () => {
+    const old = on("20.20.2")
+    assert.strictEqual(old.status, 1)
+    assert.include(old.stderr, "fake-teo: Node.js 22.19 or later is needed; this is Node.js 20.20.2.")
+    const recent = on("22.19.0")
+    assert.strictEqual(recent.status, 0, recent.stderr)
   })
 })
