@@ -10,6 +10,7 @@ const steps: ReadonlyArray<readonly [name: string, script: string]> = [
   ["type-check (tsc -b, TypeScript 7)", "typecheck"],
   ["lint and format (Biome)", "lint"],
   ["every test runs (no .only, .skip, .todo)", "check:tests"],
+  ["the repository stands alone (no reference outside it, no dead relative link)", "check:references"],
   ["tests (vitest, all projects; consumer tests regenerate the pacts)", "test:vitest"],
   ["contracts drift (regenerated pacts = contracts/)", "check:contracts"],
   ["packages (pack, publint, attw, consumer on TypeScript 5.9)", "check:packages"],

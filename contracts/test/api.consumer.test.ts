@@ -54,7 +54,7 @@ const newDossier = {
 
 /*
  * Each interaction asserts what the library relies on and téo documents
- * (the § are those of teo-api.md); nothing about a dossier's fields, which téo
+ * (the § are those of docs/teo-api.md); nothing about a dossier's fields, which téo
  * does not document. Pending interactions (`pending()`) encode what is only
  * inferred, or needs a provider's cooperation to set up: a provider's
  * verification reports them without failing.

@@ -2,7 +2,7 @@
  * What teo-effect needs from téo's token endpoint: the real `AccessToken`
  * against Pact's mock server, written to `teo-effect-teo-auth.json`. The
  * request is pinned to the credentials of the provider state (téo's
- * authentication page, §2 of teo-api.md): a client that encodes them
+ * authentication page, docs/teo-api.md §2): a client that encodes them
  * otherwise fails here.
  */
 import { mkdtempSync, rmSync } from "node:fs"
@@ -82,7 +82,7 @@ describe("teo-effect → teo-auth", () => {
 })
 
 describe("teo-effect → teo-auth: the partner-link keys", () => {
-  // teo-api.md §6: partner links are ES256 JWTs verified with téo's JWKS. The path is assumed
+  // docs/teo-api.md §6: partner links are ES256 JWTs verified with téo's JWKS. The path is assumed
   // (téo names no JWKS URL): pending until téo confirms it.
   it("reads téo's partner-link keys (a JWKS of P-256 keys) and verifies a link with them", () => {
     const { d: _, ...publicJwk } = examplePartnerKey.private

@@ -1,7 +1,7 @@
 /**
  * FakeTeo as téo documents itself, checked with plain `fetch` and no library
  * code: téo's curl request for a token, the documented headers, shapes,
- * statuses and messages (../shared/docs/teo-api.md).
+ * statuses and messages (docs/teo-api.md).
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { FakeTeo, type RunningFakeTeo } from "@teo-effect/testing"

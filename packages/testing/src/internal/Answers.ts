@@ -26,7 +26,7 @@ export const json = (status: number, body: unknown, headers: Readonly<Record<str
   body
 })
 
-/** API Platform's error body (teo-api.md §4). */
+/** API Platform's error body (docs/teo-api.md §4). */
 export const hydraError = (status: number, description: string, extra: Record<string, unknown> = {}): Answer =>
   json(status, {
     "@context": "/api/contexts/Error",
@@ -36,7 +36,7 @@ export const hydraError = (status: number, description: string, extra: Record<st
     ...extra
   })
 
-/** A token endpoint error (RFC 6749 §5.2, as FusionAuth answers: teo-api.md §2). */
+/** A token endpoint error (RFC 6749 §5.2, as FusionAuth answers: docs/teo-api.md §2). */
 export const oauthError = (status: number, error: string, description: string): Answer => ({
   status,
   headers: {

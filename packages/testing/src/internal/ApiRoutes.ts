@@ -15,7 +15,7 @@ import { type Answer, hydraError, json, methodNotAllowed, rateLimited } from "./
 import type { Fake, Handler } from "./Fake.js"
 import * as FakeState from "./FakeState.js"
 
-/** The beneficiary fields of téo's guide to creating a dossier (teo-api.md §3). */
+/** The beneficiary fields of téo's guide to creating a dossier (docs/teo-api.md §3). */
 const documentedFields = ["firstName", "lastName", "email", "phone"] as const
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -23,7 +23,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** The API's handlers for `fake`. */
 export const apiRoutes = (fake: Fake) => {
   const { config, state } = fake
-  /** The instance a bearer token opens, or the 401 téo answers (teo-api.md §4). */
+  /** The instance a bearer token opens, or the 401 téo answers (docs/teo-api.md §4). */
   const authenticate = (
     request: HttpServerRequest.HttpServerRequest,
     current: FakeState.FakeState

@@ -1,6 +1,6 @@
 /**
  * Pact matchers for téo's shapes. Each says, in its comment, the line of téo's
- * documentation (`teo-api.md`, the project's digest of dev.teoapp.fr) it
+ * documentation (docs/teo-api.md, the project's digest of dev.teoapp.fr) it
  * follows; none asserts more than that line does. Every regex matches the
  * whole value, as Pact requires.
  *
