@@ -35,6 +35,21 @@ export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", {
 }) {}
 
 /**
+ * No dossier has the number asked for (`teo dossiers get D-…`): not found,
+ * as a UUID téo does not have is — the same exit code.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class DossierNotFound extends Schema.TaggedError<DossierNotFound>()("DossierNotFound", {
+  number: Schema.String
+}) {
+  override get message(): string {
+    return `no dossier is numbered ${JSON.stringify(this.number)}`
+  }
+}
+
+/**
  * What to print and which code to exit with.
  *
  * @since 0.1.0
@@ -84,6 +99,10 @@ const byTag = {
     "Token refusé : révoqué ou d'un autre environnement. / Token refused: revoked, or from another environment."
   ],
   NotFound: [ExitCode.api, "Introuvable : vérifiez l'identifiant. / Not found: check the id."],
+  DossierNotFound: [
+    ExitCode.api,
+    "Introuvable : vérifiez le numéro du dossier. / Not found: check the dossier's number."
+  ],
   Forbidden: [ExitCode.api, "Accès refusé : vérifiez TEO_ID. / Access denied: check TEO_ID."],
   RateLimited: [ExitCode.api, "Trop de requêtes : réessayez plus tard. / Too many requests: try again later."],
   BadRequest: [ExitCode.api],

@@ -21,6 +21,7 @@ describe("reportOf", () => {
     ["Unauthorized", ExitCode.authentication, "Token refusé"],
     ["RequestFailed", ExitCode.network, "TEO_API_URL"],
     ["NotFound", ExitCode.api, "Introuvable"],
+    ["DossierNotFound", ExitCode.api, "numéro du dossier"],
     ["Forbidden", ExitCode.api, "Accès refusé"],
     ["RateLimited", ExitCode.api, "Trop de requêtes"],
     ["FakeTeoUnreachable", ExitCode.network, "teo fake-server"],

@@ -140,12 +140,20 @@ describe("teo dossiers", () => {
     const byIri = await teo(["dossiers", "get", first?.["@id"] ?? ""], env)
     assert.strictEqual(byIri.code, 0)
 
-    const bad = await teo(["dossiers", "get", "not an id"], env)
-    assert.strictEqual(bad.code, 2)
-    assert.include(bad.stderr, "not a dossier UUID, IRI or number")
+    for (const notARef of ["not an id", "hello"]) {
+      const bad = await teo(["dossiers", "get", notARef], env)
+      assert.strictEqual(bad.code, 2)
+      assert.include(bad.stderr, "not a dossier UUID, IRI or number")
+    }
+    // Not found is one exit code, by number as by UUID.
     const noSuchNumber = await teo(["dossiers", "get", "D-1900-0001"], env)
-    assert.strictEqual(noSuchNumber.code, 2)
+    assert.strictEqual(noSuchNumber.code, 4)
     assert.include(noSuchNumber.stderr, 'no dossier is numbered "D-1900-0001"')
+    // By number and by UUID: the same answer, @context included.
+    const number = (JSON.parse(found.stdout) as { number: string }).number
+    const byNumber = await teo(["dossiers", "get", number], env)
+    assert.strictEqual(byNumber.code, 0, byNumber.stderr)
+    assert.deepStrictEqual(JSON.parse(byNumber.stdout), JSON.parse(found.stdout))
 
     const unknown = await teo(["dossiers", "get", "00000000-0000-4000-8000-000000000000"], env)
     assert.strictEqual(unknown.code, 4)

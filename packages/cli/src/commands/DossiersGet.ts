@@ -2,24 +2,30 @@
  * `teo dossiers get`: one dossier as JSON-LD, by UUID, IRI or number — the
  * number through the collection's `?number=` filter, an assumption (téo
  * documents no filter): when téo ignores it, the answer says so rather than
- * showing another dossier.
+ * showing another dossier. Found by number, the dossier is then read by its
+ * IRI: the same answer, `@context` included, as by UUID. A number that
+ * matches nothing is not found (exit 4), as an unknown UUID is.
  *
  * @since 0.1.0
  */
 import { DossierId, Dossiers, Iri } from "@teo-effect/api"
 import { Console, Effect, Schema } from "effect"
 import { Argument, Command } from "effect/cli"
-import { UsageError } from "../Failure.js"
+import { DossierNotFound, UsageError } from "../Failure.js"
 import { json } from "../Output.js"
 import { connected } from "../Root.js"
 
 const isIdOrIri = Schema.is(Schema.Union([DossierId, Iri]))
 
-/** A UUID, an IRI, or a dossier number as téo shows it (`D-2025-0001`: one word without a slash). */
+/**
+ * A UUID, an IRI, or a dossier number as téo shows it (`D-2025-0001`): one
+ * word without a slash, with a digit in it (ASSUMED: téo documents no
+ * numbering; a word without digits, `hello`, is no number).
+ */
 const DossierRef = Schema.String.check(
   Schema.makeFilter(
     (text: string) =>
-      isIdOrIri(text) || /^[^\s/]+$/.test(text) || `not a dossier UUID, IRI or number: ${JSON.stringify(text)}`
+      isIdOrIri(text) || /^[^\s/]*\d[^\s/]*$/.test(text) || `not a dossier UUID, IRI or number: ${JSON.stringify(text)}`
   )
 )
 
@@ -28,14 +34,14 @@ const byNumber = (number: string) =>
     const page = yield* (yield* Dossiers).page({ number, itemsPerPage: 2 })
     const matching = page.member.filter((dossier) => String(dossier.number) === number)
     const [found] = matching
-    if (matching.length === 1 && found !== undefined) return found
+    // Read again by its IRI: the same answer as by UUID (a collection's members carry no @context).
+    if (matching.length === 1 && found !== undefined) return yield* (yield* Dossiers).get(found["@id"])
+    if (page.member.length === 0) return yield* new DossierNotFound({ number })
     return yield* new UsageError({
       message:
         matching.length > 1
           ? `several dossiers are numbered ${JSON.stringify(number)}: use the UUID (teo dossiers list --columns id,number)`
-          : page.member.length === 0
-            ? `no dossier is numbered ${JSON.stringify(number)}`
-            : `téo did not filter the dossiers by number (teo asks ?number=, a filter téo does not document): use the dossier's UUID (teo dossiers list --columns id,number)`
+          : `téo did not filter the dossiers by number (teo asks ?number=, a filter téo does not document): use the dossier's UUID (teo dossiers list --columns id,number)`
     })
   })
 
