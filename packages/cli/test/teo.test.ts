@@ -130,6 +130,18 @@ describe("teo dossiers", () => {
     assert.match(run.stderr, /^3 dossiers shown · \d+ pages? fetched · 1 token request · \d+\.\d\d s$/m)
   })
 
+  it("get with a whole URL: refused before anything is sent, exit 2, saying why", async () => {
+    for (const url of ["https://evil.example/api/production/dossiers", "//evil.example/api", "HTTP://127.0.0.1:9/x"]) {
+      const run = await teo(["get", url], env)
+      assert.strictEqual(run.code, 2, run.stderr)
+      assert.include(run.stderr, "not a URL")
+      assert.include(run.stderr, "TEO_API_URL")
+      assert.strictEqual(run.stdout, "")
+    }
+    const path = await teo(["get", "/production/dossiers"], env)
+    assert.strictEqual(path.code, 0, path.stderr)
+  })
+
   it("get by UUID prints the dossier; a bad argument exits 2; an unknown dossier exits 4", async () => {
     const listed = await teo(["dossiers", "list", "--limit", "1", "--format", "json"], env)
     const [first] = JSON.parse(listed.stdout) as Array<{ "@id": string; lastName: string }>

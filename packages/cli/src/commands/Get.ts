@@ -1,6 +1,8 @@
 /**
  * `teo get`: any téo path as JSON-LD; `--all` follows the collection's pages
- * and prints every member as NDJSON.
+ * and prints every member as NDJSON. A whole URL is refused before anything
+ * is sent (exit 2): the path is read from `TEO_API_URL`, and the token goes
+ * nowhere else.
  *
  * @since 0.1.0
  */
@@ -10,6 +12,15 @@ import { Argument, Command, Flag } from "effect/cli"
 import { json } from "../Output.js"
 import { connected } from "../Root.js"
 
+/** A path or an IRI: no scheme, no `//host` — the origin is always TEO_API_URL's. */
+const ApiPath = Schema.String.check(
+  Schema.makeFilter(
+    (text: string) =>
+      !(/^[a-z][a-z0-9+.-]*:/i.test(text) || text.startsWith("//")) ||
+      `a path from the API base (/production/dossiers) or an IRI (/api/…), not a URL: ${JSON.stringify(text.slice(0, 80))} — teo reads from TEO_API_URL's origin only (set TEO_API_URL or --api-url for another téo)`
+  )
+)
+
 /**
  * @since 0.1.0
  * @category commands
@@ -18,6 +29,7 @@ export const command = Command.make(
   "get",
   {
     path: Argument.String("path").pipe(
+      Argument.withSchema(ApiPath),
       Argument.withDescription("a path from the API base (/production/dossiers) or an IRI (/api/…)")
     ),
     all: Flag.Boolean("all").pipe(
