@@ -50,19 +50,24 @@ export const command = root.pipe(
 )
 
 /**
- * Help that was asked for (`--help`) is the output: stdout. Help shown because
- * the command line was wrong or incomplete is a diagnostic: stderr, with the
- * errors, so that stdout never holds anything but data.
+ * Help that was asked for (`--help`) is the output: stdout. A wrong command
+ * line is a diagnostic on stderr: its errors and where the help is, not the
+ * help itself. An incomplete one (`teo`, `teo dossiers`) shows its help, on
+ * stderr too, so that stdout never holds anything but data.
  */
 const presenter = CliOutput.layerPresenter({
   present: (event) =>
-    event._tag === "InvalidInvocation" || (event._tag === "Help" && event.reason === "Implicit")
+    event._tag === "InvalidInvocation"
       ? Effect.gen(function* () {
           const formatter = yield* CliOutput.Formatter
-          yield* Console.error(formatter.formatHelpDoc(event.helpDoc))
-          if (event._tag === "InvalidInvocation") yield* Console.error(formatter.formatErrors(event.errors))
+          yield* Console.error(formatter.formatErrors(event.errors))
+          yield* Console.error(`see \`${event.commandPath.join(" ")} --help\``)
         })
-      : CliOutput.defaultPresenter.present(event)
+      : event._tag === "Help" && event.reason === "Implicit"
+        ? Effect.flatMap(Effect.service(CliOutput.Formatter), (formatter) =>
+            Console.error(formatter.formatHelpDoc(event.helpDoc))
+          )
+        : CliOutput.defaultPresenter.present(event)
 })
 
 /** `TEO_DEBUG` set to anything but empty, `0` or `false`. */
@@ -86,7 +91,8 @@ export const main = (args: ReadonlyArray<string>) =>
       if (failure !== undefined && CliError.isCliError(failure.error)) {
         // effect/cli has printed the help and the parse errors already.
         const error = failure.error
-        if (error._tag === "ShowHelp") return Effect.succeed(error.errors.length > 0 ? ExitCode.usage : ExitCode.ok)
+        // Shown for a wrong or an incomplete command line (`teo` alone): a usage exit either way. `--help` succeeds.
+        if (error._tag === "ShowHelp") return Effect.succeed(ExitCode.usage)
         return Console.error(`teo: ${error.message}`).pipe(Effect.as(ExitCode.usage))
       }
       const report = failure === undefined ? reportOfCause(cause) : reportOf(failure.error)

@@ -213,12 +213,26 @@ describe("teo get", () => {
 })
 
 describe("usage", () => {
-  it("an unknown flag exits 2, the help and the error on stderr: stdout holds data only", async () => {
+  it("an unknown flag exits 2 with the error and where the help is, on stderr — not the whole help", async () => {
     const run = await teo(["dossiers", "list", "--colour"], env)
     assert.strictEqual(run.code, 2)
     assert.strictEqual(run.stdout, "")
     assert.include(run.stderr, "--colour")
-    assert.include(run.stderr, "USAGE")
+    assert.include(run.stderr, "see `teo dossiers list --help`")
+    assert.notInclude(run.stderr, "USAGE")
+    assert.isAtMost(run.stderr.trim().split("\n").length, 8)
+  })
+
+  it("bare teo (or a group alone) shows the help on stderr and exits 2; --help is the output, exit 0", async () => {
+    for (const args of [[], ["dossiers"]]) {
+      const run = await teo(args, env)
+      assert.strictEqual(run.code, 2, args.join(" "))
+      assert.strictEqual(run.stdout, "")
+      assert.include(run.stderr, "USAGE")
+    }
+    const help = await teo(["--help"], env)
+    assert.strictEqual(help.code, 0)
+    assert.include(help.stdout, "USAGE")
   })
 
   it("--version is the package's version", async () => {
