@@ -52,6 +52,27 @@ describe("teo token", () => {
     assert.notInclude(run.stdout + run.stderr, secret)
   })
 
+  it("--format json and raw, for scripts: raw is the token alone and needs --show-token", async () => {
+    const described = await teo(["token", "--format", "json"], env)
+    assert.strictEqual(described.code, 0, described.stderr)
+    const facts = JSON.parse(described.stdout) as Record<string, unknown>
+    assert.strictEqual(facts.lifetimeSeconds, 599)
+    assert.isUndefined(facts.token)
+    assertNoSecrets(described)
+    const withToken = JSON.parse((await teo(["token", "--format", "json", "--show-token"], env)).stdout) as {
+      token: string
+    }
+    assert.match(withToken.token, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/)
+    const raw = await teo(["token", "--format", "raw", "--show-token"], env)
+    assert.strictEqual(raw.code, 0)
+    assert.match(raw.stdout, /^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/)
+    assert.include(raw.stderr, "warning")
+    const unasked = await teo(["token", "--format", "raw"], env)
+    assert.strictEqual(unasked.code, 2)
+    assert.strictEqual(unasked.stdout, "")
+    assert.include(unasked.stderr, "add --show-token")
+  })
+
   it("a wrong secret exits 3 with a hint in French and English", async () => {
     const run = await teo(["token"], { ...env, TEO_CLIENT_SECRET: "wrong" })
     assert.strictEqual(run.code, 3)
