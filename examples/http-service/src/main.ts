@@ -1,6 +1,7 @@
 /**
  * The service, with its layers composed in one place: téo from the TEO_*
- * environment (over undici), the routes, served on PORT (default 3000) by
+ * environment (over undici), the routes, served on HOST:PORT (default 127.0.0.1:3000: this
+ * machine only) by
  * `@effect/platform-node`'s HTTP server, run by `NodeRuntime.runMain`.
  *
  *   node src/main.ts
@@ -20,7 +21,14 @@ import { Routes } from "./Routes.ts"
 const TeoLive = Teo.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 const ServerLive = Layer.unwrap(
-  Effect.map(Config.Port("PORT").pipe(Config.withDefault(3000)), (port) => NodeHttpServer.layer(createServer, { port }))
+  Effect.map(
+    Config.all({
+      port: Config.Port("PORT").pipe(Config.withDefault(3000)),
+      // This machine only, unless HOST says otherwise (0.0.0.0 behind a proxy or in a container).
+      host: Config.String("HOST").pipe(Config.withDefault("127.0.0.1"))
+    }),
+    ({ port, host }) => NodeHttpServer.layer(createServer, { port, host })
+  )
 )
 
 HttpRouter.serve(Routes).pipe(

@@ -2,7 +2,8 @@
  * The partner application, with its layers composed in one place: téo's API
  * from the TEO_* environment, the partner links' keys from
  * TEO_PARTNER_JWKS_URL (téo's by default; `teo fake-server` prints a local
- * one), each link usable once, its token kept out of traces, served on PORT (default 3000) by
+ * one), each link usable once, its token kept out of traces, served on HOST:PORT (default
+ * 127.0.0.1:3000: this machine only) by
  * `@effect/platform-node`, run by `NodeRuntime.runMain`.
  *
  *   node src/main.ts
@@ -24,7 +25,14 @@ const TeoLive = Layer.merge(Teo.layerConfig(), PartnerLink.layerConfig({ replayP
 )
 
 const ServerLive = Layer.unwrap(
-  Effect.map(Config.Port("PORT").pipe(Config.withDefault(3000)), (port) => NodeHttpServer.layer(createServer, { port }))
+  Effect.map(
+    Config.all({
+      port: Config.Port("PORT").pipe(Config.withDefault(3000)),
+      // This machine only, unless HOST says otherwise (0.0.0.0 behind a proxy or in a container).
+      host: Config.String("HOST").pipe(Config.withDefault("127.0.0.1"))
+    }),
+    ({ port, host }) => NodeHttpServer.layer(createServer, { port, host })
+  )
 )
 
 HttpRouter.serve(Routes).pipe(
