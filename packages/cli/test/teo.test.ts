@@ -151,6 +151,30 @@ describe("teo dossiers", () => {
     assert.match(run.stderr, /^3 dossiers shown · \d+ pages? fetched · 1 token request · \d+\.\d\d s$/m)
   })
 
+  it("a table without --limit shows the first 100 and says there are more; ndjson and --limit are not bounded", async () => {
+    const many = await FakeTeo.start({
+      dossiers: 130,
+      clients: [{ clientId: "cli-client", clientSecret: secret, teoIds: ["cli-instance"] }]
+    })
+    try {
+      const table = await teo(["dossiers", "list"], many.env)
+      assert.strictEqual(table.code, 0, table.stderr)
+      assert.lengthOf(table.stdout.trimEnd().split("\n"), 102) // the header, its rule, 100 rows
+      assert.include(table.stderr, "the first 100 dossiers are shown, and there are more")
+      const all = await teo(["dossiers", "list", "--format", "ndjson"], many.env)
+      assert.lengthOf(all.stdout.trimEnd().split("\n"), 130)
+      assert.notInclude(all.stderr, "first 100")
+      const asked = await teo(["dossiers", "list", "--limit", "110"], many.env)
+      assert.lengthOf(asked.stdout.trimEnd().split("\n"), 112)
+      assert.notInclude(asked.stderr, "first 100")
+      // Fewer than the bound: all of them, nothing said.
+      const few = await teo(["dossiers", "list", "--limit", "5"], env)
+      assert.notInclude(few.stderr, "first 100")
+    } finally {
+      await many.close()
+    }
+  })
+
   it("get with a whole URL: refused before anything is sent, exit 2, saying why", async () => {
     for (const url of ["https://evil.example/api/production/dossiers", "//evil.example/api", "HTTP://127.0.0.1:9/x"]) {
       const run = await teo(["get", url], env)

@@ -32,6 +32,9 @@ const ColumnNames = Schema.String.pipe(
   )
 )
 
+/** The dossiers a table shows without `--limit`: a table is for reading; ndjson and json have no bound. */
+const tableDefaultLimit = 100
+
 /**
  * @since 0.1.0
  * @category commands
@@ -39,7 +42,10 @@ const ColumnNames = Schema.String.pipe(
 export const command = Command.make(
   "list",
   {
-    limit: Flags.positive("limit").pipe(Flag.withDescription("stop after N dossiers"), Flag.optional),
+    limit: Flags.positive("limit").pipe(
+      Flag.withDescription(`stop after N dossiers (default: all; ${tableDefaultLimit} for a table)`),
+      Flag.optional
+    ),
     pageSize: Flags.positive("page-size").pipe(
       Flag.withDescription(
         "dossiers per page (itemsPerPage); téo decides the maximum and may serve fewer (FakeTeo: at most 100)"
@@ -65,13 +71,20 @@ export const command = Command.make(
         const shown = Option.getOrElse(columns, () => defaultDossierColumns as ReadonlyArray<string>).map(
           (name) => dossierColumns[name as keyof typeof dossierColumns]
         )
+        // A table is for reading: bounded by default (one more read, to tell whether the bound cut it).
+        const bounded = format === "table" && Option.isNone(limit)
+        const take = Option.isSome(limit)
+          ? Option.some(limit.value)
+          : bounded
+            ? Option.some(tableDefaultLimit + 1)
+            : Option.none()
         const dossiers = yield* Dossiers
         const traffic = yield* Traffic
         const progress = yield* Progress
         const started = yield* Clock.currentTimeMillis
         let count = 0
         const all = dossiers.list(Option.isSome(pageSize) ? { itemsPerPage: pageSize.value } : undefined).pipe(
-          Option.isSome(limit) ? Stream.take(limit.value) : (stream) => stream,
+          Option.isSome(take) ? Stream.take(take.value) : (stream) => stream,
           Stream.tap(() => {
             count++
             if (!progress.enabled || count % 30 !== 0) return Effect.void
@@ -88,9 +101,17 @@ export const command = Command.make(
           yield* Stream.runForEach(all, (dossier) => Console.log(JSON.stringify(dossier)))
           yield* progress.clear
         } else {
-          const collected = yield* Stream.runCollect(all)
+          const read = yield* Stream.runCollect(all)
+          const cut = bounded && read.length > tableDefaultLimit
+          const collected = cut ? read.slice(0, tableDefaultLimit) : read
+          if (cut) count = tableDefaultLimit
           yield* progress.clear
           yield* Console.log(format === "json" ? json(collected) : table(collected, shown, yield* tableWidth))
+          if (cut) {
+            yield* Console.error(
+              `the first ${tableDefaultLimit} dossiers are shown, and there are more: --limit N for another number, --format ndjson for all of them`
+            )
+          }
         }
         if (stats) {
           const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000
