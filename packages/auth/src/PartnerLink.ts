@@ -22,13 +22,13 @@
  * @since 0.1.0
  */
 import { Clock, Config, Context, DateTime, Duration, Effect, Layer, Option, Result, Schema } from "effect"
-import { Base64Url } from "effect/encoding"
 import { HttpClient } from "effect/http"
 import { partnerLinkClaims, partnerLinkJwksUrl } from "./Assumptions.js"
 import * as CompactJws from "./internal/CompactJws.js"
 import * as DurationOption from "./internal/DurationOption.js"
 import * as EndpointUrl from "./internal/EndpointUrl.js"
 import * as PartnerLinkKeys from "./internal/PartnerLinkKeys.js"
+import * as Sha256 from "./internal/Sha256.js"
 import * as TeoHttp from "./internal/TeoHttp.js"
 import { InvalidPartnerLink, type PartnerLinkError, PartnerLinkKeysUnavailable } from "./PartnerLinkError.js"
 import * as PartnerLinkReplay from "./PartnerLinkReplay.js"
@@ -281,10 +281,7 @@ const make = Effect.fnUntraced(function* <R = never>(options: PartnerLinkOptions
   const identity = (jws: CompactJws.CompactJws) =>
     typeof jws.payload.jti === "string"
       ? Effect.succeed(`jti:${jws.payload.jti}`)
-      : Effect.map(
-          Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", encoder.encode(jws.signingInput))),
-          (digest) => `signed:${Base64Url.encode(new Uint8Array(digest))}`
-        )
+      : Effect.map(Sha256.hex(jws.signingInput), (digest) => `signed:${digest}`)
 
   const verify = Effect.fn("PartnerLink.verify")(function* (token: string) {
     if (typeof token !== "string") return yield* invalid("Malformed", "the token is not a string")

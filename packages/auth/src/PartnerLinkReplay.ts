@@ -17,6 +17,7 @@ import { Redis } from "effect/persistence"
 import * as AuthMetrics from "./AuthMetrics.js"
 import { bounded } from "./internal/BoundedRedis.js"
 import * as DurationOption from "./internal/DurationOption.js"
+import * as Sha256 from "./internal/Sha256.js"
 
 /**
  * What replay protection needs: record a link's identity as used until a
@@ -72,12 +73,6 @@ const Settings = Schema.Struct({
   commandTimeout: DurationOption.Positive
 })
 
-const sha256 = (text: string) =>
-  Effect.promise(async () => {
-    const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))
-    return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("")
-  })
-
 /**
  * Used links in the current `Redis` (`effect/persistence`), shared by every
  * process that uses it: `SET NX` with the link's remaining lifetime as TTL.
@@ -111,7 +106,7 @@ export const redis = (options: RedisOptions = {}): Effect.Effect<PartnerLinkRepl
     return {
       markUsed: (id, untilMillis) =>
         Effect.gen(function* () {
-          const key = `${settings.prefix}${yield* sha256(id)}`
+          const key = `${settings.prefix}${yield* Sha256.hex(id)}`
           // Recorded here too: a replay in this process is refused even while Redis is down.
           const fresh = yield* local.markUsed(key, untilMillis)
           const ttl = Math.max(1, Math.ceil(untilMillis - (yield* Clock.currentTimeMillis)))

@@ -16,6 +16,8 @@
  *
  * @internal
  */
+
+import { Sha256 } from "@teo-effect/auth/internal"
 import { Clock, Duration, Effect, Layer, Metric, Option } from "effect"
 import { RateLimiter } from "effect/persistence"
 import * as ApiMetrics from "../ApiMetrics.js"
@@ -45,14 +47,9 @@ export const recheckOf = (commandTimeout: Duration.Duration): Duration.Duration 
 
 type Settings = NonNullable<TeoApiSettings["rateLimit"]>
 
-const toHex = (bytes: ArrayBuffer): string =>
-  Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, "0")).join("")
-
 /** `teo-effect:api:` and a SHA-256 of `identity`: a store key that names nobody. */
 export const hashedKey = (identity: string): Effect.Effect<string> =>
-  Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(identity))).pipe(
-    Effect.map((digest) => `teo-effect:api:${toHex(digest)}`)
-  )
+  Effect.map(Sha256.hex(identity), (digest) => `teo-effect:api:${digest}`)
 
 /** A turn in `limiter`: its window, then the shared backoff; each store call through `bound`. */
 const turnIn = (

@@ -16,6 +16,10 @@ export * as DurationOption from "./DurationOption.js"
  */
 export * as EndpointUrl from "./EndpointUrl.js"
 /**
+ * @since 0.2.0
+ */
+export * as Sha256 from "./Sha256.js"
+/**
  * @since 0.1.0
  */
 export * as TeoHttp from "./TeoHttp.js"
