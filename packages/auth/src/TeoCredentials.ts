@@ -109,9 +109,13 @@ const config: Config.Config<TeoCredentials["Service"]> = Config.all({
 export class TeoCredentials extends Context.Service<
   TeoCredentials,
   {
+    /** `CLIENT_ID`, given by téo support. */
     readonly clientId: string
+    /** `CLIENT_SECRET`, given by téo support; `Redacted.value` reads it. */
     readonly clientSecret: Redacted.Redacted<string>
+    /** `TEO_ID`: the téo instance the token gives access to. */
     readonly teoId: string
+    /** The token endpoint (a bare origin given gets téo's path, `/oauth2/token`); téo's own by default. */
     readonly tokenUrl: string
   }
 >()("@teo-effect/auth/TeoCredentials") {
