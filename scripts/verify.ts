@@ -15,6 +15,7 @@ const steps: ReadonlyArray<readonly [name: string, script: string]> = [
   ["contracts drift (regenerated pacts = contracts/)", "check:contracts"],
   ["packages (pack, publint, attw, consumer on TypeScript 5.9)", "check:packages"],
   ["docs (every TypeScript block type-checks)", "check:docs"],
+  ["API reference (TypeDoc, zero warnings; each service page shows its own members)", "check:api-reference"],
   ["docs run (every program and test of the docs, on the packed packages, against a FakeTeo process)", "run:docs"]
 ]
 
