@@ -1,10 +1,11 @@
 /**
  * The flags more than one command takes: the connection flags (on the root
  * command, inherited by every subcommand), the output format of the lists,
- * and positive integers.
+ * positive integers, and a reference to a dossier.
  *
  * @since 0.1.0
  */
+import { DossierId, Iri } from "@teo-effect/api"
 import { Schema } from "effect"
 import { Flag } from "effect/cli"
 import { formats } from "./Output.js"
@@ -61,3 +62,24 @@ export const format = Flag.Literals("format", formats).pipe(
  */
 export const positive = (name: string) =>
   Flag.Int(name).pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))))
+
+/**
+ * A dossier's UUID or IRI.
+ *
+ * @since 0.2.0
+ */
+export const isIdOrIri = Schema.is(Schema.Union([DossierId, Iri]))
+
+/**
+ * A UUID, an IRI, or a dossier number as téo shows it (`D-2025-0001`): one
+ * word without a slash, with a digit in it (ASSUMED: téo documents no
+ * numbering; a word without digits, `hello`, is no number).
+ *
+ * @since 0.2.0
+ */
+export const DossierRef = Schema.String.check(
+  Schema.makeFilter(
+    (text: string) =>
+      isIdOrIri(text) || /^[^\s/]*\d[^\s/]*$/.test(text) || `not a dossier UUID, IRI or number: ${JSON.stringify(text)}`
+  )
+)

@@ -14,6 +14,7 @@ import { teo } from "./utils/teo.js"
 
 let fake: RunningFakeTeo
 let dossierId: string
+let dossierNumber: string
 
 /** What a partner application configured with `fake`'s environment makes of `token`. */
 const verify = (token: string) =>
@@ -27,8 +28,9 @@ const verify = (token: string) =>
 beforeAll(async () => {
   fake = await FakeTeo.start({ dossiers: 3 })
   const listed = await teo(["dossiers", "list", "--format", "json"], fake.env)
-  const dossiers = JSON.parse(listed.stdout) as Array<{ "@id": string }>
+  const dossiers = JSON.parse(listed.stdout) as Array<{ "@id": string; number: string }>
   dossierId = dossiers[2]?.["@id"].split("/").at(-1) ?? ""
+  dossierNumber = dossiers[2]?.number ?? ""
 })
 
 afterAll(() => fake.close())
@@ -52,6 +54,16 @@ describe("teo partner-link", () => {
     assert.include(run.stderr, fake.jwksUrl)
   })
 
+  it("takes the dossier by number or IRI, as teo dossiers get: the link is for that dossier", async () => {
+    for (const reference of [dossierNumber, `/api/production/dossiers/${dossierId}`]) {
+      const run = await teo(["partner-link", "--dossier", reference], fake.env)
+      assert.strictEqual(run.code, 0, run.stderr)
+      const context = await verify(run.stdout.trim())
+      assert.strictEqual(context.dossierId, dossierId)
+    }
+    assert.match(dossierNumber, /^D-\d{4}-\d{4}$/)
+  })
+
   it("without --app-url, only the token; --ttl sets its lifetime; --parameter names the query parameter", async () => {
     const bare = await teo(["partner-link", "--dossier", dossierId, "--ttl", "60", "--fake-url", fake.url], {})
     assert.strictEqual(bare.code, 0, bare.stderr)
@@ -70,13 +82,16 @@ describe("teo partner-link", () => {
     assert.strictEqual(unknown.code, 2)
     assert.include(unknown.stderr, "FakeTeo has no dossier 00000000-0000-4000-8000-000000000000")
     assert.include(unknown.stderr, "teo dossiers list --columns id")
-    const notUuid = await teo(["partner-link", "--dossier", "D-2025-0001"], fake.env)
+    const unknownNumber = await teo(["partner-link", "--dossier", "D-1999-9999"], fake.env)
+    assert.strictEqual(unknownNumber.code, 2)
+    assert.include(unknownNumber.stderr, "FakeTeo has no dossier numbered D-1999-9999")
+    const notUuid = await teo(["partner-link", "--dossier", "hello"], fake.env)
     assert.strictEqual(notUuid.code, 2)
-    assert.include(notUuid.stderr, "--dossier")
+    assert.include(notUuid.stderr, 'not a dossier UUID, IRI or number: "hello"')
     const badUrl = await teo(["partner-link", "--dossier", dossierId, "--app-url", "localhost:3000"], fake.env)
     assert.strictEqual(badUrl.code, 2)
     assert.include(badUrl.stderr, "--app-url must be an absolute http(s) URL")
-    assert.strictEqual(unknown.stdout + notUuid.stdout + badUrl.stdout, "")
+    assert.strictEqual(unknown.stdout + unknownNumber.stdout + notUuid.stdout + badUrl.stdout, "")
   })
 
   it("no FakeTeo there exits 5 and says how to start one; a server that is not a FakeTeo exits 2", async () => {

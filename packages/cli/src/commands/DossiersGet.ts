@@ -8,26 +8,13 @@
  *
  * @since 0.1.0
  */
-import { DossierId, Dossiers, Iri } from "@teo-effect/api"
-import { Console, Effect, Schema } from "effect"
+import { Dossiers } from "@teo-effect/api"
+import { Console, Effect } from "effect"
 import { Argument, Command } from "effect/cli"
 import { DossierNotFound, UsageError } from "../Failure.js"
+import { DossierRef, isIdOrIri } from "../Flags.js"
 import { json } from "../Output.js"
 import { connected } from "../Root.js"
-
-const isIdOrIri = Schema.is(Schema.Union([DossierId, Iri]))
-
-/**
- * A UUID, an IRI, or a dossier number as téo shows it (`D-2025-0001`): one
- * word without a slash, with a digit in it (ASSUMED: téo documents no
- * numbering; a word without digits, `hello`, is no number).
- */
-const DossierRef = Schema.String.check(
-  Schema.makeFilter(
-    (text: string) =>
-      isIdOrIri(text) || /^[^\s/]*\d[^\s/]*$/.test(text) || `not a dossier UUID, IRI or number: ${JSON.stringify(text)}`
-  )
-)
 
 const byNumber = (number: string) =>
   Effect.gen(function* () {

@@ -9,12 +9,12 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { DossierId } from "@teo-effect/api"
 import { PartnerLinkHttp } from "@teo-effect/auth"
 import { Config, Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { HttpBody, HttpClient, HttpClientResponse } from "effect/http"
 import { UsageError } from "../Failure.js"
+import { DossierRef, isIdOrIri } from "../Flags.js"
 
 /**
  * No FakeTeo answers where `teo partner-link` looked for one.
@@ -72,8 +72,8 @@ export const command = Command.make(
   "partner-link",
   {
     dossier: Flag.String("dossier").pipe(
-      Flag.withSchema(DossierId),
-      Flag.withDescription("the UUID of the dossier the link is about (teo dossiers list --columns id)")
+      Flag.withSchema(DossierRef),
+      Flag.withDescription("the dossier the link is about: its UUID, IRI or number (D-2025-0001), as teo dossiers get")
     ),
     user: Flag.String("user").pipe(
       Flag.withDescription("the téo user who follows the link (default: fake-user)"),
@@ -107,7 +107,12 @@ export const command = Command.make(
       const client = yield* HttpClient.HttpClient
       const response = yield* client
         .post(`${origin}/_fake/partner-links`, {
-          body: HttpBody.jsonUnsafe({ dossierId: dossier, ttl, ...(Option.isSome(user) ? { userId: user.value } : {}) })
+          body: HttpBody.jsonUnsafe({
+            // An IRI ends with the dossier's UUID; anything else is a number, which FakeTeo looks up.
+            ...(isIdOrIri(dossier) ? { dossierId: dossier.split("/").at(-1) } : { dossierNumber: dossier }),
+            ttl,
+            ...(Option.isSome(user) ? { userId: user.value } : {})
+          })
         })
         .pipe(Effect.catchTag("HttpClientError", () => Effect.fail(new FakeTeoUnreachable({ url: origin }))))
       if (response.status !== 201) {

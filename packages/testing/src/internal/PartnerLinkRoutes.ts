@@ -33,9 +33,10 @@ export const partnerLink = (
     return { token, dossierId, userId }
   })
 
-/** The body of `POST /_fake/partner-links`: each field optional. */
+/** The body of `POST /_fake/partner-links`: each field optional; the dossier by id or by number. */
 const PartnerLinkBody = Schema.Struct({
   dossierId: Schema.optionalKey(Schema.NonEmptyString),
+  dossierNumber: Schema.optionalKey(Schema.NonEmptyString),
   userId: Schema.optionalKey(Schema.NonEmptyString),
   ttl: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 86_400 })))
 })
@@ -54,7 +55,7 @@ export const partnerLinkRoutes = (fake: Fake) => {
 
   /**
    * FakeTeo's own control, not téo's (téo issues links from its interface):
-   * a partner link for `{ dossierId?, userId?, ttl? }` (seconds), for `teo
+   * a partner link for `{ dossierId?, dossierNumber?, userId?, ttl? }` (seconds), for `teo
    * partner-link`. An unknown dossier is refused: a link to it would only
    * fail later, in the partner's application.
    */
@@ -65,17 +66,28 @@ export const partnerLinkRoutes = (fake: Fake) => {
       if (Option.isNone(decoded)) {
         return json(400, {
           error: "invalid_request",
-          message: "the body must be JSON: { dossierId?: string, userId?: string, ttl?: seconds from 1 to 86400 }"
+          message:
+            "the body must be JSON: { dossierId?: string, dossierNumber?: string, userId?: string, ttl?: seconds from 1 to 86400 }"
         })
       }
-      const link = decoded.value
+      const { dossierNumber, ...link } = decoded.value
       const { instances } = yield* Ref.get(state)
-      if (
-        link.dossierId !== undefined &&
-        ![...instances.values()].some((instance) => instance.dossiers.some((dossier) => dossier.id === link.dossierId))
-      ) {
+      const dossiers = [...instances.values()].flatMap((instance) => instance.dossiers)
+      if (dossierNumber !== undefined) {
+        const numbered = dossiers.find((dossier) => String(dossier.number) === dossierNumber)
+        if (numbered === undefined) {
+          return json(404, { error: "unknown_dossier", message: `FakeTeo has no dossier numbered ${dossierNumber}` })
+        }
+        return yield* issue({ ...link, dossierId: numbered.id })
+      }
+      if (link.dossierId !== undefined && !dossiers.some((dossier) => dossier.id === link.dossierId)) {
         return json(404, { error: "unknown_dossier", message: `FakeTeo has no dossier ${link.dossierId}` })
       }
+      return yield* issue(link)
+    })
+
+  const issue = (link: Omit<PartnerLinkClaims, "ttlSeconds" | "claims"> & { readonly ttl?: number }) =>
+    Effect.gen(function* () {
       const ttlSeconds = link.ttl ?? 300
       const issued = yield* partnerLink(fake, { ...link, ttlSeconds })
       return json(201, {
