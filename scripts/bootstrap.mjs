@@ -155,34 +155,59 @@ const ensurePnpm = () => {
 }
 
 /**
- * redis-server, for the test suites of the shared token store (a real Redis, never a mock): when it
- * is missing, installed with apt-get where that is possible (Debian-like, as root); otherwise one
- * line says what to install, and those suites fail saying the same.
+ * A tool that test suites run for real, by its binary: when it is missing, its Debian package is
+ * installed with apt-get where that is possible (Debian-like, as root); otherwise one line says what
+ * to install, and the suites that need it fail saying the same.
  */
-const ensureRedis = () => {
-  if (spawnSync("redis-server", ["--version"], { encoding: "utf8" }).status === 0) return
+const aptEnsure = ({ binary, pkg, why, suites, elsewhere }) => {
+  if (spawnSync(binary, ["--version"], { encoding: "utf8" }).status === 0) return
   const canApt = process.getuid?.() === 0 && spawnSync("apt-get", ["--version"], { encoding: "utf8" }).status === 0
   if (!canApt) {
-    say("redis-server is not installed, and cannot be installed here: the Redis suites will fail.")
-    say("Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis), then run again.")
+    say(`${binary} is not installed, and cannot be installed here: ${suites} will fail.`)
+    say(`Install it (Debian/Ubuntu: sudo apt-get install ${pkg}; ${elsewhere}), then run again.`)
     return
   }
-  say("installing redis-server with apt-get (the token-store tests run a real Redis)…")
+  say(`installing ${pkg} with apt-get (${why})…`)
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: "noninteractive" }
   const aptInstall = () =>
-    spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "redis-server"], {
-      env: aptEnv,
-      stdio: "inherit"
-    })
+    spawnSync("apt-get", ["install", "-y", "--no-install-recommends", pkg], { env: aptEnv, stdio: "inherit" })
   if (aptInstall().status !== 0) {
     spawnSync("apt-get", ["update"], { env: aptEnv, stdio: "inherit" })
-    if (aptInstall().status !== 0) say("apt-get could not install redis-server: the Redis suites will fail.")
+    if (aptInstall().status !== 0) say(`apt-get could not install ${pkg}: ${suites} will fail.`)
   }
+}
+
+/** redis-server, for the test suites of the shared token store (a real Redis, never a mock). */
+const ensureRedis = () =>
+  aptEnsure({
+    binary: "redis-server",
+    pkg: "redis-server",
+    why: "the token-store tests run a real Redis",
+    suites: "the Redis suites",
+    elsewhere: "macOS: brew install redis"
+  })
+
+/**
+ * Chromium, for the partner-app's browser test (driven by playwright-core, which downloads no
+ * browser): Debian's, at /usr/bin/chromium, unless TEO_CHROMIUM names another binary.
+ */
+const ensureChromium = () => {
+  if (process.env.TEO_CHROMIUM !== undefined) return
+  aptEnsure({
+    binary: "/usr/bin/chromium",
+    pkg: "chromium",
+    why: "the partner-app's browser test opens a partner link in a real Chromium",
+    suites: "the partner-app's browser test",
+    elsewhere: "elsewhere: set TEO_CHROMIUM to a Chromium or Chrome binary"
+  })
 }
 
 const [script, ...args] = process.argv.slice(2)
 if (script === undefined) fail("usage: node scripts/bootstrap.mjs <pnpm script> [args…]")
-if (script === "verify") ensureRedis()
+if (script === "verify") {
+  ensureRedis()
+  ensureChromium()
+}
 
 const node = ensureNode()
 const pnpm = ensurePnpm()

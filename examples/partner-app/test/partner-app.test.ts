@@ -4,8 +4,6 @@
  * its JWKS; the dossier read from its API), and as the program, spawned with
  * the environment `teo fake-server` prints, over real sockets.
  */
-import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { Dossiers } from "@teo-effect/api"
 import { PartnerLink } from "@teo-effect/auth"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
@@ -13,6 +11,7 @@ import { Context, Effect, Layer, Logger, ManagedRuntime } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeApp } from "../src/App.ts"
+import { freePort, main, startProgram } from "./program.ts"
 
 const open = (link: string) => new Request(`http://localhost/teo?token=${encodeURIComponent(link)}`)
 
@@ -122,47 +121,22 @@ describe.each(["rich", "documented"] as const)("with FakeTeo's %s profile", (pro
   })
 })
 
-/** A port free on 127.0.0.1 right now. */
-const freePort = async () => {
-  const { createServer } = await import("node:net")
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
 describe("the program (src/main.ts)", () => {
-  const main = fileURLToPath(new URL("../src/main.ts", import.meta.url))
-
   it("with teo fake-server's environment: listens, shows the dossier of a link once, refuses it the second time", async () => {
     const fake = await FakeTeo.start({ dossiers: 3, profile: "documented" })
-    const child = spawn(process.execPath, [main], {
-      env: { PATH: process.env.PATH ?? "", ...fake.env, PORT: String(await freePort()) },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
     try {
-      let output = ""
-      const origin = await new Promise<string>((resolve, reject) => {
-        const read = (chunk: Buffer) => {
-          output += chunk.toString()
-          // "Listening on http://[::]:PORT" (or 0.0.0.0): this machine, on that port.
-          const listening = /Listening on http:\/\/\S+:(\d+)/.exec(output)
-          if (listening?.[1] !== undefined) resolve(`http://127.0.0.1:${listening[1]}`)
-        }
-        child.stdout.on("data", read)
-        child.stderr.on("data", read)
-        child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output}`)))
-      })
-      const link = await fake.partnerLink()
-      const shown = await fetch(`${origin}/teo?token=${link}`)
-      expect(shown.status).toBe(200)
-      expect(await shown.text()).toMatch(/<h1>Dossier [^<]+<\/h1>/)
-      const replayed = await fetch(`${origin}/teo?token=${link}`)
-      expect(replayed.status).toBe(401)
+      const program = await startProgram(fake.env)
+      try {
+        const link = await fake.partnerLink()
+        const shown = await fetch(`${program.origin}/teo?token=${link}`)
+        expect(shown.status).toBe(200)
+        expect(await shown.text()).toMatch(/<h1>Dossier [^<]+<\/h1>/)
+        const replayed = await fetch(`${program.origin}/teo?token=${link}`)
+        expect(replayed.status).toBe(401)
+      } finally {
+        await program.stop()
+      }
     } finally {
-      child.kill("SIGINT")
-      await new Promise((resolve) => child.once("exit", resolve))
       await fake.close()
     }
   })
