@@ -3,7 +3,10 @@
  * packed with `pnpm pack`, the tarball is linted by publint and by "Are the
  * Types Wrong?", and a small consumer project that imports the unpacked
  * tarballs is type-checked with TypeScript 5.9 (effect's minimum), not the
- * TypeScript 7 the repository builds with.
+ * TypeScript 7 the repository builds with. Before that, each package's
+ * metadata as npm shows it: `repository` (with the package's `directory`),
+ * `homepage` and `bugs` set, and a README whose links are all absolute (npm's
+ * page cannot follow a relative one).
  *
  * Usage: node scripts/check-packages.ts
  */
@@ -19,7 +22,7 @@ import {
   symlinkSync,
   writeFileSync
 } from "node:fs"
-import { join } from "node:path"
+import { join, relative, sep } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
@@ -46,6 +49,54 @@ const run = (label: string, command: string, args: ReadonlyArray<string>, cwd = 
 
 /** The tools of the `scripts` workspace package, so `tsc` here is TypeScript 5.9, not the root's 7. */
 const bin = (name: string) => join(root, "scripts", "node_modules", ".bin", name)
+
+interface Metadata {
+  readonly name: string
+  readonly private?: boolean
+  readonly repository?: { readonly type?: string; readonly url?: string; readonly directory?: string }
+  readonly homepage?: string
+  readonly bugs?: { readonly url?: string }
+}
+
+/** What is missing from a published package's metadata for npm's page to link back to the repository. */
+const metadataProblems = (dir: string, manifest: Metadata): ReadonlyArray<string> => {
+  const directory = relative(root, dir).split(sep).join("/")
+  const problems: Array<string> = []
+  const { repository, homepage, bugs } = manifest
+  if (repository?.type !== "git" || !repository.url?.startsWith("git+https://")) {
+    problems.push(`"repository" must be { "type": "git", "url": "git+https://…" }`)
+  }
+  if (repository?.directory !== directory) problems.push(`"repository.directory" must be "${directory}"`)
+  if (homepage === undefined || !/^https:\/\//.test(homepage)) problems.push(`"homepage" must be an https URL`)
+  if (bugs?.url === undefined || !/^https:\/\//.test(bugs.url)) problems.push(`"bugs.url" must be an https URL`)
+  const readme = join(dir, "README.md")
+  if (!existsSync(readme)) problems.push("no README.md")
+  else {
+    readFileSync(readme, "utf8")
+      .split("\n")
+      .forEach((line, index) => {
+        for (const match of line.matchAll(/\]\(([^)\s]+)\)|^\s*\[[^\]]+\]:\s*(\S+)/g)) {
+          const target = match[1] ?? match[2] ?? ""
+          if (!/^(?:[a-z][a-z+.-]*:|#)/i.test(target)) {
+            problems.push(
+              `README.md:${index + 1}: relative link ${target} (npm's page cannot follow it; use https://…)`
+            )
+          }
+        }
+      })
+  }
+  return problems
+}
+
+for (const dir of packageDirs) {
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Metadata
+  if (manifest.private === true) continue
+  const problems = metadataProblems(dir, manifest)
+  if (problems.length > 0) {
+    failures.push(`${manifest.name}: metadata`)
+    console.error(`✗ ${manifest.name}: metadata\n${problems.map((problem) => `  ${problem}`).join("\n")}\n`)
+  } else console.log(`✓ ${manifest.name}: repository, homepage, bugs; README links absolute`)
+}
 
 rmSync(work, { recursive: true, force: true })
 mkdirSync(join(work, "packs"), { recursive: true })

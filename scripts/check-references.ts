@@ -2,12 +2,14 @@
  * The repository stands alone: no file it tracks cites a path outside it
  * (the developers' notes beside the checkout, a machine's own folders), and
  * every relative link of its Markdown pages leads to a file or folder of the
- * repository that exists.
+ * repository that exists — as does every absolute link to one of its files on
+ * GitHub (`https://github.com/teo-effect/teo-effect/blob/main/<path>`, the
+ * form the package READMEs use, since npm's page cannot follow relative links).
  *
  * Usage: node scripts/check-references.ts
  */
 import { spawnSync } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
+import { existsSync, readFileSync, statSync } from "node:fs"
 import { dirname, join, relative, resolve } from "node:path"
 import { root } from "./doc-blocks.ts"
 
@@ -28,6 +30,19 @@ const links = (text: string): ReadonlyArray<string> =>
     .map((match) => (match[1] ?? "").split("#")[0] ?? "")
     .filter((target) => target !== "" && !/^[a-z][a-z+.-]*:/i.test(target))
 
+/** The repository on GitHub: `blob/main/<file>` and `tree/main/<folder>` links must name a path it has. */
+const github = /^https:\/\/github\.com\/teo-effect\/teo-effect\/(blob|tree)\/main\/([^#?]+)/
+
+/** Absolute links of a Markdown page to the repository's own files on GitHub, with their kind. */
+const githubLinks = (
+  text: string
+): ReadonlyArray<{ readonly target: string; readonly kind: string; readonly path: string }> =>
+  [...text.matchAll(/\]\(([^)\s]+)\)/g)].flatMap((match) => {
+    const target = match[1] ?? ""
+    const found = github.exec(target)
+    return found === null ? [] : [{ target, kind: found[1] ?? "", path: decodeURI(found[2] ?? "") }]
+  })
+
 const findings: Array<string> = []
 for (const file of tracked) {
   const text = readFileSync(join(root, file), "utf8")
@@ -43,6 +58,15 @@ for (const file of tracked) {
       if (inside.startsWith("..")) findings.push(`${file}: links outside the repository: ${target}`)
       else if (!existsSync(path)) findings.push(`${file}: links to a path that does not exist: ${target}`)
     }
+    for (const { target, kind, path } of githubLinks(text)) {
+      const local = join(root, path)
+      if (!existsSync(local)) findings.push(`${file}: links to a repository path that does not exist: ${target}`)
+      else if (statSync(local).isDirectory() !== (kind === "tree")) {
+        findings.push(
+          `${file}: ${target} names a ${kind === "tree" ? "file with tree/ (blob/ for a file)" : "folder with blob/ (tree/ for a folder)"}`
+        )
+      }
+    }
   }
 }
 
@@ -52,5 +76,5 @@ if (findings.length > 0) {
   process.exit(1)
 }
 console.log(
-  `✓ ${tracked.length} files: no reference outside the repository, every relative Markdown link leads somewhere`
+  `✓ ${tracked.length} files: no reference outside the repository, every relative Markdown link and every link to the repository on GitHub leads somewhere`
 )
