@@ -9,8 +9,9 @@
  */
 import { spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { docBlocks, exampleBlocks, markdownFiles, root } from "./doc-blocks.ts"
+import { namedFile } from "./walk-guide.ts"
 
 const work = join(root, "scripts", ".docs-check")
 const files = markdownFiles()
@@ -19,8 +20,12 @@ rmSync(work, { recursive: true, force: true })
 mkdirSync(work, { recursive: true })
 
 const examples = exampleBlocks()
+// A block that names its file (`// src/teo.ts`, in a guide) is that file of the guide's own project,
+// so that the guide's later blocks import it (`./teo.ts`).
 const blocks = [...docBlocks(), ...examples].map((block) => {
-  const source = `${block.name}.ts`
+  const named = namedFile(block.source)
+  const source = named === undefined ? `${block.name}.ts` : join(block.file.replace(/[^A-Za-z0-9]+/g, "_"), named)
+  mkdirSync(dirname(join(work, source)), { recursive: true })
   writeFileSync(join(work, source), `${block.source}\nexport {}\n`)
   return { file: block.file, source, line: block.line }
 })
@@ -37,9 +42,10 @@ writeFileSync(
       exactOptionalPropertyTypes: true,
       noEmit: true,
       skipLibCheck: true,
+      allowImportingTsExtensions: true,
       types: ["node"]
     },
-    include: ["*.ts"]
+    include: ["**/*.ts"]
   })
 )
 writeFileSync(join(work, "package.json"), JSON.stringify({ type: "module", private: true }))
@@ -49,9 +55,9 @@ const result = spawnSync(tsc, ["-p", work], { encoding: "utf8" })
 if (result.status !== 0) {
   // Point each error at the Markdown file and line it came from.
   const output = `${result.stdout}${result.stderr}`.replace(
-    /(?:[^\s]*\/)?([A-Za-z0-9_]+\.ts)\((\d+),(\d+)\)/g,
-    (match, source, line) => {
-      const block = blocks.find((candidate) => candidate.source === source)
+    /([^\s(]+\.ts)\((\d+),(\d+)\)/g,
+    (match, path: string, line) => {
+      const block = blocks.find((candidate) => path === candidate.source || path.endsWith(`/${candidate.source}`))
       return block === undefined ? match : `${block.file}:${block.line + Number(line)}`
     }
   )

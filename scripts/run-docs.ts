@@ -10,24 +10,34 @@
  * dossier fields: the programs run with the `TEO_*` environment it prints, as
  * the getting-started guide says; each must exit 0 within a minute. The tests run with vitest.
  * Blocks with `declare` are fragments (they type-check in check-docs.ts, they
- * cannot run).
+ * cannot run). The getting-started guides (EN, FR) are followed literally,
+ * each in an empty folder of its own, from `npm init` to `npm test`
+ * (walk-guide.ts); the package.json they leave must hold the runtime
+ * libraries in dependencies, the tooling in devDependencies, pinned exact.
  *
  * Usage: node scripts/run-docs.ts
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { delimiter, dirname, join } from "node:path"
 import { launchRedisServer } from "@teo-effect/test-support"
 import { docBlocks, root } from "./doc-blocks.ts"
+import { namedFile, walkGuide } from "./walk-guide.ts"
 
 /** Where `scripts/pack.ts` writes the release. */
 const releaseDir = join(root, "release")
 
 const isTest = (source: string) => /from "(@effect\/vitest|vitest)"/.test(source)
 const isProgram = (source: string) => /\b(runMain|runPromise|runPromiseExit|runFork)\b/.test(source)
+/** The guides, followed literally in a project of their own (walk-guide.ts); the placeholder of their install lines. */
+const guides = { "docs/getting-started.md": "/path/to/teo-effect", "docs/fr/demarrage.md": "/chemin/vers/teo-effect" }
+// A block naming its file (`// src/teo.ts`) belongs to a guide's project: it runs there.
 const blocks = docBlocks().filter(
-  (block) => !/^\s*declare /m.test(block.source) && (isTest(block.source) || isProgram(block.source))
+  (block) =>
+    namedFile(block.source) === undefined &&
+    !/^\s*declare /m.test(block.source) &&
+    (isTest(block.source) || isProgram(block.source))
 )
 
 const fail = (message: string): never => {
@@ -110,6 +120,36 @@ run(
 )
 console.log(`✓ the docs' programs and tests type-check with the guide's tsconfig.json`)
 
+/**
+ * What the guide's install lines leave in package.json: the libraries an application runs with in
+ * `dependencies`, the test and CLI tooling in `devDependencies`, the pinned test libraries exact.
+ */
+const installed = (manifest: {
+  readonly dependencies?: Record<string, string>
+  readonly devDependencies?: Record<string, string>
+}): ReadonlyArray<string> => {
+  const problems: Array<string> = []
+  for (const name of ["@teo-effect/auth", "@teo-effect/api", "effect", "@effect/platform-node"])
+    if (manifest.dependencies?.[name] === undefined) problems.push(`${name} is not in dependencies`)
+  for (const name of [
+    "@teo-effect/testing",
+    "@teo-effect/cli",
+    "vitest",
+    "@effect/vitest",
+    "typescript",
+    "@types/node"
+  ]) {
+    if (manifest.devDependencies?.[name] === undefined) problems.push(`${name} is not in devDependencies`)
+    if (manifest.dependencies?.[name] !== undefined) problems.push(`${name} is in dependencies, for production`)
+  }
+  for (const name of ["vitest", "@effect/vitest"]) {
+    const saved = manifest.devDependencies?.[name] ?? ""
+    if (saved !== version(".", name))
+      problems.push(`${name} is saved as "${saved}", not the pinned ${version(".", name)}`)
+  }
+  return problems
+}
+
 /** FakeTeo as a process, on a free port, serving only what téo documents; resolves with the environment it prints. */
 const startFakeTeo = () =>
   new Promise<{ readonly env: Record<string, string>; readonly process: ChildProcess }>((resolve, reject) => {
@@ -143,6 +183,26 @@ try {
     else {
       failures.push(`${block.file}:${block.line}`)
       console.error(`✗ ${block.file}:${block.line} exits with ${result.status}\n${result.stdout}${result.stderr}`)
+    }
+  }
+  // A reader's shell: this Node first on the PATH, none of the npm_* variables `npm test` sets for its scripts.
+  const readersEnvironment = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name))),
+    PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`
+  }
+  for (const [file, placeholder] of Object.entries(guides)) {
+    const walk = walkGuide({
+      file,
+      root,
+      env: { ...readersEnvironment, ...fake.env },
+      replace: { [placeholder]: root.replace(/\/$/, "") },
+      afterwards: (project) => installed(JSON.parse(readFileSync(join(project, "package.json"), "utf8")))
+    })
+    if (walk.failures.length === 0)
+      console.log(`✓ ${file} followed literally in a new folder: its ${walk.steps} command blocks work`)
+    else {
+      failures.push(file)
+      console.error(`✗ ${file}, followed literally:\n${walk.failures.join("\n")}`)
     }
   }
 } finally {
