@@ -1,6 +1,6 @@
 /**
  * The test projects of the repository, one per package, example, and suite
- * (reliability, bench, contracts), each with the aliases that make tests run
+ * (reliability, bench, contracts, scripts), each with the aliases that make tests run
  * on the sources. Used by `vitest.config.ts`; `pnpm exec vitest run --project
  * <name>` runs one.
  */
@@ -67,6 +67,15 @@ export const projects: Array<TestProjectConfiguration> = [
       include: ["test/**/*.test.ts"],
       sequence: { groupOrder: 1 },
       testTimeout: 120_000
+    }
+  },
+  {
+    // The repository's own scripts (the release script, on a temporary git repository).
+    test: {
+      name: "scripts",
+      root: "./scripts",
+      include: ["*.test.ts"],
+      sequence: { groupOrder: 1 }
     }
   },
   {

@@ -2,7 +2,7 @@
  * `scripts/release.ts` against real git, in a repository of its own made in a
  * temporary folder for each test: never the checkout's tags.
  *
- * Usage: pnpm exec vitest run --config scripts/vitest.config.ts
+ * Usage: pnpm exec vitest run --project scripts
  */
 import { spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
