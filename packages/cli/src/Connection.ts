@@ -3,17 +3,18 @@
  * environment (`TEO_*`) or the flags, or — only when asked, with `--fake` or
  * `TEO_FAKE=1` — an embedded FakeTeo, announced on stderr. Missing
  * credentials are a usage error naming each one and its flag: a script that
- * lost its secret never gets generated data.
+ * lost its secret never gets generated data. FakeTeo comes from
+ * `@teo-effect/testing`, an optional peer loaded only for `--fake`.
  *
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Dossiers, Prestations, TeoApi } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
-import { FakeTeo, type FakeTeoStartError } from "@teo-effect/testing"
 import { Config, Console, Context, Effect, FileSystem, Layer, Option, Redacted } from "effect"
 import { HttpClient } from "effect/http"
 import { UsageError } from "./Failure.js"
+import * as TestingPackage from "./TestingPackage.js"
 
 /**
  * The connection flags every command shares.
@@ -95,9 +96,9 @@ export const connect = (
 ): Effect.Effect<
   Layer.Layer<
     Dossiers | Prestations | TeoApi | AccessToken | TeoCredentials | Traffic,
-    Config.ConfigError | FakeTeoStartError
+    Config.ConfigError | UsageError
   >,
-  Config.ConfigError | UsageError,
+  Config.ConfigError | UsageError | TestingPackage.TestingLoadFailed,
   FileSystem.FileSystem
 > =>
   Effect.gen(function* () {
@@ -134,6 +135,11 @@ export const connect = (
 
     const fakeAsked = flags.fake || (yield* Config.Boolean("TEO_FAKE").pipe(Config.withDefault(false)))
     if (fakeAsked) {
+      // FakeTeo is in @teo-effect/testing, an optional peer: loaded here only.
+      const { FakeTeo } = yield* TestingPackage.load(
+        flags.fake ? "--fake" : "TEO_FAKE=1",
+        () => import("@teo-effect/testing")
+      )
       yield* Console.error(
         `Using an embedded FakeTeo (${flags.fake ? "--fake" : "TEO_FAKE"}): generated data, not téo's. / FakeTeo embarqué (${flags.fake ? "--fake" : "TEO_FAKE"}) : données générées, pas celles de téo.`
       )
@@ -146,7 +152,16 @@ export const connect = (
             true
           )
         )
-      ).pipe(Layer.provide(FakeTeo.layer()))
+      ).pipe(
+        Layer.provide(
+          FakeTeo.layer().pipe(
+            // The CLI's own error, not @teo-effect/testing's type: its declarations never name that package.
+            Layer.catchTag("FakeTeoStartError", (error) =>
+              Layer.effect(FakeTeo, Effect.fail(new UsageError({ message: error.message })))
+            )
+          )
+        )
+      )
     }
     if (given.length < 3) {
       const missing = presence.filter(([, present]) => !present).map(([name]) => `${name} (${flagOf[name]})`)

@@ -10,7 +10,7 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { PartnerLinkHttp } from "@teo-effect/auth"
-import { Config, Console, Effect, Option, Schema } from "effect"
+import { Config, Console, Duration, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { HttpBody, HttpClient, HttpClientResponse } from "effect/http"
 import { UsageError } from "../Failure.js"
@@ -23,12 +23,26 @@ import { DossierRef, isIdOrIri } from "../Flags.js"
  * @category errors
  */
 export class FakeTeoUnreachable extends Schema.TaggedError<FakeTeoUnreachable>()("FakeTeoUnreachable", {
-  url: Schema.String
+  url: Schema.String,
+  /** Set when a server took the request but did not answer it within these seconds. */
+  timeoutSeconds: Schema.optional(Schema.Number)
 }) {
   override get message(): string {
-    return `no FakeTeo answers at ${this.url}: start one with \`teo fake-server\` (or \`npx fake-teo\`), or give its URL with --fake-url`
+    return this.timeoutSeconds === undefined
+      ? `no FakeTeo answers at ${this.url}: start one with \`teo fake-server\` (or \`npx fake-teo\`), or give its URL with --fake-url`
+      : `${this.url} took the request but did not answer within ${this.timeoutSeconds} s: restart \`teo fake-server\` (a stopped one — Ctrl-Z — keeps its port), or give another FakeTeo's URL with --fake-url`
   }
 }
+
+/**
+ * How long FakeTeo has to answer `teo partner-link`, its whole answer
+ * included: it answers in milliseconds, so a server silent this long is
+ * stopped, or not a FakeTeo.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const answerWithin: Duration.Duration = Duration.seconds(10)
 
 const Issued = Schema.Struct({
   token: Schema.String,
@@ -105,29 +119,38 @@ export const command = Command.make(
     Effect.gen(function* () {
       const origin = yield* fakeOrigin(fakeUrl)
       const client = yield* HttpClient.HttpClient
-      const response = yield* client
-        .post(`${origin}/_fake/partner-links`, {
-          body: HttpBody.jsonUnsafe({
-            // An IRI ends with the dossier's UUID; anything else is a number, which FakeTeo looks up.
-            ...(isIdOrIri(dossier) ? { dossierId: dossier.split("/").at(-1) } : { dossierNumber: dossier }),
-            ttl,
-            ...(Option.isSome(user) ? { userId: user.value } : {})
+      const issued = yield* Effect.gen(function* () {
+        const response = yield* client
+          .post(`${origin}/_fake/partner-links`, {
+            body: HttpBody.jsonUnsafe({
+              // An IRI ends with the dossier's UUID; anything else is a number, which FakeTeo looks up.
+              ...(isIdOrIri(dossier) ? { dossierId: dossier.split("/").at(-1) } : { dossierNumber: dossier }),
+              ttl,
+              ...(Option.isSome(user) ? { userId: user.value } : {})
+            })
           })
-        })
-        .pipe(Effect.catchTag("HttpClientError", () => Effect.fail(new FakeTeoUnreachable({ url: origin }))))
-      if (response.status !== 201) {
-        const refusal = yield* HttpClientResponse.schemaBodyJson(Refusal)(response).pipe(Effect.option)
-        return yield* new UsageError({
-          message:
-            Option.isSome(refusal) && refusal.value.error === "unknown_dossier"
-              ? `${refusal.value.message}: pick one from \`teo dossiers list --columns id\` (with teo fake-server's environment)`
-              : `${origin} answered HTTP ${response.status} to /_fake/partner-links: it is not a FakeTeo (téo itself issues partner links from its interface; this command is for local testing)`
-        })
-      }
-      const issued = yield* HttpClientResponse.schemaBodyJson(Issued)(response).pipe(
-        Effect.mapError(
-          () => new UsageError({ message: `${origin} answered /_fake/partner-links with an unexpected body` })
+          .pipe(Effect.catchTag("HttpClientError", () => Effect.fail(new FakeTeoUnreachable({ url: origin }))))
+        if (response.status !== 201) {
+          const refusal = yield* HttpClientResponse.schemaBodyJson(Refusal)(response).pipe(Effect.option)
+          return yield* new UsageError({
+            message:
+              Option.isSome(refusal) && refusal.value.error === "unknown_dossier"
+                ? `${refusal.value.message}: pick one from \`teo dossiers list --columns id\` (with teo fake-server's environment)`
+                : `${origin} answered HTTP ${response.status} to /_fake/partner-links: it is not a FakeTeo (téo itself issues partner links from its interface; this command is for local testing)`
+          })
+        }
+        return yield* HttpClientResponse.schemaBodyJson(Issued)(response).pipe(
+          Effect.mapError(
+            () => new UsageError({ message: `${origin} answered /_fake/partner-links with an unexpected body` })
+          )
         )
+      }).pipe(
+        // A server that takes the connection and never answers (or never ends its answer) must not hang teo.
+        Effect.timeoutOrElse({
+          duration: answerWithin,
+          orElse: () =>
+            Effect.fail(new FakeTeoUnreachable({ url: origin, timeoutSeconds: Duration.toSeconds(answerWithin) }))
+        })
       )
       const link = Option.match(appUrl, {
         onNone: () => issued.token,

@@ -14,10 +14,14 @@ export interface Run {
   readonly stderr: string
 }
 
-/** Runs `teo` with a clean environment plus `env`. */
-export const teo = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Run> =>
+/** Runs `teo` (the built one, or the `executable` given) with a clean environment plus `env`. */
+export const teo = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {},
+  executable: string = bin
+): Promise<Run> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [executable, ...args], {
       env: { PATH: process.env.PATH ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"]
     })

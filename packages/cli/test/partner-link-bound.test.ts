@@ -1,0 +1,102 @@
+/**
+ * `teo partner-link`'s bound, in process on the test clock: a server that
+ * takes the request and never answers it — or never ends its answer — makes
+ * `teo` give up after 10 s (of the test clock, no real waiting) with the
+ * "FakeTeo unreachable" exit code, and close the connection.
+ */
+import { createServer, type Socket } from "node:net"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import { assert, describe, it } from "@effect/vitest"
+import { main, Progress } from "@teo-effect/cli"
+import { eventually, ioTick, makeEndlessServer } from "@teo-effect/test-support"
+import { Console, Effect, Fiber, Layer } from "effect"
+import { TestClock } from "effect/testing"
+
+const dossier = "0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b"
+
+/** `teo partner-link` against `origin`: its exit code and its stderr, recorded. */
+const partnerLink = (origin: string) =>
+  Effect.gen(function* () {
+    const stdout: Array<string> = []
+    const stderr: Array<string> = []
+    const recording = Object.assign(Object.create(console) as Console.Console, {
+      log: (...parts: ReadonlyArray<unknown>) => stdout.push(parts.join(" ")),
+      error: (...parts: ReadonlyArray<unknown>) => stderr.push(parts.join(" "))
+    })
+    const code = yield* main(["partner-link", "--dossier", dossier, "--fake-url", origin]).pipe(
+      Effect.provide(Layer.merge(NodeServices.layer, Progress.layerStderr)),
+      Effect.provideService(Console.Console, recording)
+    )
+    return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") }
+  })
+
+/** Starts `teo partner-link`, waits for `requested`, and moves the clock: still waiting at 9.9 s, done at 10 s. */
+const boundedAt10s = (origin: string, requested: Effect.Effect<boolean>) =>
+  Effect.gen(function* () {
+    const fiber = yield* Effect.forkChild(partnerLink(origin))
+    yield* eventually(requested, (arrived) => arrived)
+    yield* TestClock.adjust("9900 millis")
+    for (let i = 0; i < 20; i++) yield* ioTick
+    assert.isUndefined(fiber.pollUnsafe(), "teo gave up before 10 s")
+    yield* TestClock.adjust("100 millis")
+    const run = yield* Fiber.join(fiber)
+    assert.strictEqual(run.code, 5, run.stderr)
+    assert.include(run.stderr, `teo: ${origin} took the request but did not answer within 10 s`)
+    assert.include(run.stderr, "FakeTeo unreachable")
+    assert.notInclude(run.stderr, "unexpected error")
+    assert.strictEqual(run.stdout, "")
+  })
+
+describe("teo partner-link against a server that never answers", () => {
+  it.effect("an answer that never ends (EndlessServer): exit 5 after 10 s, saying so; the connection closed", () =>
+    Effect.gen(function* () {
+      const server = yield* makeEndlessServer
+      server.answer = { status: 201, headers: { "content-type": "application/json" }, prefix: '{"token":"' }
+      yield* boundedAt10s(
+        server.origin,
+        Effect.sync(() => server.requests() > 0)
+      )
+      // teo closed the connection when it gave up: the endless answer is over.
+      yield* server.closed(1)
+      assert.isAbove(server.written(), 0)
+    })
+  )
+
+  it.effect("no answer at all (the request taken, nothing sent back): exit 5 after 10 s, saying so", () =>
+    Effect.gen(function* () {
+      const sockets = new Set<Socket>()
+      let received = 0
+      const silent = createServer((socket) => {
+        sockets.add(socket)
+        socket.on("data", (chunk) => {
+          received += chunk.byteLength
+        })
+        socket.on("close", () => sockets.delete(socket))
+      })
+      const port = yield* Effect.acquireRelease(
+        Effect.promise(
+          () =>
+            new Promise<number>((resolve) =>
+              silent.listen(0, "127.0.0.1", () => resolve((silent.address() as { port: number }).port))
+            )
+        ),
+        () =>
+          Effect.promise(
+            () =>
+              new Promise<void>((resolve) => {
+                for (const socket of sockets) socket.destroy()
+                silent.close(() => resolve())
+              })
+          )
+      )
+      yield* boundedAt10s(
+        `http://127.0.0.1:${port}`,
+        Effect.sync(() => received > 0)
+      )
+      yield* eventually(
+        Effect.sync(() => sockets.size),
+        (open) => open === 0
+      )
+    })
+  )
+})
