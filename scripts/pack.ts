@@ -19,6 +19,7 @@ interface Manifest {
   readonly version: string
   readonly private?: boolean
   readonly dependencies?: Readonly<Record<string, string>>
+  readonly peerDependencies?: Readonly<Record<string, string>>
 }
 
 const fail = (message: string): never => {
@@ -45,11 +46,13 @@ for (const { dir, manifest } of packages) {
   const inside = spawnSync("tar", ["-xOzf", join(releaseDir, file), "package/package.json"], { encoding: "utf8" })
   if (inside.status !== 0) fail(`${file} is not where pnpm pack should have written it`)
   const shipped = JSON.parse(inside.stdout) as Manifest
-  for (const [name, range] of Object.entries(shipped.dependencies ?? {})) {
+  for (const [name, range] of Object.entries({ ...shipped.dependencies, ...shipped.peerDependencies })) {
     if (name.startsWith("@teo-effect/") && range !== `^${version}`) {
       fail(`${file} depends on ${name}@${range}, not ^${version}`)
     }
   }
   console.log(`✓ release/${file}`)
 }
-console.log(`\nInstall them in a project with: npm install ${join(releaseDir, "*.tgz")}`)
+console.log(
+  `\nInstall them in a project as docs/getting-started.md § 1 says: auth and api as dependencies, testing and cli with -D --save-exact (TEO_RELEASE=${releaseDir}).`
+)
