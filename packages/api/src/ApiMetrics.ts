@@ -48,7 +48,7 @@ export const retries = Metric.counter("teo_api_retries_total", {
  * `commandTimeout` — from this process's own budget instead; a 429 that
  * could not be shared counts too. Should stay at zero.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category metrics
  */
 export const rateBudgetFallbacks = Metric.counter("teo_api_rate_budget_fallbacks_total", {

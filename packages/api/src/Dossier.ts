@@ -25,6 +25,8 @@ import { Violation } from "./TeoApiError.js"
 export const DossierId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("@teo-effect/api/DossierId"))
 
 /**
+ * A dossier's UUID (branded), as `DossierId` decodes it.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -62,6 +64,8 @@ export const Dossier: Schema.Codec<Dossier, unknown> = Schema.declareConstructor
 )
 
 /**
+ * A dossier, as `Dossier` decodes it: the known fields and every other field téo sent.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -98,6 +102,8 @@ export const NewDossier = Schema.Struct({
 })
 
 /**
+ * The data of a new dossier, as `Dossiers.create` takes it.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -79,11 +79,15 @@ export class Dossiers extends Context.Service<
   }
 >()("@teo-effect/api/Dossiers") {
   /**
+   * Builds the service on the `TeoApi` in context.
+   *
    * @since 0.1.0
    */
   static readonly make = make
 
   /**
+   * The layer of `Dossiers`, on a `TeoApi`.
+   *
    * @since 0.1.0
    */
   static readonly layer: Layer.Layer<Dossiers, never, TeoApi> = Layer.effect(Dossiers, make)

@@ -25,6 +25,8 @@ export const HydraView = Schema.Struct({
 })
 
 /**
+ * The links of a page (`hydra:view`), as `HydraView` decodes them.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -79,6 +79,8 @@ export const HydraError = Wire.pipe(
 )
 
 /**
+ * An error body, as `HydraError` decodes it: `title`, `description`, `violations`.
+ *
  * @since 0.1.0
  * @category models
  */

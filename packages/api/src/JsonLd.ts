@@ -23,6 +23,8 @@ export const Iri = Schema.String.check(
 ).pipe(Schema.brand("@teo-effect/api/Iri"))
 
 /**
+ * An IRI (branded), as `Iri` decodes it.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -50,6 +52,8 @@ export const JsonLdResource = Schema.Struct({
 })
 
 /**
+ * The JSON-LD envelope (`@id`, `@type`, `@context`), as `JsonLdResource` decodes it.
+ *
  * @since 0.1.0
  * @category models
  */

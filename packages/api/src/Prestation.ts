@@ -3,7 +3,7 @@
  * compétences », « Accompagnement VAE »…), whose UUID a new dossier's
  * `serviceId` names.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import { Schema } from "effect"
 import { JsonLdResource } from "./JsonLd.js"
@@ -11,13 +11,15 @@ import { JsonLdResource } from "./JsonLd.js"
 /**
  * A prestation's UUID: what `NewDossier.serviceId` takes.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category schemas
  */
 export const PrestationId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("@teo-effect/api/PrestationId"))
 
 /**
- * @since 0.1.0
+ * A prestation's UUID (branded), as `PrestationId` decodes it.
+ *
+ * @since 0.2.0
  * @category models
  */
 export type PrestationId = typeof PrestationId.Type
@@ -28,7 +30,7 @@ export type PrestationId = typeof PrestationId.Type
  * documentation: a prestation has a name, a code, a family, a duration and a
  * price; only the name is read here, and it may be absent or `null`).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category schemas
  */
 export const Prestation = Schema.Struct({
@@ -37,7 +39,9 @@ export const Prestation = Schema.Struct({
 })
 
 /**
- * @since 0.1.0
+ * A prestation, as `Prestation` decodes it.
+ *
+ * @since 0.2.0
  * @category models
  */
 export type Prestation = typeof Prestation.Type

@@ -2,7 +2,7 @@
  * The prestations of the téo instance: to find the `serviceId` a new dossier
  * needs.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import type { AuthError } from "@teo-effect/auth"
 import { Context, Effect, Layer, Schema, type Stream } from "effect"
@@ -37,7 +37,7 @@ const make = Effect.map(Effect.service(TeoApi), (api) =>
  * })
  * ```
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category services
  */
 export class Prestations extends Context.Service<
@@ -50,12 +50,16 @@ export class Prestations extends Context.Service<
   }
 >()("@teo-effect/api/Prestations") {
   /**
-   * @since 0.1.0
+   * Builds the service on the `TeoApi` in context.
+   *
+   * @since 0.2.0
    */
   static readonly make = make
 
   /**
-   * @since 0.1.0
+   * The layer of `Prestations`, on a `TeoApi`.
+   *
+   * @since 0.2.0
    */
   static readonly layer: Layer.Layer<Prestations, never, TeoApi> = Layer.effect(Prestations, make)
 }

@@ -64,6 +64,8 @@ export interface TeoApiOptions {
    * that fails or is slower takes the turn from this process's own budget
    * instead, with a warning and `teo_api_rate_budget_fallbacks_total`, and
    * is tried again after 5 × `commandTimeout`. Default: none.
+   *
+   * @since 0.2.0
    */
   readonly rateLimit?: {
     readonly limit: number

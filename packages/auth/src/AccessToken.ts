@@ -39,6 +39,8 @@ export interface AccessTokenOptions<R = never> {
   /**
    * Where the token is shared: in the process (default, `TokenStore.memory`),
    * or across a fleet (`RedisTokenStore.make()`, which needs `Redis`).
+   *
+   * @since 0.2.0
    */
   readonly store?: Effect.Effect<TokenStore.TokenStore, never, R>
   /**
@@ -51,6 +53,8 @@ export interface AccessTokenOptions<R = never> {
    * window, so that the processes sharing a store do not all reach their
    * refresh point at once. Default: none in the process; a tenth of
    * `refreshWindow` with a `store`.
+   *
+   * @since 0.2.0
    */
   readonly refreshJitter?: Duration.Input
   /** Time allowed for one token request, answer included. Default 10 seconds. */

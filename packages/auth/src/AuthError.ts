@@ -121,6 +121,8 @@ export const TokenRequestFailureReason = Schema.Literals([
 ])
 
 /**
+ * One of the reasons `TokenRequestFailureReason` lists.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -6,7 +6,7 @@
  * error's tag or reason). Export them with your metrics exporter
  * (OpenTelemetry, Prometheus) like any Effect metric.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import { Metric } from "effect"
 
@@ -15,7 +15,7 @@ import { Metric } from "effect"
  * About one per token lifetime per process — per fleet with
  * `RedisTokenStore`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category metrics
  */
 export const tokenRequests = Metric.counter("teo_auth_token_requests_total", {
@@ -28,7 +28,7 @@ export const tokenRequests = Metric.counter("teo_auth_token_requests_total", {
  * `InvalidScope`, `ExpiredToken`) or, for `TokenRequestFailed`, its reason
  * (`ServerError`, `Timeout`, `Transport`, …).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category metrics
  */
 export const tokenRequestFailures = Metric.counter("teo_auth_token_request_failures_total", {
@@ -40,7 +40,7 @@ export const tokenRequestFailures = Metric.counter("teo_auth_token_request_failu
  * Times `RedisTokenStore` could not use Redis and the process requested its
  * own token. Should stay at zero.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category metrics
  */
 export const tokenStoreFallbacks = Metric.counter("teo_auth_token_store_fallbacks_total", {
@@ -52,7 +52,7 @@ export const tokenStoreFallbacks = Metric.counter("teo_auth_token_store_fallback
  * Times `PartnerLinkReplay.redis()` could not use Redis and a partner link
  * was checked against this process's memory only. Should stay at zero.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category metrics
  */
 export const partnerLinkReplayFallbacks = Metric.counter("teo_auth_partner_link_replay_fallbacks_total", {
@@ -95,7 +95,7 @@ export const partnerLinkUnusableKeys = Metric.counter("teo_auth_partner_link_unu
  * or since — and the process runs on its own (its own token, its own rate
  * budget). Should stay at zero.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category metrics
  */
 export const redisDetached = Metric.gauge("teo_auth_redis_detached", {
@@ -108,7 +108,7 @@ export const redisDetached = Metric.gauge("teo_auth_redis_detached", {
  * `ResilientRedis.nodeRedisOptions`, node-redis retries within one attempt
  * and this stays at zero: watch `redisDetached`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category metrics
  */
 export const redisConnectFailures = Metric.counter("teo_auth_redis_connect_failures_total", {

@@ -19,7 +19,7 @@
  * slow. The JWKS URL, the claim names and the query parameter are
  * assumptions (`Assumptions.ts`), each an option.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import { Clock, Config, Context, DateTime, Duration, Effect, Layer, Option, Result, Schema } from "effect"
 import { HttpClient } from "effect/http"
@@ -36,7 +36,7 @@ import * as PartnerLinkReplay from "./PartnerLinkReplay.js"
 /**
  * Options of `PartnerLink.layer`. Every one has a default.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface PartnerLinkOptions<R = never> {
@@ -86,7 +86,7 @@ export interface PartnerLinkOptions<R = never> {
  * What a verified partner link says: the dossier, the user, when it was
  * issued and until when it is valid, and every claim as it came.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export class PartnerContext extends Schema.Class<PartnerContext>("@teo-effect/auth/PartnerContext")({
@@ -339,7 +339,7 @@ const make = Effect.fnUntraced(function* <R = never>(options: PartnerLinkOptions
  *   Effect.map(Effect.flatMap(Effect.service(PartnerLink), (links) => links.verify(token)), (context) => context.dossierId)
  * ```
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category services
  */
 export class PartnerLink extends Context.Service<
@@ -350,14 +350,17 @@ export class PartnerLink extends Context.Service<
   }
 >()("@teo-effect/auth/PartnerLink") {
   /**
-   * @since 0.1.0
+   * Builds the service from `options`, on an `HttpClient` (to read téo's
+   * JWKS); invalid options fail with a `ConfigError` naming them.
+   *
+   * @since 0.2.0
    */
   static readonly make = make
 
   /**
    * Invalid options fail with a `ConfigError` naming them.
    *
-   * @since 0.1.0
+   * @since 0.2.0
    */
   static readonly layer = <R = never>(
     options: PartnerLinkOptions<R> = {}
@@ -368,7 +371,7 @@ export class PartnerLink extends Context.Service<
    * (`teo fake-server` prints it for a local FakeTeo) and `TEO_ALLOW_PLAIN_HTTP`;
    * the other options as given.
    *
-   * @since 0.1.0
+   * @since 0.2.0
    */
   static readonly layerConfig = <R = never>(
     options: Omit<PartnerLinkOptions<R>, "jwksUrl"> = {}

@@ -1,7 +1,7 @@
 /**
  * Why a partner link was refused. None repeats the token.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import { Schema } from "effect"
 
@@ -25,7 +25,7 @@ const hints = {
  * A partner link that does not verify: `reason` says which check refused
  * it, the message says what to check.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category errors
  */
 export class InvalidPartnerLink extends Schema.TaggedError<InvalidPartnerLink>()("InvalidPartnerLink", {
@@ -49,7 +49,7 @@ export class InvalidPartnerLink extends Schema.TaggedError<InvalidPartnerLink>()
   /**
    * Never: the same token would be refused again.
    *
-   * @since 0.1.0
+   * @since 0.2.0
    */
   get isRetryable(): boolean {
     return false
@@ -60,7 +60,7 @@ export class InvalidPartnerLink extends Schema.TaggedError<InvalidPartnerLink>()
  * téo's JWKS could not be read and no key is cached: nothing can be verified
  * yet.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category errors
  */
 export class PartnerLinkKeysUnavailable extends Schema.TaggedError<PartnerLinkKeysUnavailable>()(
@@ -74,7 +74,7 @@ export class PartnerLinkKeysUnavailable extends Schema.TaggedError<PartnerLinkKe
   /**
    * Yes: the JWKS endpoint may answer later.
    *
-   * @since 0.1.0
+   * @since 0.2.0
    */
   get isRetryable(): boolean {
     return true
@@ -82,7 +82,9 @@ export class PartnerLinkKeysUnavailable extends Schema.TaggedError<PartnerLinkKe
 }
 
 /**
- * @since 0.1.0
+ * Why `PartnerLink.verify` refused a link: the link is invalid, or téo's keys could not be read.
+ *
+ * @since 0.2.0
  * @category errors
  */
 export type PartnerLinkError = InvalidPartnerLink | PartnerLinkKeysUnavailable

@@ -7,7 +7,7 @@
  * trace); 503 when téo's keys cannot be read. `layerRedactToken` keeps the
  * token out of the server's spans (`url.full`, `url.query`).
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import { Effect, Layer, Option } from "effect"
 import { HttpServerRequest, HttpServerResponse, UrlParams } from "effect/http"
@@ -18,7 +18,7 @@ import type { PartnerContext, PartnerLink } from "./PartnerLink.js"
  * The query parameter `authenticated` reads the token from by default:
  * `token` (ASSUMED: téo's page names none; see `Assumptions.ts`).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category constants
  */
 export const defaultParameter: string = partnerLinkParameter
@@ -100,7 +100,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${cha
  * )
  * ```
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category handlers
  */
 export const authenticated = <E, R>(

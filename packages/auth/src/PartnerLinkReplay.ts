@@ -10,7 +10,7 @@
  * its acceptance window (`exp`, and `iat` + `maxAge`): never the token
  * itself. In Redis, a SHA-256 of that identity.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import { Clock, type Duration, Effect, Metric, Schema } from "effect"
 import { Redis } from "effect/persistence"
@@ -23,7 +23,7 @@ import * as Sha256 from "./internal/Sha256.js"
  * What replay protection needs: record a link's identity as used until a
  * time (epoch milliseconds); `false` when it was used already.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface PartnerLinkReplay {
@@ -33,7 +33,7 @@ export interface PartnerLinkReplay {
 /**
  * Used links in this process, each forgotten once it has expired.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category stores
  */
 export const memory = (): PartnerLinkReplay => {
@@ -58,7 +58,7 @@ export const memory = (): PartnerLinkReplay => {
 /**
  * Options of the Redis replay store. Every one has a default.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface RedisOptions {
@@ -92,7 +92,7 @@ const Settings = Schema.Struct({
  * )
  * ```
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category stores
  */
 export const redis = (options: RedisOptions = {}): Effect.Effect<PartnerLinkReplay, never, Redis.Redis> =>

@@ -19,7 +19,7 @@
  *   store), with a warning log and the `teo_auth_token_store_fallbacks_total`
  *   metric; sharing resumes when Redis answers again.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import { Clock, Duration, Effect, Fiber, Metric, Option, Schema } from "effect"
 import { Redis } from "effect/persistence"
@@ -35,7 +35,7 @@ import type { TokenStore } from "./TokenStore.js"
 /**
  * Options of the Redis token store. Every one has a default.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface RedisTokenStoreOptions {
@@ -129,7 +129,7 @@ const Settings = Schema.Struct({
  * )
  * ```
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category constructors
  */
 export const make = (

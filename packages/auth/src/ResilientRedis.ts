@@ -24,7 +24,7 @@
  * accepts and never answers) a dropped connection rather than one that
  * hangs for ever — and keeps the process from exiting.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import { Config, Context, Deferred, Duration, Effect, Exit, Layer, Metric, Queue, Schema, Scope } from "effect"
 import { Redis } from "effect/persistence"
@@ -34,7 +34,7 @@ import * as DurationOption from "./internal/DurationOption.js"
 /**
  * Options of `ResilientRedis.layer`. Every one has a default.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface ResilientRedisOptions {
@@ -110,7 +110,7 @@ const causeText = (cause: unknown): string => {
  * )
  * ```
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category layers
  */
 export const layer = <E, R>(

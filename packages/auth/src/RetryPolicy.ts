@@ -52,6 +52,8 @@ export const RetrySettings = Schema.Struct({
 })
 
 /**
+ * The retry settings, decoded: `times` and the delays as `Duration`s.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -3,7 +3,7 @@
  * one token per process), or in a store that a fleet of processes shares
  * (`RedisTokenStore`: one token request per token lifetime for all of them).
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import { Effect } from "effect"
 import type { AuthError } from "./AuthError.js"
@@ -14,7 +14,7 @@ import type { Token } from "./Token.js"
  * serves the cached token; the store is asked only when that cache needs a
  * token (a cold start, an expiry, a refresh window, an invalidation).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface TokenStore {
@@ -35,7 +35,7 @@ export interface TokenStore {
  * The in-process store: every `obtain` requests its own token (one per
  * process, as without a store). `AccessToken`'s default.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category stores
  */
 export const memory: TokenStore = {

@@ -92,6 +92,8 @@ export interface FakeTeoHandle<F> {
 }
 
 /**
+ * What `yield* FakeTeo` gives: its handle with Effect controls, injected failures, settings, stats, the request log and partner links.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -107,22 +109,32 @@ export interface FakeTeoService extends FakeTeoHandle<Effect.Effect<void>> {
   readonly stats: Effect.Effect<Stats>
   /** Every request, with its status; the Authorization header shows its scheme only. */
   readonly requests: Effect.Effect<ReadonlyArray<LoggedRequest>>
-  /** Where FakeTeo publishes its partner-link keys (`PartnerLink`'s `jwksUrl`). */
+  /**
+   * Where FakeTeo publishes its partner-link keys (`PartnerLink`'s `jwksUrl`).
+   *
+   * @since 0.2.0
+   */
   readonly jwksUrl: string
   /**
    * A partner link's token, as téo would put in the link: ES256, signed with
    * FakeTeo's current key, `dossierId` (default: the first dossier), `userId`,
    * `ttl` (default 5 minutes, téo's) and any other `claims`.
+   *
+   * @since 0.2.0
    */
   readonly partnerLink: (link?: PartnerLinkRequest) => Effect.Effect<string>
-  /** A new signing key; the previous one stays published (the overlap of a rotation). */
+  /**
+   * A new signing key; the previous one stays published (the overlap of a rotation).
+   *
+   * @since 0.2.0
+   */
   readonly rotatePartnerKeys: Effect.Effect<void>
 }
 
 /**
  * What `partnerLink` puts in a token.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface PartnerLinkRequest {
@@ -465,15 +477,34 @@ export interface RunningFakeTeo extends FakeTeoHandle<() => void> {
     readonly TEO_ID: string
     readonly TEO_AUTH_URL: string
     readonly TEO_API_URL: string
-    /** The JWKS of its partner links, which `PartnerLink.layerConfig` reads. */
+    /**
+     * The JWKS of its partner links, which `PartnerLink.layerConfig` reads.
+     *
+     * @since 0.2.0
+     */
     readonly TEO_PARTNER_JWKS_URL: string
   }
   readonly failNext: (side: "token" | "api", count: number, failure: InjectedFailure) => void
   readonly configure: (changes: Parameters<FakeTeoService["configure"]>[0]) => void
   readonly stats: () => Stats
   readonly requests: () => ReadonlyArray<LoggedRequest>
+  /**
+   * Where FakeTeo publishes its partner-link keys.
+   *
+   * @since 0.2.0
+   */
   readonly jwksUrl: string
+  /**
+   * A partner link's token, signed with FakeTeo's current key.
+   *
+   * @since 0.2.0
+   */
   readonly partnerLink: (link?: PartnerLinkRequest) => Promise<string>
+  /**
+   * A new signing key; the previous one stays published.
+   *
+   * @since 0.2.0
+   */
   readonly rotatePartnerKeys: () => Promise<void>
   readonly close: () => Promise<void>
 }

@@ -31,6 +31,8 @@ const AnyDuration = Schema.Unknown.pipe(
 )
 
 /**
+ * A duration that must be positive and finite (a timeout, a delay).
+ *
  * @example
  * ```ts
  * import { DurationOption } from "@teo-effect/auth/internal"

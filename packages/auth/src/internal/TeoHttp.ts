@@ -41,7 +41,7 @@ const decoder = new TextDecoder()
  * Whether an answer with `status` has no body by definition: 204 No Content,
  * 205 Reset Content, 304 Not Modified (RFC 9110 §15.3.5, §15.3.6, §15.4.5).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category reading
  */
 export const isBodiless = (status: number): boolean => status === 204 || status === 205 || status === 304
@@ -116,7 +116,7 @@ export const readText = (
  * it when its body stream ends). For answers refused before their body is
  * read; never waits for the server.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category reading
  */
 export const discard = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>

@@ -4,7 +4,7 @@
  * for applications: no compatibility promise outside the fixed release group
  * of the teo-effect packages (see docs/decisions/0005-shared-internals.md).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @module @teo-effect/auth/internal
  */
 /**

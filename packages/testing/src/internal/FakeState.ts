@@ -66,7 +66,11 @@ export interface LoggedRequest {
   readonly status: number | "reset"
   /** The scheme only: `Bearer <redacted>`, `Basic <redacted>`, or absent. */
   readonly authorization?: string
-  /** Query parameters FakeTeo ignored (no such filter): the answer is as if they were absent. */
+  /**
+   * Query parameters FakeTeo ignored (no such filter): the answer is as if they were absent.
+   *
+   * @since 0.2.0
+   */
   readonly ignored?: ReadonlyArray<string>
 }
 

@@ -48,11 +48,17 @@ export const TeoStates = {
   expiredToken: "the token has expired",
   /** The API answers 429 to the client's next request. */
   rateLimited: "the client is over its rate limit",
-  /** téo publishes the keys of its partner links (a JWKS of ES256 keys). */
+  /**
+   * téo publishes the keys of its partner links (a JWKS of ES256 keys).
+   *
+   * @since 0.2.0
+   */
   partnerKeys: "the partner-link keys are published"
 } as const
 
 /**
+ * One of the provider-state names of `TeoStates`.
+ *
  * @since 0.1.0
  * @category states
  */
