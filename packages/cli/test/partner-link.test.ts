@@ -91,7 +91,11 @@ describe("teo partner-link", () => {
     const badUrl = await teo(["partner-link", "--dossier", dossierId, "--app-url", "localhost:3000"], fake.env)
     assert.strictEqual(badUrl.code, 2)
     assert.include(badUrl.stderr, "--app-url must be an absolute http(s) URL")
-    assert.strictEqual(unknown.stdout + unknownNumber.stdout + notUuid.stdout + badUrl.stdout, "")
+    // --fake would sign with an embedded FakeTeo gone when teo exits: refused, not ignored.
+    const embedded = await teo(["--fake", "partner-link", "--dossier", dossierId], fake.env)
+    assert.strictEqual(embedded.code, 2)
+    assert.include(embedded.stderr, "never an embedded one: drop --fake")
+    assert.strictEqual(unknown.stdout + unknownNumber.stdout + notUuid.stdout + badUrl.stdout + embedded.stdout, "")
   })
 
   it("no FakeTeo there exits 5 and says how to start one; a server that is not a FakeTeo exits 2", async () => {

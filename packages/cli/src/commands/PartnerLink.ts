@@ -15,6 +15,7 @@ import { Command, Flag } from "effect/cli"
 import { HttpBody, HttpClient, HttpClientResponse } from "effect/http"
 import { UsageError } from "../Failure.js"
 import { DossierRef, isIdOrIri } from "../Flags.js"
+import { root } from "../Root.js"
 
 /**
  * No FakeTeo answers where `teo partner-link` looked for one.
@@ -117,6 +118,13 @@ export const command = Command.make(
   },
   ({ dossier, user, ttl, appUrl, parameter, fakeUrl }) =>
     Effect.gen(function* () {
+      // The link must outlive the command, so it comes from a running FakeTeo, never an embedded one.
+      if ((yield* root).fake) {
+        return yield* new UsageError({
+          message:
+            "teo partner-link asks a running FakeTeo (teo fake-server, or --fake-url), never an embedded one: drop --fake"
+        })
+      }
       const origin = yield* fakeOrigin(fakeUrl)
       const client = yield* HttpClient.HttpClient
       const issued = yield* Effect.gen(function* () {
