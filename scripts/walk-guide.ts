@@ -7,11 +7,14 @@
  *   path of a clone) is replaced by the real one. Fenced ```sh norun: shown,
  *   not run (the registry's install line before the release, the reader's own
  *   credentials).
- * - a ```sh block of `$ command` lines is a transcript: each command runs, and
- *   the lines under it must appear in what it prints, in order (`…` matches
- *   anything).
+ * - a ```sh block of `$ command` lines is a transcript, run as one bash
+ *   session: each command must print the lines under it, exactly, in order
+ *   (`…` matches anything within a line; blank lines aside), and exit 0 —
+ *   unless the next command is `echo $?`, which then shows its code. Any
+ *   other shell fence (`bash`, `console`…) is an error: it would be skipped.
  * - a ```ts block whose first line is `// <path>` is written to that file;
- *   the guide's ```json block is its `tsconfig.json`.
+ *   the guide's one ```json block is its `tsconfig.json`. A guide with no
+ *   command to run fails.
  *
  * Used by run-docs.ts, with FakeTeo's environment standing in for the
  * reader's credentials.
@@ -48,18 +51,24 @@ export const fences = (markdown: string): ReadonlyArray<Fence> => {
   return found
 }
 
-/** The file a ```ts block is, from its first line `// src/teo.ts`. */
+/**
+ * The file a ```ts block is, from its first line `// src/teo.ts`: a path
+ * inside the project (no segment starting with a dot, so no `..`).
+ */
 export const namedFile = (source: string): string | undefined =>
-  /^\/\/ ((?:[\w.-]+\/)*[\w.-]+\.ts)\s*$/.exec(source.split("\n")[0] ?? "")?.[1]
+  /^\/\/ ((?:[\w-][\w.-]*\/)*[\w-][\w.-]*\.ts)\s*$/.exec(source.split("\n")[0] ?? "")?.[1]
 
-/** `…` matches anything; the rest literally. */
+/** A whole printed line; `…` matches anything, the rest literally. */
 const expectedLine = (line: string) =>
   new RegExp(
-    line
+    `^${line
       .split("…")
       .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")
+      .join(".*")}$`
   )
+
+/** Shell blocks under another name would be skipped without a word: a guide says `sh` (run) or `sh norun`. */
+const otherShells = new Set(["bash", "shell", "console", "zsh", "shell-session", "sh-session"])
 
 export interface Walk {
   /** The Markdown file, from the repository's root. */
@@ -73,50 +82,119 @@ export interface Walk {
   readonly afterwards: (project: string) => ReadonlyArray<string>
 }
 
+/** Where one command's output ends, and its exit code: `<<<walk-guide N rc=R>>>`. */
+const marker = /^<<<walk-guide (\d+) rc=(\d+)>>>$/
+
+/**
+ * A transcript as one bash session (so `export` and `$?` carry on from one
+ * command to the next), each command's output (stdout and stderr, as a
+ * terminal shows them) and exit code.
+ */
+const transcript = (commands: ReadonlyArray<string>, run: (script: string) => string) => {
+  const script = [
+    "exec 2>&1",
+    ...commands.map(
+      (command, index) =>
+        `${command}\n__walk_rc=$?; printf '\\n<<<walk-guide ${index} rc=%d>>>\\n' "$__walk_rc"; (exit "$__walk_rc")`
+    )
+  ].join("\n")
+  const results: Array<{ output: Array<string>; code: number }> = []
+  let output: Array<string> = []
+  for (const line of run(script).split("\n")) {
+    const end = marker.exec(line)
+    if (end === null) output.push(line)
+    else {
+      // The newline printed before the marker, when the command's output did not end with one.
+      if (output.at(-1) === "") output.pop()
+      results.push({ output, code: Number(end[2]) })
+      output = []
+    }
+  }
+  return results
+}
+
 /** Follows the guide in a fresh folder; the failures, each naming its line (none: the guide works as written). */
 export const walkGuide = (walk: Walk): { readonly steps: number; readonly failures: ReadonlyArray<string> } => {
   const project = mkdtempSync(join(tmpdir(), "teo-effect-guide-"))
   const failures: Array<string> = []
   let steps = 0
+  let tsconfig = false
   const where = (line: number) => `${walk.file}:${line}`
-  const bash = (script: string) => {
+  const placeheld = (script: string) => {
     let text = script
     for (const [placeholder, value] of Object.entries(walk.replace)) text = text.replaceAll(placeholder, value)
-    return spawnSync("bash", ["-e", "-c", text], { cwd: project, env: walk.env, encoding: "utf8", timeout: 300_000 })
+    return text
   }
+  const bash = (script: string) =>
+    spawnSync("bash", ["-e", "-o", "pipefail", "-c", placeheld(script)], {
+      cwd: project,
+      env: walk.env,
+      encoding: "utf8",
+      timeout: 300_000
+    })
   try {
     for (const fence of fences(readFileSync(join(walk.root, walk.file), "utf8"))) {
       if (failures.length > 0) break
       const source = fence.body.join("\n")
       if (fence.lang === "json") {
+        if (tsconfig)
+          failures.push(`${where(fence.line)}: a second json block; the guide's one json block is its tsconfig.json`)
         writeFileSync(join(project, "tsconfig.json"), `${source}\n`)
+        tsconfig = true
       } else if (fence.lang === "ts" && namedFile(source) !== undefined) {
         const path = join(project, namedFile(source) ?? "")
         mkdirSync(dirname(path), { recursive: true })
         writeFileSync(path, `${source}\n`)
+      } else if (otherShells.has(fence.lang)) {
+        failures.push(
+          `${where(fence.line)}: a \`${fence.lang}\` block: write \`sh\` (run by this walk) or \`sh norun\``
+        )
       } else if (fence.lang === "sh" && !fence.info.includes("norun")) {
         steps++
         if (fence.body.some((line) => line.startsWith("$ "))) {
-          // A transcript: each command, then what it prints.
+          // A transcript: each command, then what it prints — every line of it, in order. A command that
+          // fails must be followed by `$ echo $?` and its code, as a reader would see it.
           const runs: Array<{ command: string; expected: Array<string> }> = []
           for (const line of fence.body) {
             if (line.startsWith("$ ")) runs.push({ command: line.slice(2), expected: [] })
+            else if (runs.length === 0)
+              failures.push(`${where(fence.line)}: "${line}" comes before the first \`$ \` command`)
             else if (line.trim() !== "") runs.at(-1)?.expected.push(line)
           }
-          for (const { command, expected } of runs) {
-            const result = bash(command)
-            const output = `${result.stdout}${result.stderr}`.split("\n")
-            let at = 0
-            for (const line of expected) {
-              const pattern = expectedLine(line)
-              const found = output.findIndex((printed, index) => index >= at && pattern.test(printed))
-              if (found === -1) {
-                failures.push(
-                  `${where(fence.line)}: \`${command}\` does not print "${line}"; it prints:\n${output.join("\n")}`
-                )
-                break
-              }
-              at = found + 1
+          const results = transcript(
+            runs.map((run) => run.command),
+            (script) => {
+              const result = spawnSync("bash", ["-c", placeheld(script)], {
+                cwd: project,
+                env: walk.env,
+                encoding: "utf8",
+                timeout: 300_000
+              })
+              return result.stdout ?? ""
+            }
+          )
+          for (const [index, { command, expected }] of runs.entries()) {
+            const result = results[index]
+            if (result === undefined) {
+              failures.push(`${where(fence.line)}: \`${command}\` did not finish (or ended the shell)`)
+              break
+            }
+            const printed = result.output.filter((line) => line.trim() !== "")
+            const checked = runs[index + 1]?.command.trim() === "echo $?"
+            if (result.code !== 0 && !checked) {
+              failures.push(
+                `${where(fence.line)}: \`${command}\` exits with ${result.code}, and the transcript does not show it (\`$ echo $?\`):\n${printed.join("\n")}`
+              )
+              break
+            }
+            if (
+              printed.length !== expected.length ||
+              !expected.every((line, at) => expectedLine(line).test(printed[at] ?? ""))
+            ) {
+              failures.push(
+                `${where(fence.line)}: \`${command}\` should print\n${expected.join("\n")}\nit prints\n${printed.join("\n")}`
+              )
+              break
             }
           }
         } else {
@@ -128,6 +206,7 @@ export const walkGuide = (walk: Walk): { readonly steps: number; readonly failur
         }
       }
     }
+    if (failures.length === 0 && steps === 0) failures.push("no command block to follow")
     if (failures.length === 0) failures.push(...walk.afterwards(project).map((failure) => `${walk.file}: ${failure}`))
   } finally {
     rmSync(project, { recursive: true, force: true })
