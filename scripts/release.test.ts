@@ -5,7 +5,7 @@
  * Usage: pnpm exec vitest run --project scripts
  */
 import { spawnSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -39,6 +39,14 @@ const git = (...args: ReadonlyArray<string>): string => {
 const release = (...args: ReadonlyArray<string>) => {
   const result = spawnSync(process.execPath, [script, ...args], { cwd: repo, env: env(), encoding: "utf8" })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+/** A refusal as the script makes them all: exit 1, one line starting `✗`, no stack trace. */
+const expectRefusal = (run: ReturnType<typeof release>, ...says: ReadonlyArray<string>) => {
+  expect(run.status).toBe(1)
+  expect(run.stderr).toMatch(/^✗ [^\n]*\n$/)
+  expect(run.stderr).not.toMatch(/Error|\n\s+at /)
+  for (const text of says) expect(run.stderr).toContain(text)
 }
 
 const write = (path: string, text: string) => {
@@ -133,11 +141,8 @@ describe("scripts/release.ts", () => {
     write("notes.txt", "not committed\n")
     const untracked = release()
 
-    expect(modified.status).toBe(1)
-    expect(modified.stderr).toContain("the working tree has changes")
-    expect(modified.stderr).toContain("packages/auth/package.json")
-    expect(untracked.status).toBe(1)
-    expect(untracked.stderr).toContain("notes.txt")
+    expectRefusal(modified, "the working tree has changes", "packages/auth/package.json")
+    expectRefusal(untracked, "the working tree has changes", "notes.txt")
     expect(tags()).toEqual([])
   })
 
@@ -166,6 +171,193 @@ describe("scripts/release.ts", () => {
     expect(run.stderr).toContain("not HEAD")
     expect(tags()).toEqual(["@teo-effect/auth@0.2.0"])
     expect(git("rev-parse", "@teo-effect/auth@0.2.0^{commit}")).toBe(released)
+  })
+
+  it.each([
+    "0.1.0; rm -rf /tmp/x",
+    "0.1.0\nfoo",
+    "../../x",
+    "0.1.0~1",
+    "0.1.0^{tree}",
+    "HEAD",
+    "v0.1.0",
+    "0.1",
+    "01.0.0",
+    "1.0.0-01",
+    ""
+  ])("refuses the version %j before making any tag, --dry-run too", (version) => {
+    write("packages/zeta/package.json", manifest("@teo-effect/zeta", version))
+    commit("a bad version")
+
+    const dry = release("--dry-run")
+    const run = release()
+
+    for (const refused of [dry, run]) {
+      expectRefusal(refused, "packages/zeta/package.json", `version ${JSON.stringify(version)}`, "semver")
+      expect(refused.stdout).not.toContain("tag")
+    }
+    expect(tags()).toEqual([])
+  })
+
+  it("tags a semver version with a prerelease and build metadata", () => {
+    write("packages/auth/package.json", manifest("@teo-effect/auth", "1.0.0-rc.1+build.5"))
+    write("packages/api/package.json", manifest("@teo-effect/api", "1.0.0-rc.1+build.5"))
+    commit("release candidate")
+
+    const run = release()
+
+    expect(run.stderr).toBe("")
+    expect(run.status).toBe(0)
+    expect(tags()).toEqual(["@teo-effect/api@1.0.0-rc.1+build.5", "@teo-effect/auth@1.0.0-rc.1+build.5"])
+  })
+
+  it.each([
+    "-m",
+    "--delete",
+    "@other/auth",
+    "teo-effect-auth",
+    "@teo-effect/Auth",
+    "@teo-effect/a b",
+    "@teo-effect/",
+    "@teo-effect/x/y"
+  ])("refuses the package name %j, tagging nothing", (name) => {
+    write("packages/zeta/package.json", manifest(name, "0.2.0"))
+    commit("a bad name")
+
+    const dry = release("--dry-run")
+    const run = release()
+
+    for (const refused of [dry, run]) {
+      expectRefusal(refused, "packages/zeta/package.json", `name ${JSON.stringify(name)}`, "@teo-effect/")
+    }
+    expect(tags()).toEqual([])
+  })
+
+  it("passes the tag's name after -- to git tag, so no name is read as an option", () => {
+    // git on PATH is a wrapper writing down each call, then running the real git.
+    const real = spawnSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).stdout.trim()
+    const bin = join(home, "bin")
+    const log = join(home, "git.log")
+    mkdirSync(bin)
+    writeFileSync(join(bin, "git"), `#!/bin/sh\nprintf '%s ' "$@" >> '${log}'\necho >> '${log}'\nexec '${real}' "$@"\n`)
+    chmodSync(join(bin, "git"), 0o755)
+    const head = git("rev-parse", "HEAD")
+
+    const result = spawnSync(process.execPath, [script], {
+      cwd: repo,
+      env: { ...env(), PATH: `${bin}:${process.env.PATH}` },
+      encoding: "utf8"
+    })
+
+    expect(result.stderr).toBe("")
+    expect(result.status).toBe(0)
+    const calls = readFileSync(log, "utf8").split("\n")
+    const tagging = calls.filter((call) => call.startsWith("tag "))
+    expect(tagging).toEqual([
+      `tag --annotate --message=@teo-effect/api@0.2.0 -- @teo-effect/api@0.2.0 ${head} `,
+      `tag --annotate --message=@teo-effect/auth@0.2.0 -- @teo-effect/auth@0.2.0 ${head} `
+    ])
+    expect(tags()).toEqual(["@teo-effect/api@0.2.0", "@teo-effect/auth@0.2.0"])
+  })
+
+  it("refuses a tag git would not accept as a ref name (a version ending in .lock)", () => {
+    write("packages/zeta/package.json", manifest("@teo-effect/zeta", "0.2.0-rc.lock"))
+    commit("a version git refuses")
+
+    const dry = release("--dry-run")
+    const run = release()
+
+    for (const refused of [dry, run]) expectRefusal(refused, "@teo-effect/zeta@0.2.0-rc.lock", "git check-ref-format")
+    expect(tags()).toEqual([])
+  })
+
+  it("refuses two packages of the same name", () => {
+    write("packages/auth-copy/package.json", manifest("@teo-effect/auth", "0.2.0"))
+    commit("a copy")
+
+    const run = release()
+
+    expectRefusal(run, "@teo-effect/auth", "packages/auth-copy/package.json", "packages/auth/package.json")
+    expect(tags()).toEqual([])
+  })
+
+  it("refuses a lightweight tag, even on HEAD: git push --follow-tags would not push it", () => {
+    git("tag", "@teo-effect/auth@0.2.0")
+
+    const dry = release("--dry-run")
+    const run = release()
+
+    for (const refused of [dry, run]) {
+      expectRefusal(refused, "@teo-effect/auth@0.2.0 is a lightweight tag", "--follow-tags", "git tag -d")
+    }
+    expect(tags()).toEqual(["@teo-effect/auth@0.2.0"])
+    expect(git("cat-file", "-t", "@teo-effect/auth@0.2.0")).toBe("commit")
+  })
+
+  it("refuses a tag naming a tree, not a commit, lightweight or annotated", () => {
+    git("tag", "@teo-effect/auth@0.2.0", "HEAD^{tree}")
+    git("tag", "--annotate", "--message", "a tree", "@teo-effect/api@0.2.0", "HEAD^{tree}")
+
+    const run = release()
+
+    expectRefusal(run, "@teo-effect/auth@0.2.0 names a tree, not a commit", "@teo-effect/api@0.2.0 names a tree")
+    expect(tags()).toEqual(["@teo-effect/api@0.2.0", "@teo-effect/auth@0.2.0"])
+  })
+
+  it("refuses a tag another tag is in the way of (refs/tags/<tag>/… exists)", () => {
+    git("tag", "--annotate", "--message", "in the way", "@teo-effect/auth@0.2.0/old")
+
+    const run = release()
+
+    expectRefusal(run, "@teo-effect/auth@0.2.0", "@teo-effect/auth@0.2.0/old")
+    expect(tags()).toEqual(["@teo-effect/auth@0.2.0/old"])
+  })
+
+  it("removes the tags it made when git tag fails midway, so the next run can tag them all", () => {
+    // Another git holds auth's tag: api is tagged first, then auth cannot be.
+    const lock = join(repo, ".git/refs/tags/@teo-effect/auth@0.2.0.lock")
+    mkdirSync(join(lock, ".."), { recursive: true })
+    writeFileSync(lock, "")
+
+    const failed = release()
+
+    expectRefusal(failed, "git tag @teo-effect/auth@0.2.0", "removed @teo-effect/api@0.2.0")
+    expect(failed.stdout).not.toContain("Push them")
+    expect(tags()).toEqual([])
+
+    rmSync(lock)
+    const again = release()
+
+    expect(again.stderr).toBe("")
+    expect(again.status).toBe(0)
+    expect(tags()).toEqual(["@teo-effect/api@0.2.0", "@teo-effect/auth@0.2.0"])
+  })
+
+  it("refuses a package.json without a name, or that is not JSON, naming the file", () => {
+    write("packages/zeta/package.json", `${JSON.stringify({ version: "0.2.0" })}\n`)
+    commit("no name")
+    const nameless = release()
+    write("packages/zeta/package.json", '{ "name": "@teo-effect/zeta", ')
+    commit("not JSON")
+    const broken = release()
+    write("packages/zeta/package.json", "[]\n")
+    commit("not an object")
+    const array = release()
+
+    expectRefusal(nameless, "packages/zeta/package.json", "no name")
+    expectRefusal(broken, "packages/zeta/package.json", "not valid JSON")
+    expectRefusal(array, "packages/zeta/package.json", "not a JSON object")
+    expect(tags()).toEqual([])
+  })
+
+  it("refuses a detached HEAD: a release is tagged on a branch", () => {
+    git("checkout", "--quiet", "--detach")
+
+    const dry = release("--dry-run")
+    const run = release()
+
+    for (const refused of [dry, run]) expectRefusal(refused, "HEAD is detached", "git switch")
+    expect(tags()).toEqual([])
   })
 
   it("refuses an unknown argument with its usage", () => {
