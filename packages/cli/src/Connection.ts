@@ -87,6 +87,22 @@ const flagOf: Record<string, string> = {
 }
 
 /**
+ * What asks for the embedded FakeTeo: `"--fake"`, `TEO_FAKE` set to a true
+ * value as written (`"TEO_FAKE=1"`, `"TEO_FAKE=yes"`…), or `undefined` for
+ * neither. `TEO_FAKE` is read as a boolean (`true`/`false`, `yes`/`no`,
+ * `on`/`off`, `1`/`0`, `y`/`n`): another value is a configuration error.
+ *
+ * @since 0.2.0
+ */
+export const fakeAskedBy = (flag: boolean): Effect.Effect<string | undefined, Config.ConfigError> =>
+  Effect.gen(function* () {
+    if (flag) return "--fake"
+    if (!(yield* Config.Boolean("TEO_FAKE").pipe(Config.withDefault(false)))) return undefined
+    // One of the true spellings above: safe to name as it is.
+    return `TEO_FAKE=${yield* Config.String("TEO_FAKE")}`
+  })
+
+/**
  * Everything a command needs, connected as the flags and environment say.
  *
  * @since 0.1.0
@@ -133,13 +149,10 @@ export const connect = (
     ]
     const given = presence.filter(([, present]) => present)
 
-    const fakeAsked = flags.fake || (yield* Config.Boolean("TEO_FAKE").pipe(Config.withDefault(false)))
-    if (fakeAsked) {
+    const fakeAsked = yield* fakeAskedBy(flags.fake)
+    if (fakeAsked !== undefined) {
       // FakeTeo is in @teo-effect/testing, an optional peer: loaded here only.
-      const { FakeTeo } = yield* TestingPackage.load(
-        flags.fake ? "--fake" : "TEO_FAKE=1",
-        () => import("@teo-effect/testing")
-      )
+      const { FakeTeo } = yield* TestingPackage.load(fakeAsked, () => import("@teo-effect/testing"))
       yield* Console.error(
         `Using an embedded FakeTeo (${flags.fake ? "--fake" : "TEO_FAKE"}): generated data, not téo's. / FakeTeo embarqué (${flags.fake ? "--fake" : "TEO_FAKE"}) : données générées, pas celles de téo.`
       )

@@ -112,6 +112,10 @@ const byTag = {
     ExitCode.network,
     "FakeTeo injoignable : lancez `teo fake-server` dans un autre terminal. / FakeTeo unreachable: run `teo fake-server` in another terminal."
   ],
+  FakeTeoUnexpectedAnswer: [
+    ExitCode.api,
+    "Réponse inattendue : ce n'est pas un FakeTeo, vérifiez --fake-url et TEO_AUTH_URL. / Unexpected answer: not a FakeTeo, check --fake-url and TEO_AUTH_URL."
+  ],
   FakeTeoStartError: [
     ExitCode.usage,
     "Port occupé : choisissez-en un autre avec --port (0 : n'importe lequel). / Port taken: choose another with --port (0: any free one)."

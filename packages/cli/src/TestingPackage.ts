@@ -3,13 +3,14 @@
  * with `jose` and the rest of the test tooling, which a production install
  * of `teo` does without. It is loaded when a command needs it — `--fake`
  * (`TEO_FAKE=1`) and `teo fake-server` — and its absence is a usage error
- * that says what to install. Only the package itself missing counts as
- * absent: any other failure to load it is reported as it is.
+ * that says what to install, as is a version other than the CLI's. Only the
+ * package itself missing counts as absent: any other failure to load it is
+ * reported as it is.
  *
  * @since 0.2.0
  */
 import { createRequire } from "node:module"
-import { Effect, Predicate, Schema } from "effect"
+import { Effect, Predicate, Result, Schema } from "effect"
 import { UsageError } from "./Failure.js"
 
 /**
@@ -63,21 +64,51 @@ const isAbsent = (error: unknown): boolean =>
   error.message.startsWith(`Cannot find package '${name}' `)
 
 /**
+ * The usage error for `feature` when the installed package's version is
+ * `found` (`undefined`: none could be read), not the CLI's: the command that
+ * installs the right one.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const mismatched = (feature: string, found: string | undefined): UsageError =>
+  new UsageError({
+    message: `${feature} needs ${name} ${version}, found ${found === undefined ? "no readable version" : /^[\w.+-]{1,64}$/.test(found) ? found : JSON.stringify(found.slice(0, 64))}: npm install -D --save-exact ${name}@${version}`
+  })
+
+/** The version in the installed package's `package.json` (exported), or `undefined`. */
+const installedVersion = (): string | undefined => {
+  try {
+    const manifest: unknown = createRequire(import.meta.url)(`${name}/package.json`)
+    return Predicate.hasProperty(manifest, "version") && typeof manifest.version === "string"
+      ? manifest.version
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const reasonOf = (error: unknown): string =>
+  Predicate.hasProperty(error, "message") ? String(error.message) : String(error)
+
+/**
  * Runs `importer` — the dynamic import of the package, written where the
  * module is used so that its types stay there, out of this package's
  * declarations — for `feature`: the module, or the usage error saying what
- * to install, or what else went wrong.
+ * to install (the package absent, or at another version than the CLI's), or
+ * what else went wrong. A package that fails to load and is at another
+ * version is reported as at another version: installing the right one is
+ * the fix.
  *
  * @since 0.2.0
  */
 export const load = Effect.fn("TestingPackage.load")(function* <A>(feature: string, importer: () => Promise<A>) {
-  return yield* Effect.tryPromise({
-    try: importer,
-    catch: (error) =>
-      isAbsent(error)
-        ? missing(feature)
-        : new TestingLoadFailed({
-            reason: Predicate.hasProperty(error, "message") ? String(error.message) : String(error)
-          })
-  })
+  const loaded = yield* Effect.tryPromise({ try: importer, catch: (error) => error }).pipe(Effect.result)
+  if (Result.isFailure(loaded) && isAbsent(loaded.failure)) return yield* missing(feature)
+  const found = installedVersion()
+  if (found !== version && (Result.isSuccess(loaded) || found !== undefined)) {
+    return yield* mismatched(feature, found)
+  }
+  if (Result.isFailure(loaded)) return yield* new TestingLoadFailed({ reason: reasonOf(loaded.failure) })
+  return loaded.success
 })

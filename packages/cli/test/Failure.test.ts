@@ -25,6 +25,7 @@ describe("reportOf", () => {
     ["Forbidden", ExitCode.api, "Accès refusé"],
     ["RateLimited", ExitCode.api, "Trop de requêtes"],
     ["FakeTeoUnreachable", ExitCode.network, "teo fake-server"],
+    ["FakeTeoUnexpectedAnswer", ExitCode.api, "--fake-url"],
     ["FakeTeoStartError", ExitCode.usage, "--port"]
   ] as const)("%s: exit %i, with its hint in French and English", (tag, code, hint) => {
     const report = reportOf(failure(tag))

@@ -95,10 +95,21 @@ describe("teo partner-link", () => {
     const embedded = await teo(["--fake", "partner-link", "--dossier", dossierId], fake.env)
     assert.strictEqual(embedded.code, 2)
     assert.include(embedded.stderr, "never an embedded one: drop --fake")
-    assert.strictEqual(unknown.stdout + unknownNumber.stdout + notUuid.stdout + badUrl.stdout + embedded.stdout, "")
+    // TEO_FAKE asks for the same embedded FakeTeo: refused the same way, naming it as set.
+    const runs = [unknown, unknownNumber, notUuid, badUrl, embedded]
+    for (const value of ["1", "yes"]) {
+      const fromEnv = await teo(["partner-link", "--dossier", dossierId], { ...fake.env, TEO_FAKE: value })
+      assert.strictEqual(fromEnv.code, 2, fromEnv.stderr)
+      assert.include(fromEnv.stderr, `never an embedded one: unset TEO_FAKE (TEO_FAKE=${value})`)
+      runs.push(fromEnv)
+    }
+    // TEO_FAKE=0 asks for nothing: the link, from the running FakeTeo.
+    const off = await teo(["partner-link", "--dossier", dossierId], { ...fake.env, TEO_FAKE: "0" })
+    assert.strictEqual(off.code, 0, off.stderr)
+    assert.strictEqual(runs.map((run) => run.stdout).join(""), "")
   })
 
-  it("no FakeTeo there exits 5 and says how to start one; a server that is not a FakeTeo exits 2", async () => {
+  it("no FakeTeo there exits 5 and says how to start one; a server that is not a FakeTeo exits 4", async () => {
     const none = await teo(["partner-link", "--dossier", dossierId, "--fake-url", "http://127.0.0.1:9"])
     assert.strictEqual(none.code, 5)
     assert.include(none.stderr, "no FakeTeo answers at http://127.0.0.1:9")
@@ -108,7 +119,7 @@ describe("teo partner-link", () => {
     try {
       const port = (other.address() as { port: number }).port
       const run = await teo(["partner-link", "--dossier", dossierId, "--fake-url", `http://127.0.0.1:${port}`])
-      assert.strictEqual(run.code, 2)
+      assert.strictEqual(run.code, 4, run.stderr)
       assert.include(run.stderr, "answered HTTP 404 to /_fake/partner-links: it is not a FakeTeo")
     } finally {
       await new Promise<void>((resolve) => other.close(() => resolve()))

@@ -5,8 +5,12 @@
  * `dependencies` and the required peers, linked from this workspace — and
  * not the optional peer. There, `teo` works against a téo (here a FakeTeo
  * started by the test), and `--fake` / `TEO_FAKE=1` / `teo fake-server` exit
- * 2 saying what to install. With a testing package that is there but broken,
- * its own error is reported, not "install it".
+ * 2 saying what to install. With a testing package that is there but broken
+ * — it does not load, it lacks `FakeTeoCommand`, its `make` throws — its own
+ * error is reported in one line, not "install it"; at another version than
+ * the CLI's, exit 2 saying which version to install. Only `fake-server` as
+ * the subcommand loads it, not the same word as a flag's value or an
+ * argument.
  */
 
 import { spawnSync } from "node:child_process"
@@ -49,12 +53,18 @@ const installed = [
 
 const work = mkdtempSync(join(tmpdir(), "teo-cli-without-testing-"))
 
+/** A stand-in `@teo-effect/testing`: its version and its `index.js`. */
+interface Testing {
+  readonly version: string
+  readonly index: string
+}
+
 /**
  * The package as installed in `name/`, with its dependencies linked but not
- * `@teo-effect/testing` — or, `broken`, a `@teo-effect/testing` that fails
- * to load for a reason of its own. Returns the bin to run.
+ * `@teo-effect/testing` — or, with `testing`, a stand-in one (a broken
+ * package, another version). Returns the bin to run.
  */
-const layOut = (name: string, broken = false): string => {
+const layOut = (name: string, testing?: Testing): string => {
   const root = join(work, name, "node_modules", "@teo-effect", "cli")
   mkdirSync(root, { recursive: true })
   for (const entry of ["bin", "dist", "package.json"])
@@ -65,20 +75,32 @@ const layOut = (name: string, broken = false): string => {
     mkdirSync(dirname(link), { recursive: true })
     symlinkSync(realpathSync(join(packageDir, "node_modules", ...dependency.split("/"))), link)
   }
-  if (broken) {
-    const testing = join(modules, "@teo-effect", "testing")
-    mkdirSync(testing, { recursive: true })
+  if (testing !== undefined) {
+    const dir = join(modules, "@teo-effect", "testing")
+    mkdirSync(dir, { recursive: true })
     writeFileSync(
-      join(testing, "package.json"),
-      JSON.stringify({ name: "@teo-effect/testing", version: manifest.version, type: "module", exports: "./index.js" })
+      join(dir, "package.json"),
+      JSON.stringify({
+        name: "@teo-effect/testing",
+        version: testing.version,
+        type: "module",
+        exports: { ".": "./index.js", "./package.json": "./package.json" }
+      })
     )
-    writeFileSync(join(testing, "index.js"), 'import "jose-not-installed"\n')
+    writeFileSync(join(dir, "index.js"), testing.index)
   }
   return join(root, "bin", "teo.js")
 }
 
+/** An index that fails to load for a reason of its own: a dependency missing. */
+const unloadable = 'import "jose-not-installed"\n'
+
 let absent: string
 let broken: string
+let hollow: string
+let throwing: string
+let older: string
+let olderBroken: string
 let fake: RunningFakeTeo
 
 beforeAll(async () => {
@@ -89,7 +111,14 @@ beforeAll(async () => {
   assert.strictEqual(manifest.peerDependenciesMeta?.["@teo-effect/testing"]?.optional, true)
   assert.isUndefined(manifest.dependencies?.["@teo-effect/testing"])
   absent = layOut("absent")
-  broken = layOut("broken", true)
+  broken = layOut("broken", { version: manifest.version, index: unloadable })
+  hollow = layOut("hollow", { version: manifest.version, index: "export const FakeTeo = {}\n" })
+  throwing = layOut("throwing", {
+    version: manifest.version,
+    index: 'export const FakeTeoCommand = { make() { throw new Error("make failed on purpose") } }\n'
+  })
+  older = layOut("older", { version: "0.0.9", index: "export const FakeTeo = {}\n" })
+  olderBroken = layOut("older-broken", { version: "0.0.9", index: unloadable })
   // Node.js itself, from where the bin is and in the environment teo runs in (no NODE_PATH), finds none.
   const resolved = spawnSync(process.execPath, ["-e", 'require.resolve("@teo-effect/testing")'], {
     cwd: dirname(dirname(absent)),
@@ -130,9 +159,11 @@ describe("teo without @teo-effect/testing (an optional peer)", () => {
     assert.include(missing.stderr, "no téo credentials")
   })
 
-  it("--fake and TEO_FAKE=1 exit 2 saying what to install", async () => {
+  it("--fake and TEO_FAKE=1 exit 2 saying what to install, naming TEO_FAKE as it is set", async () => {
     assertNeedsTesting(await teo(["--fake", "dossiers", "list"], {}, absent), "--fake")
     assertNeedsTesting(await teo(["token"], { TEO_FAKE: "1" }, absent), "TEO_FAKE=1")
+    assertNeedsTesting(await teo(["token"], { TEO_FAKE: "true" }, absent), "TEO_FAKE=true")
+    assertNeedsTesting(await teo(["token"], { TEO_FAKE: "yes" }, absent), "TEO_FAKE=yes")
   })
 
   it("teo fake-server exits 2 saying what to install, with its flags or without", async () => {
@@ -146,7 +177,9 @@ describe("teo without @teo-effect/testing (an optional peer)", () => {
   it("a @teo-effect/testing that is there but does not load: its own error, not the install hint", async () => {
     for (const args of [
       ["--fake", "token"],
-      ["fake-server", "--port", "0"]
+      ["fake-server", "--port", "0"],
+      ["--log-level", "debug", "fake-server"],
+      ["--fake", "false", "fake-server"]
     ]) {
       const run = await teo(args, {}, broken)
       assert.strictEqual(run.code, 1, run.stderr)
@@ -156,6 +189,54 @@ describe("teo without @teo-effect/testing (an optional peer)", () => {
       )
       assert.notInclude(run.stderr, "npm install")
       assert.notMatch(run.stderr, /^\s+at /m)
+    }
+  })
+
+  it("a @teo-effect/testing without FakeTeoCommand, or whose make throws: one line, exit 1", async () => {
+    for (const [install, reason] of [
+      [hollow, "it has no FakeTeoCommand.make"],
+      [throwing, "make failed on purpose"]
+    ] as const) {
+      for (const args of [["fake-server"], ["fake-server", "--port", "0"]]) {
+        const run = await teo(args, {}, install)
+        assert.strictEqual(run.code, 1, run.stderr)
+        assert.strictEqual(
+          run.stderr,
+          `teo: @teo-effect/testing is installed but could not be loaded: ${reason}\n`,
+          args.join(" ")
+        )
+        assert.strictEqual(run.stdout, "")
+      }
+    }
+  })
+
+  it("only fake-server as the subcommand loads it: not a flag's value, not an argument", async () => {
+    for (const install of [broken, hollow]) {
+      const got = await teo(["get", "fake-server"], {}, install)
+      assert.strictEqual(got.code, 2, got.stderr)
+      assert.include(got.stderr, "teo: no téo credentials")
+      const valued = await teo(["--teo-id", "fake-server", "token"], {}, install)
+      assert.strictEqual(valued.code, 2, valued.stderr)
+      assert.include(valued.stderr, "teo: incomplete credentials")
+      for (const run of [got, valued]) assert.notInclude(run.stderr, "@teo-effect/testing")
+    }
+  })
+
+  it("a @teo-effect/testing at another version than the CLI's: exit 2, the version to install", async () => {
+    for (const install of [older, olderBroken]) {
+      for (const [args, env, feature] of [
+        [["--fake", "dossiers", "list"], {}, "--fake"],
+        [["token"], { TEO_FAKE: "1" }, "TEO_FAKE=1"],
+        [["fake-server", "--port", "0"], {}, "teo fake-server"]
+      ] as const) {
+        const run = await teo(args, env, install)
+        assert.strictEqual(run.code, 2, run.stderr)
+        assert.strictEqual(
+          run.stderr,
+          `teo: ${feature} needs @teo-effect/testing ${manifest.version}, found 0.0.9: npm install -D --save-exact @teo-effect/testing@${manifest.version}\n`
+        )
+        assert.strictEqual(run.stdout, "")
+      }
     }
   })
 })

@@ -10,15 +10,20 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { PartnerLinkHttp } from "@teo-effect/auth"
-import { Config, Console, Duration, Effect, Option, Schema } from "effect"
+import { TeoHttp } from "@teo-effect/auth/internal"
+import { Config, Console, Duration, Effect, Option, Predicate, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { HttpBody, HttpClient, HttpClientResponse } from "effect/http"
+import { HttpBody, HttpClient } from "effect/http"
+import { fakeAskedBy } from "../Connection.js"
 import { UsageError } from "../Failure.js"
 import { DossierRef, isIdOrIri } from "../Flags.js"
 import { root } from "../Root.js"
 
 /**
- * No FakeTeo answers where `teo partner-link` looked for one.
+ * No FakeTeo answers where `teo partner-link` looked for one: nothing takes
+ * the connection, a server takes the request but does not answer — or does
+ * not finish its answer — within `answerWithin`, or the connection breaks
+ * before the end of the answer.
  *
  * @since 0.1.0
  * @category errors
@@ -26,12 +31,54 @@ import { root } from "../Root.js"
 export class FakeTeoUnreachable extends Schema.TaggedError<FakeTeoUnreachable>()("FakeTeoUnreachable", {
   url: Schema.String,
   /** Set when a server took the request but did not answer it within these seconds. */
-  timeoutSeconds: Schema.optional(Schema.Number)
+  timeoutSeconds: Schema.optional(Schema.Number),
+  /**
+   * The status it answered with, when the answer began but did not end: not
+   * within `timeoutSeconds`, or the connection broke (`reason`).
+   *
+   * @since 0.2.0
+   */
+  status: Schema.optional(Schema.Number),
+  /**
+   * How the connection broke while the answer was read (`ECONNRESET: …`).
+   *
+   * @since 0.2.0
+   */
+  reason: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    return this.timeoutSeconds === undefined
-      ? `no FakeTeo answers at ${this.url}: start one with \`teo fake-server\` (or \`npx fake-teo\`), or give its URL with --fake-url`
-      : `${this.url} took the request but did not answer within ${this.timeoutSeconds} s: restart \`teo fake-server\` (a stopped one — Ctrl-Z — keeps its port), or give another FakeTeo's URL with --fake-url`
+    const answered = `${this.url} answered HTTP ${this.status} to /_fake/partner-links`
+    if (this.timeoutSeconds === undefined) {
+      return this.status === undefined
+        ? `no FakeTeo answers at ${this.url}: start one with \`teo fake-server\` (or \`npx fake-teo\`), or give its URL with --fake-url`
+        : `${answered}, then the connection broke before the end of its answer${this.reason === undefined ? "" : ` (${this.reason})`}: check that \`teo fake-server\` still runs, or give another FakeTeo's URL with --fake-url`
+    }
+    const restart = `restart \`teo fake-server\` (a stopped one — Ctrl-Z — keeps its port), or give another FakeTeo's URL with --fake-url`
+    return this.status === undefined
+      ? `${this.url} took the request but did not answer within ${this.timeoutSeconds} s: ${restart}`
+      : `${answered} but did not finish its answer within ${this.timeoutSeconds} s: ${restart}`
+  }
+}
+
+/**
+ * Something answered `teo partner-link` that is not a FakeTeo: a status other
+ * than 201 (and not FakeTeo's refusal of an unknown dossier), or a 201 whose
+ * body is not a partner link — too large, not JSON, or fields that are not
+ * what FakeTeo sends (a compact JWS, a UUID, texts without control
+ * characters). The message says what came back in teo's words: never the
+ * server's own text.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class FakeTeoUnexpectedAnswer extends Schema.TaggedError<FakeTeoUnexpectedAnswer>()("FakeTeoUnexpectedAnswer", {
+  url: Schema.String,
+  status: Schema.Number,
+  /** What is wrong with the body (`with a body that is not JSON`), or `""` for the status alone. */
+  problem: Schema.String
+}) {
+  override get message(): string {
+    return `${this.url} answered HTTP ${this.status} to /_fake/partner-links${this.problem === "" ? "" : ` ${this.problem}`}: it is not a FakeTeo (téo itself issues partner links from its interface; this command is for local testing)`
   }
 }
 
@@ -45,14 +92,65 @@ export class FakeTeoUnreachable extends Schema.TaggedError<FakeTeoUnreachable>()
  */
 export const answerWithin: Duration.Duration = Duration.seconds(10)
 
-const Issued = Schema.Struct({
-  token: Schema.String,
-  dossierId: Schema.String,
-  userId: Schema.String,
-  expiresAt: Schema.String
-})
+/**
+ * The largest answer read from FakeTeo: 64 KiB (its answers are under 1 KiB).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const maxAnswerBytes = 64 * 1024
 
-const Refusal = Schema.Struct({ error: Schema.String, message: Schema.String })
+/** What FakeTeo answers a partner link with; each field checked before it reaches the terminal. */
+interface Issued {
+  readonly token: string
+  readonly dossierId: string
+  readonly userId: string
+  readonly expiresAt: string
+}
+
+/** A JWS in compact serialization: three base64url segments (RFC 7515 §7.1). */
+const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+
+const isUuid = Schema.is(Schema.String.check(Schema.isUUID()))
+
+/** Control characters (C0, DEL, C1), line and paragraph separators, bidirectional overrides: what moves a terminal. */
+const unprintable = /[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/u
+
+const printable = (value: unknown): value is string => typeof value === "string" && !unprintable.test(value)
+
+/** Each field of a partner link, and what it must be. */
+const fields: ReadonlyArray<readonly [keyof Issued, (value: unknown) => boolean, string]> = [
+  ["token", (value) => typeof value === "string" && compactJws.test(value), "is not a compact JWS"],
+  ["dossierId", isUuid, "is not a UUID"],
+  ["userId", printable, "is not a text without control characters"],
+  ["expiresAt", printable, "is not a text without control characters"]
+]
+
+/** `text` as FakeTeo's partner link, or what is wrong with it (in teo's words, nothing of `text`). */
+const issuedOf = (text: string): Issued | string => {
+  const body = parseJson(text)
+  if (body === undefined) return "with a body that is not JSON"
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return "with JSON that is not an object"
+  const record = body as Record<string, unknown>
+  for (const [name, valid, problem] of fields) {
+    if (!valid(record[name])) return `with a partner link whose ${name} ${problem}`
+  }
+  // Only the checked fields, nothing else of the body.
+  const { token, dossierId, userId, expiresAt } = record as unknown as Issued
+  return { token, dossierId, userId, expiresAt }
+}
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+/** FakeTeo's refusal of a dossier it does not have. */
+const isUnknownDossier = (body: unknown): boolean =>
+  Predicate.hasProperty(body, "error") && body.error === "unknown_dossier"
 
 /** An absolute http(s) URL, as the flag named `name` must hold. */
 const HttpUrl = (name: string) =>
@@ -119,14 +217,16 @@ export const command = Command.make(
   ({ dossier, user, ttl, appUrl, parameter, fakeUrl }) =>
     Effect.gen(function* () {
       // The link must outlive the command, so it comes from a running FakeTeo, never an embedded one.
-      if ((yield* root).fake) {
+      const embedded = yield* fakeAskedBy((yield* root).fake)
+      if (embedded !== undefined) {
         return yield* new UsageError({
-          message:
-            "teo partner-link asks a running FakeTeo (teo fake-server, or --fake-url), never an embedded one: drop --fake"
+          message: `teo partner-link asks a running FakeTeo (teo fake-server, or --fake-url), never an embedded one: ${embedded === "--fake" ? "drop --fake" : `unset TEO_FAKE (${embedded})`}`
         })
       }
       const origin = yield* fakeOrigin(fakeUrl)
       const client = yield* HttpClient.HttpClient
+      // The status, once the answer has begun: a timeout after it says the answer did not end.
+      let answered: number | undefined
       const issued = yield* Effect.gen(function* () {
         const response = yield* client
           .post(`${origin}/_fake/partner-links`, {
@@ -138,26 +238,44 @@ export const command = Command.make(
             })
           })
           .pipe(Effect.catchTag("HttpClientError", () => Effect.fail(new FakeTeoUnreachable({ url: origin }))))
-        if (response.status !== 201) {
-          const refusal = yield* HttpClientResponse.schemaBodyJson(Refusal)(response).pipe(Effect.option)
-          return yield* new UsageError({
-            message:
-              Option.isSome(refusal) && refusal.value.error === "unknown_dossier"
-                ? `${refusal.value.message}: pick one from \`teo dossiers list --columns id\` (with teo fake-server's environment)`
-                : `${origin} answered HTTP ${response.status} to /_fake/partner-links: it is not a FakeTeo (téo itself issues partner links from its interface; this command is for local testing)`
-          })
-        }
-        return yield* HttpClientResponse.schemaBodyJson(Issued)(response).pipe(
-          Effect.mapError(
-            () => new UsageError({ message: `${origin} answered /_fake/partner-links with an unexpected body` })
+        const status = response.status
+        answered = status
+        // Bounded: a huge answer is refused at its limit, its connection closed, never held in memory.
+        const text = yield* TeoHttp.readText(response, response.headers, maxAnswerBytes).pipe(
+          Effect.mapError((failure) =>
+            failure._tag === "TooLarge"
+              ? new FakeTeoUnexpectedAnswer({
+                  url: origin,
+                  status,
+                  problem: `with a body over ${TeoHttp.formatBytes(failure.limit)}`
+                })
+              : new FakeTeoUnreachable({ url: origin, status, reason: failure.detail })
           )
         )
+        if (status !== 201) {
+          // FakeTeo's refusal is told in teo's words, from the argument given: the server's text is not shown.
+          if (isUnknownDossier(parseJson(text))) {
+            return yield* new UsageError({
+              message: `${isIdOrIri(dossier) ? `FakeTeo has no dossier ${dossier.split("/").at(-1)}` : `FakeTeo has no dossier numbered ${dossier}`}: pick one from \`teo dossiers list --columns id\` (with teo fake-server's environment)`
+            })
+          }
+          return yield* new FakeTeoUnexpectedAnswer({ url: origin, status, problem: "" })
+        }
+        const link = issuedOf(text)
+        if (typeof link === "string") return yield* new FakeTeoUnexpectedAnswer({ url: origin, status, problem: link })
+        return link
       }).pipe(
         // A server that takes the connection and never answers (or never ends its answer) must not hang teo.
         Effect.timeoutOrElse({
           duration: answerWithin,
           orElse: () =>
-            Effect.fail(new FakeTeoUnreachable({ url: origin, timeoutSeconds: Duration.toSeconds(answerWithin) }))
+            Effect.fail(
+              new FakeTeoUnreachable({
+                url: origin,
+                timeoutSeconds: Duration.toSeconds(answerWithin),
+                ...(answered === undefined ? {} : { status: answered })
+              })
+            )
         })
       )
       const link = Option.match(appUrl, {
