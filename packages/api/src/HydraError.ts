@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Schema, SchemaTransformation } from "effect"
+import { Option, Predicate, Schema, SchemaTransformation } from "effect"
 import { Violation } from "./TeoApiError.js"
 
 const Wire = Schema.Struct({
@@ -18,9 +18,6 @@ const Wire = Schema.Struct({
   violations: Schema.optionalKey(Schema.Array(Violation))
 })
 
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
 /**
  * The one rule of both decoders: which key holds the title and the
  * description, whichever style téo used; each field read on its own, so that
@@ -29,17 +26,22 @@ const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
 const fromWire = (
   wire: Readonly<Record<string, unknown>>
 ): { readonly title?: string; readonly description?: string; readonly violations: ReadonlyArray<Violation> } => {
-  const text = (key: string) => (typeof wire[key] === "string" ? (wire[key] as string) : undefined)
+  const text = (key: string) => {
+    const value = wire[key]
+    return Predicate.isString(value) ? value : undefined
+  }
   const title = text("hydra:title") ?? text("title")
   const description = text("hydra:description") ?? text("detail") ?? text("description") ?? text("message")
   const violations = Array.isArray(wire.violations)
     ? wire.violations.flatMap((violation: unknown) =>
-        isRecord(violation) && typeof violation.propertyPath === "string" && typeof violation.message === "string"
+        Predicate.isObject(violation) &&
+        Predicate.isString(violation.propertyPath) &&
+        Predicate.isString(violation.message)
           ? [
               new Violation({
                 propertyPath: violation.propertyPath,
                 message: violation.message,
-                ...(typeof violation.code === "string" ? { code: violation.code } : {})
+                ...(Predicate.isString(violation.code) ? { code: violation.code } : {})
               })
             ]
           : []
@@ -95,11 +97,8 @@ export type HydraError = typeof HydraError.Type
  * @since 0.1.0
  * @category decoding
  */
-export const decodeHydraError = (body: string): HydraError => {
-  try {
-    const parsed: unknown = JSON.parse(body)
-    return isRecord(parsed) ? fromWire(parsed) : { violations: [] }
-  } catch {
-    return { violations: [] }
-  }
-}
+export const decodeHydraError = (body: string): HydraError =>
+  Option.match(decodeJsonObject(body), { onNone: () => ({ violations: [] }), onSome: fromWire })
+
+/** A JSON object, or nothing (not JSON, or an array, a string… at the top). */
+const decodeJsonObject = Schema.decodeUnknownOption(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown)))

@@ -79,6 +79,10 @@ describe("HydraError", () => {
       ["email"]
     )
     assert.deepStrictEqual(decodeHydraError("<html>"), { violations: [] })
+    // Any JSON that is not an object at the top is no error body, not a defect.
+    for (const body of ["[1]", '"text"', "null", "42", '[{"hydra:title":"x"}]', ""]) {
+      assert.deepStrictEqual(decodeHydraError(body), { violations: [] }, body)
+    }
   })
 
   it("reads Hydra, RFC 7807 and JWT error bodies", () => {
