@@ -5,9 +5,11 @@
  *
  * @since 0.1.0
  */
-import type { TeoApiError } from "@teo-effect/api"
-import { type AuthError, configErrorMessage } from "@teo-effect/auth"
-import { Cause, Config, Predicate, Schema } from "effect"
+import { configErrorMessage } from "@teo-effect/auth"
+import type { FakeTeoCommand } from "@teo-effect/testing"
+import { Cause, Match, Predicate, Schema } from "effect"
+import type { Command } from "effect/cli"
+import type { command } from "./Teo.js"
 
 /**
  * The exit codes of `teo`.
@@ -61,11 +63,31 @@ export interface Report {
   readonly hint?: string
 }
 
-const isTagged = (u: unknown): u is { readonly _tag: string; readonly message: string } =>
-  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && Predicate.hasProperty(u, "message")
+/**
+ * Every typed failure a `teo` command can end with: the errors of the
+ * commands in `Teo.ts` (as effect/cli gathers them), and those of the real
+ * `teo fake-server` from `@teo-effect/testing`, which `Teo.ts` types as its
+ * stand-in. A new error in a command is a compile error in `byTag` below.
+ * effect/cli's own `CliError` is handled in `Teo.main`, before this.
+ */
+type Failure = Command.Error<typeof command> | Command.Error<ReturnType<typeof FakeTeoCommand.make>>
 
-const violationsOf = (error: Extract<TeoApiError, { _tag: "ValidationFailed" }>) =>
-  error.violations.map((violation) => `  ${violation.propertyPath}: ${violation.message}`).join("\n")
+/** The report of each kind of failure, by its tag: the table of `teo`'s exit codes and hints. */
+type Handlers = { readonly [Tag in Failure["_tag"]]: (failure: Extract<Failure, { readonly _tag: Tag }>) => Report }
+
+/** The exit code and the message, without a hint. */
+const plain =
+  (code: number) =>
+  (failure: { readonly message: string }): Report => ({ code, message: failure.message })
+
+/** The exit code, the message and a hint in French and English. */
+const hinted =
+  (code: number, hint: string) =>
+  (failure: { readonly message: string }): Report => ({ code, message: failure.message, hint })
+
+const violationsOf = (failure: {
+  readonly violations: ReadonlyArray<{ readonly propertyPath: string; readonly message: string }>
+}) => failure.violations.map((violation) => `  ${violation.propertyPath}: ${violation.message}`).join("\n")
 
 /** The options `teo` builds from its flags and environment, by the names a person sets. */
 const settingNames = {
@@ -76,51 +98,96 @@ const settingNames = {
   baseUrl: "TEO_API_URL (or --api-url)"
 }
 
-/** The exit code and the hint (French / English) of each typed failure that needs no more than its tag. */
-const byTag = {
-  InvalidClient: [
+const authServerUnreachable = hinted(
+  ExitCode.network,
+  "Serveur d'authentification injoignable : vérifiez le réseau et TEO_AUTH_URL. / Auth server unreachable: check the network and TEO_AUTH_URL."
+)
+
+const authServerUnexpected = hinted(
+  ExitCode.authentication,
+  "Réponse inattendue du serveur d'authentification : vérifiez TEO_AUTH_URL. / Unexpected answer from the auth server: check TEO_AUTH_URL."
+)
+
+/** A token request that failed, by its reason: not reached is a network failure, anything else authentication. */
+const tokenRequestFailed = Match.type<Extract<Failure, { readonly _tag: "TokenRequestFailed" }>>().pipe(
+  Match.discriminatorsExhaustive("reason")({
+    Transport: authServerUnreachable,
+    Timeout: authServerUnreachable,
+    ServerError: authServerUnexpected,
+    RateLimited: authServerUnexpected,
+    UnexpectedStatus: authServerUnexpected,
+    OAuthError: authServerUnexpected,
+    InvalidResponse: authServerUnexpected
+  })
+)
+
+const byTag: Handlers = {
+  UsageError: plain(ExitCode.usage),
+  ConfigError: (error) => ({
+    code: ExitCode.usage,
+    message: `invalid configuration: ${configErrorMessage(error, settingNames)}`,
+    hint: "Vérifiez les variables TEO_* et les options. / Check the TEO_* variables and the flags."
+  }),
+  InvalidClient: hinted(
     ExitCode.authentication,
     "Identifiants incorrects : vérifiez CLIENT_ID et CLIENT_SECRET. / Wrong credentials: check TEO_CLIENT_ID and TEO_CLIENT_SECRET."
-  ],
-  InvalidScope: [
+  ),
+  InvalidScope: hinted(
     ExitCode.authentication,
     "TEO_ID invalide : vérifiez l'identifiant de votre instance. / Invalid TEO_ID: check your instance's id."
-  ],
-  ExpiredToken: [
+  ),
+  ExpiredToken: hinted(
     ExitCode.authentication,
     "Token expiré : relancez la commande pour en obtenir un nouveau. / Expired token: run the command again to get a new one."
-  ],
-  RequestFailed: [
+  ),
+  TokenRequestFailed: tokenRequestFailed,
+  RequestFailed: hinted(
     ExitCode.network,
     "API téo injoignable : vérifiez le réseau et TEO_API_URL. / téo's API unreachable: check the network and TEO_API_URL."
-  ],
-  Unauthorized: [
+  ),
+  Unauthorized: hinted(
     ExitCode.authentication,
     "Token refusé : révoqué ou d'un autre environnement. / Token refused: revoked, or from another environment."
-  ],
-  NotFound: [ExitCode.api, "Introuvable : vérifiez l'identifiant. / Not found: check the id."],
-  DossierNotFound: [
+  ),
+  // Checked before sending (no status): the data given is wrong, a usage error.
+  ValidationFailed: (failure) => ({
+    code: failure.status === undefined ? ExitCode.usage : ExitCode.api,
+    message: `données invalides / invalid data:\n${violationsOf(failure)}`
+  }),
+  NotFound: hinted(ExitCode.api, "Introuvable : vérifiez l'identifiant. / Not found: check the id."),
+  DossierNotFound: hinted(
     ExitCode.api,
     "Introuvable : vérifiez le numéro du dossier. / Not found: check the dossier's number."
-  ],
-  Forbidden: [ExitCode.api, "Accès refusé : vérifiez TEO_ID. / Access denied: check TEO_ID."],
-  RateLimited: [ExitCode.api, "Trop de requêtes : réessayez plus tard. / Too many requests: try again later."],
-  BadRequest: [ExitCode.api],
-  ServerError: [ExitCode.api],
-  UnexpectedResponse: [ExitCode.api],
-  FakeTeoUnreachable: [
+  ),
+  Forbidden: hinted(ExitCode.api, "Accès refusé : vérifiez TEO_ID. / Access denied: check TEO_ID."),
+  RateLimited: hinted(ExitCode.api, "Trop de requêtes : réessayez plus tard. / Too many requests: try again later."),
+  BadRequest: plain(ExitCode.api),
+  ServerError: plain(ExitCode.api),
+  UnexpectedResponse: plain(ExitCode.api),
+  FakeTeoUnreachable: hinted(
     ExitCode.network,
     "FakeTeo injoignable : lancez `teo fake-server` dans un autre terminal. / FakeTeo unreachable: run `teo fake-server` in another terminal."
-  ],
-  FakeTeoUnexpectedAnswer: [
+  ),
+  FakeTeoUnexpectedAnswer: hinted(
     ExitCode.api,
     "Réponse inattendue : ce n'est pas un FakeTeo, vérifiez --fake-url et TEO_AUTH_URL. / Unexpected answer: not a FakeTeo, check --fake-url and TEO_AUTH_URL."
-  ],
-  FakeTeoStartError: [
+  ),
+  FakeTeoStartError: hinted(
     ExitCode.usage,
     "Port occupé : choisissez-en un autre avec --port (0 : n'importe lequel). / Port taken: choose another with --port (0: any free one)."
-  ]
-} as const
+  ),
+  // Installed but broken: nothing the command line can fix.
+  TestingLoadFailed: plain(ExitCode.unexpected)
+}
+
+const reportOfFailure = Match.type<Failure>().pipe(Match.tagsExhaustive(byTag))
+
+/** A tagged failure, with a message: one of teo-effect's errors, or someone else's. */
+const isTagged = (u: unknown): u is { readonly _tag: string; readonly message: unknown } =>
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && Predicate.hasProperty(u, "message")
+
+/** One of the failures `byTag` has a report for. */
+const isFailure = (tagged: { readonly _tag: string }): tagged is Failure => Object.hasOwn(byTag, tagged._tag)
 
 /**
  * The report of a typed failure of teo-effect, a configuration error or a
@@ -129,38 +196,8 @@ const byTag = {
  * @since 0.1.0
  */
 export const reportOf = (error: unknown): Report => {
-  if (error instanceof UsageError) return { code: ExitCode.usage, message: error.message }
-  if (error instanceof Config.ConfigError) {
-    return {
-      code: ExitCode.usage,
-      message: `invalid configuration: ${configErrorMessage(error, settingNames)}`,
-      hint: "Vérifiez les variables TEO_* et les options. / Check the TEO_* variables and the flags."
-    }
-  }
   if (!isTagged(error)) return { code: ExitCode.unexpected, message: "unexpected error" }
-  const tagged = error as AuthError | TeoApiError | { readonly _tag: string; readonly message: string }
-  if (tagged._tag === "TokenRequestFailed") {
-    const failed = tagged as Extract<AuthError, { _tag: "TokenRequestFailed" }>
-    const network = failed.reason === "Transport" || failed.reason === "Timeout"
-    return {
-      code: network ? ExitCode.network : ExitCode.authentication,
-      message: failed.message,
-      hint: network
-        ? "Serveur d'authentification injoignable : vérifiez le réseau et TEO_AUTH_URL. / Auth server unreachable: check the network and TEO_AUTH_URL."
-        : "Réponse inattendue du serveur d'authentification : vérifiez TEO_AUTH_URL. / Unexpected answer from the auth server: check TEO_AUTH_URL."
-    }
-  }
-  if (tagged._tag === "ValidationFailed") {
-    const failed = tagged as Extract<TeoApiError, { _tag: "ValidationFailed" }>
-    return {
-      code: failed.status === undefined ? ExitCode.usage : ExitCode.api,
-      message: `données invalides / invalid data:\n${violationsOf(failed)}`
-    }
-  }
-  const known = byTag[tagged._tag as keyof typeof byTag] as readonly [number, string?] | undefined
-  if (known === undefined) return { code: ExitCode.unexpected, message: tagged.message }
-  const [code, hint] = known
-  return hint === undefined ? { code, message: tagged.message } : { code, message: tagged.message, hint }
+  return isFailure(error) ? reportOfFailure(error) : { code: ExitCode.unexpected, message: String(error.message) }
 }
 
 /**

@@ -4,8 +4,12 @@
  * 5 network, 1 unexpected).
  */
 import { describe, expect, it } from "@effect/vitest"
+import { ValidationFailed, Violation } from "@teo-effect/api"
+import { TeoCredentials, TokenRequestFailed, TokenRequestFailureReason } from "@teo-effect/auth"
 import { ExitCode } from "@teo-effect/cli"
+import { Effect, Redacted } from "effect"
 import { reportOf, UsageError } from "../src/Failure.js"
+import { TestingLoadFailed } from "../src/TestingPackage.js"
 
 const failure = (tag: string, fields: Record<string, unknown> = {}) => ({
   _tag: tag,
@@ -48,5 +52,52 @@ describe("reportOf", () => {
     expect(reportOf(new UsageError({ message: "no" }))).toStrictEqual({ code: ExitCode.usage, message: "no" })
     expect(reportOf(failure("SomethingElse")).code).toBe(ExitCode.unexpected)
     expect(reportOf("boom")).toStrictEqual({ code: ExitCode.unexpected, message: "unexpected error" })
+  })
+
+  it.each(TokenRequestFailureReason.literals)("TokenRequestFailed (%s): its exit code and hint by reason", (reason) => {
+    const report = reportOf(new TokenRequestFailed({ reason, detail: "it failed" }))
+    const network = reason === "Transport" || reason === "Timeout"
+    expect(report).toMatchObject({
+      code: network ? ExitCode.network : ExitCode.authentication,
+      message: `the téo token request failed (${reason}): it failed`
+    })
+    expect(report.hint).toContain(network ? "Auth server unreachable" : "Unexpected answer from the auth server")
+  })
+
+  it("ValidationFailed: each violation; usage (2) when checked before sending, API (4) when téo refused", () => {
+    const fields = {
+      method: "POST",
+      path: "/dossiers",
+      violations: [new Violation({ propertyPath: "name", message: "obligatoire" })]
+    }
+    const expected = "données invalides / invalid data:\n  name: obligatoire"
+    expect(reportOf(new ValidationFailed(fields))).toStrictEqual({ code: ExitCode.usage, message: expected })
+    expect(reportOf(new ValidationFailed({ ...fields, status: 422 }))).toStrictEqual({
+      code: ExitCode.api,
+      message: expected
+    })
+  })
+
+  it.effect("ConfigError: exit 2, the setting by the name a person sets, and the hint", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        TeoCredentials.make({
+          clientId: "acme",
+          clientSecret: Redacted.make("secret"),
+          teoId: "acme-formation",
+          tokenUrl: "not a URL"
+        })
+      )
+      const report = reportOf(error)
+      expect(report.code).toBe(ExitCode.usage)
+      expect(report.message).toMatch(/^invalid configuration: /)
+      expect(report.message).toContain("TEO_AUTH_URL (or --auth-url)")
+      expect(report.hint).toContain("TEO_*")
+    })
+  )
+
+  it("TestingLoadFailed: exit 1 (a broken install), its message", () => {
+    const error = new TestingLoadFailed({ reason: "Cannot find module 'jose'" })
+    expect(reportOf(error)).toStrictEqual({ code: ExitCode.unexpected, message: error.message })
   })
 })
