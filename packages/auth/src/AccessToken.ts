@@ -22,11 +22,11 @@ import { HttpClient } from "effect/http"
 import type { AuthError } from "./AuthError.js"
 import * as DurationOption from "./internal/DurationOption.js"
 import * as TeoHttp from "./internal/TeoHttp.js"
+import { requestToken } from "./internal/TokenRequest.js"
+import * as TokenState from "./internal/TokenState.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import { TeoCredentials } from "./TeoCredentials.js"
 import type { Token } from "./Token.js"
-import { requestToken } from "./TokenRequest.js"
-import * as TokenState from "./TokenState.js"
 import * as TokenStore from "./TokenStore.js"
 
 /**

@@ -4,7 +4,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Token } from "@teo-effect/auth"
 import { DateTime, Exit, Redacted } from "effect"
-import * as TokenState from "../src/TokenState.js"
+import * as TokenState from "../src/internal/TokenState.js"
 import { TokenFailure } from "./utils/tokens.js"
 
 const token = (value: string, expiresAtMillis: number) =>

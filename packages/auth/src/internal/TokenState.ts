@@ -5,21 +5,17 @@
  * `Ref` and applies these atomically; nothing here performs I/O or reads a
  * clock.
  *
- * Internal: not exported from the package.
- *
- * @since 0.1.0
+ * @internal
  */
 import { Deferred, Exit } from "effect"
-import type { AuthError } from "./AuthError.js"
-import type { Token } from "./Token.js"
+import type { AuthError } from "../AuthError.js"
+import type { Token } from "../Token.js"
 
 /** A request in flight: every caller that needs it waits on it and learns the same outcome. */
 export type InFlight = Deferred.Deferred<Token, AuthError>
 
 /**
  * What the cache holds.
- *
- * @since 0.1.0
  */
 export type State =
   | { readonly _tag: "Empty" }
@@ -37,8 +33,6 @@ export type State =
 
 /**
  * What a `get` does after reading the state.
- *
- * @since 0.1.0
  */
 export type Step =
   | { readonly _tag: "Serve"; readonly token: Token }
@@ -46,9 +40,7 @@ export type Step =
   | { readonly _tag: "Fetch"; readonly result: InFlight }
   | { readonly _tag: "ServeAndRefresh"; readonly token: Token; readonly result: InFlight }
 
-/**
- * @since 0.1.0
- */
+/** Nothing cached, no request in flight. */
 export const empty: State = { _tag: "Empty" }
 
 const fetching = (): readonly [Step, State] => {
@@ -61,8 +53,6 @@ const fetching = (): readonly [Step, State] => {
 
 /**
  * What a `get` at `now` (epoch ms) does, and the state after it.
- *
- * @since 0.1.0
  */
 export const step = (state: State, now: number): readonly [Step, State] => {
   switch (state._tag) {
@@ -97,8 +87,6 @@ export const step = (state: State, now: number): readonly [Step, State] => {
  * The token a `get` at `now` is served without any change of state — a ready
  * token before its refresh point — or `undefined` when `step` must decide.
  * The common case, checked without an atomic update.
- *
- * @since 0.1.0
  */
 export const fresh = (state: State, now: number): Token | undefined =>
   state._tag === "Ready" && now < state.refreshAt ? state.token : undefined
@@ -106,8 +94,6 @@ export const fresh = (state: State, now: number): Token | undefined =>
 /**
  * When a token received at `now` enters its refresh window: `refreshWindow`
  * before expiry, capped at half its lifetime.
- *
- * @since 0.1.0
  */
 export const refreshAt = (token: Token, now: number, refreshWindowMillis: number): number => {
   const expiresAt = token.expiresAt.epochMilliseconds
@@ -119,8 +105,6 @@ export const refreshAt = (token: Token, now: number, refreshWindowMillis: number
  * The state once the request behind `result` ended with `exit` at `now`. A
  * request that no longer owns the state (invalidated meanwhile) changes
  * nothing.
- *
- * @since 0.1.0
  */
 export const settle = (
   state: State,
@@ -151,8 +135,6 @@ export const settle = (
  * The state after `invalidate(token)`: the cached token is dropped only if it
  * is still `token` (a late 401 on an old token cannot throw away a newer one);
  * a refresh in flight then becomes the request callers wait on.
- *
- * @since 0.1.0
  */
 export const invalidate = (state: State, token: Token): State => {
   if (state._tag !== "Ready" || !state.token.isSameAs(token)) return state

@@ -3,18 +3,16 @@
  * the answer decoded into a `Token` or a typed `AuthError`. Caching, single
  * flight and retries are `AccessToken`'s job.
  *
- * Internal: not exported from the package.
- *
- * @since 0.1.0
+ * @internal
  */
 import { Clock, DateTime, Duration, Effect, Metric, Redacted, Schedule, Schema } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
-import { maxTokenLifetime } from "./Assumptions.js"
-import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "./AuthError.js"
-import * as AuthMetrics from "./AuthMetrics.js"
-import * as TeoHttp from "./internal/TeoHttp.js"
-import type { TeoCredentials } from "./TeoCredentials.js"
-import { Token } from "./Token.js"
+import { maxTokenLifetime } from "../Assumptions.js"
+import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "../AuthError.js"
+import * as AuthMetrics from "../AuthMetrics.js"
+import type { TeoCredentials } from "../TeoCredentials.js"
+import { Token } from "../Token.js"
+import * as TeoHttp from "./TeoHttp.js"
 
 /**
  * RFC 6750 §2.1 `b64token`: the only characters a bearer token may hold, so
