@@ -16,7 +16,7 @@ import * as FakeState from "./internal/FakeState.js"
 import { makeSigner } from "./internal/FakeTokens.js"
 import { makePartnerKeys, type PartnerKeys } from "./internal/PartnerKeys.js"
 import { partnerLink } from "./internal/PartnerLinkRoutes.js"
-import { random, seedOf } from "./internal/Seeded.js"
+import { random, seedOf, uuidFrom } from "./internal/Seeded.js"
 
 export type { FakeProfile } from "./internal/Fake.js"
 export type { FakeClient, Faults, InjectedFailure, LoggedRequest, Stats } from "./internal/FakeState.js"
@@ -44,7 +44,7 @@ export interface FakeTeoOptions {
   readonly tokenTtl?: Duration.Input
   /** Generated dossiers per instance (default 95), or each instance's own dossiers. */
   readonly dossiers?: number | Readonly<Record<string, ReadonlyArray<FakeDossier>>>
-  /** Seed of the generated data and of random faults. Default 1. */
+  /** Seed of the generated data, of created dossiers' ids and of random faults. Default 1. */
   readonly seed?: number
   /** `prefixed` (`hydra:member`…, default) or `unprefixed` (`member`…, as API Platform 4). */
   readonly keyStyle?: "prefixed" | "unprefixed"
@@ -187,6 +187,7 @@ const resetMarker = "x-fake-teo-reset"
 /** A FakeTeo's state and routes, before they are served; `now` is its clock. */
 const makeFake = (options: FakeTeoOptions, now: () => number, reset: Fake["reset"], partnerKeys: PartnerKeys) => {
   const clients = options.clients ?? [defaultClient]
+  const created = random(seedOf(`created:${options.seed ?? 1}`))
   const start = FakeState.initial({
     instances: instancesOf(options, clients),
     faults: { token: options.faults?.token ?? {}, api: options.faults?.api ?? {} },
@@ -203,6 +204,7 @@ const makeFake = (options: FakeTeoOptions, now: () => number, reset: Fake["reset
     state: Ref.makeUnsafe(start),
     signer: makeSigner(),
     dice: random(seedOf(`faults:${options.seed ?? 1}`)),
+    newId: () => uuidFrom(created),
     partnerKeys,
     reset
   }

@@ -30,6 +30,30 @@ const withFake = async <A>(
 const list = (fake: RunningFakeTeo, token: string) =>
   fetch(`${fake.apiUrl}/production/dossiers`, { headers: { Authorization: `Bearer ${token}` } })
 
+const create = (fake: RunningFakeTeo, token: string, lastName = "Dupont") =>
+  fetch(`${fake.apiUrl}/production/dossiers`, {
+    method: "POST",
+    headers: { "Content-Type": "application/ld+json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ firstName: "Léa", lastName, email: "lea@example.fr", serviceId: fake.prestationIds[0] })
+  })
+
+/** The IRIs of three dossiers created on a FakeTeo of `seed`, and each one read back. */
+const createdIris = (seed: number) =>
+  withFake({ seed, dossiers: 2 }, async (fake, token) => {
+    const bearer = await token()
+    const iris: Array<string> = []
+    for (const lastName of ["Martin", "Petit", "Durand"]) {
+      const response = await create(fake, bearer, lastName)
+      assert.strictEqual(response.status, 201)
+      const iri = ((await response.json()) as { "@id": string })["@id"]
+      assert.strictEqual(response.headers.get("location"), iri)
+      const read = await fetch(`${fake.url}${iri}`, { headers: { Authorization: `Bearer ${bearer}` } })
+      assert.strictEqual(((await read.json()) as { lastName: string }).lastName, lastName)
+      iris.push(iri)
+    }
+    return iris
+  })
+
 describe("data", () => {
   it("is deterministic, realistic and sized as asked", () => {
     const prestations = makePrestations("seed")
@@ -47,6 +71,21 @@ describe("data", () => {
       )
     }
     assert.strictEqual(new Set(a.map((dossier) => dossier.id)).size, 95)
+  })
+
+  it("a created dossier's id is drawn from the seed: the same seed and requests give the same ids", async () => {
+    const first = await createdIris(7)
+    assert.lengthOf(first, 3)
+    for (const iri of first) {
+      assert.match(
+        iri,
+        /^\/api\/production\/dossiers\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+      )
+    }
+    assert.strictEqual(new Set(first).size, 3)
+    assert.deepStrictEqual(await createdIris(7), first)
+    const other = await createdIris(8)
+    assert.isTrue(other.every((iri) => !first.includes(iri)))
   })
 
   it("takes custom dossiers", () =>
@@ -124,17 +163,7 @@ describe("rate limit and controls", () => {
   it("reset forgets stats, expiries and created dossiers", () =>
     withFake({ dossiers: 3 }, async (fake, token) => {
       const bearer = await token()
-      const created = await fetch(`${fake.apiUrl}/production/dossiers`, {
-        method: "POST",
-        headers: { "Content-Type": "application/ld+json", Authorization: `Bearer ${bearer}` },
-        body: JSON.stringify({
-          firstName: "Léa",
-          lastName: "Dupont",
-          email: "lea@example.fr",
-          serviceId: fake.prestationIds[0]
-        })
-      })
-      assert.strictEqual(created.status, 201)
+      assert.strictEqual((await create(fake, bearer)).status, 201)
       fake.expireTokens()
       assert.strictEqual((await list(fake, bearer)).status, 401)
       fake.reset()

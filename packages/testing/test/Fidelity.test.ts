@@ -1,7 +1,10 @@
 /**
  * FakeTeo as téo documents itself, checked with plain `fetch` and no library
  * code: téo's curl request for a token, the documented headers, shapes,
- * statuses and messages (docs/teo-api.md).
+ * statuses and messages (docs/teo-api.md); its routing as API Platform's: a
+ * known path asked with another method is a 405 (after the token, logged and
+ * counted as any API request), an unknown path a 404 naming it, a trailing
+ * slash ignored, an IRI's id read case-insensitively.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { FakeTeo, type RunningFakeTeo } from "@teo-effect/testing"
@@ -206,5 +209,122 @@ describe("the API", () => {
         ["serviceId", "Cette prestation n'existe pas."]
       ]
     )
+  })
+})
+
+describe("routing, as API Platform's", () => {
+  let token: string
+  let dossier: string
+
+  beforeAll(async () => {
+    token = await tokenFor("client-a", "secret-a", "instance-a")
+    const page = await getApi("/api/production/dossiers", token)
+    dossier = ((await page.json()) as { "hydra:member": Array<{ "@id": string }> })["hydra:member"][0]?.["@id"] ?? ""
+  })
+
+  /** Status, content type and what the body says (Hydra's description, OAuth's error, or the JSON-LD type). */
+  const ask = async (method: string, path: string, authorized = true) => {
+    const response = await fetch(`${fake.url}${path}`, {
+      method,
+      headers: authorized ? { Authorization: `Bearer ${token}` } : {}
+    })
+    const body = (await response.json()) as Record<string, unknown>
+    return [
+      response.status,
+      response.headers.get("content-type"),
+      body["hydra:description"] ?? body.error ?? body["@type"]
+    ] as const
+  }
+
+  const ld = "application/ld+json; charset=utf-8"
+
+  it("a known path with another method: 405, Hydra, the path as asked; the token is checked first", async () => {
+    assert.deepStrictEqual(await ask("POST", "/api"), [405, ld, 'No route found for "POST /api": Method Not Allowed'])
+    assert.deepStrictEqual(await ask("PUT", "/api/"), [405, ld, 'No route found for "PUT /api/": Method Not Allowed'])
+    const head = await fetch(`${fake.url}/api`, { method: "HEAD", headers: { Authorization: `Bearer ${token}` } })
+    assert.strictEqual(head.status, 405)
+    assert.deepStrictEqual(await ask("DELETE", "/api/production/dossiers"), [
+      405,
+      ld,
+      'No route found for "DELETE /api/production/dossiers": Method Not Allowed'
+    ])
+    assert.deepStrictEqual(await ask("PATCH", dossier), [
+      405,
+      ld,
+      `No route found for "PATCH ${dossier}": Method Not Allowed`
+    ])
+    assert.deepStrictEqual(await ask("POST", "/api/production/prestations"), [
+      405,
+      ld,
+      'No route found for "POST /api/production/prestations": Method Not Allowed'
+    ])
+    assert.deepStrictEqual(await ask("DELETE", `/api/production/prestations/${fake.prestationIds[0]}`), [
+      405,
+      ld,
+      `No route found for "DELETE /api/production/prestations/${fake.prestationIds[0]}": Method Not Allowed`
+    ])
+    assert.deepStrictEqual(await ask("DELETE", dossier, false), [401, ld, "No authorization header found"])
+  })
+
+  it("an unknown path: 404 naming it without its trailing slash, after the token", async () => {
+    assert.deepStrictEqual(await ask("GET", "/api/nope"), [404, ld, 'No route found for "GET /api/nope"'])
+    assert.deepStrictEqual(await ask("POST", "/api/nope/"), [404, ld, 'No route found for "POST /api/nope"'])
+    assert.deepStrictEqual(await ask("GET", `${dossier}/more`), [404, ld, `No route found for "GET ${dossier}/more"`])
+    assert.deepStrictEqual(await ask("POST", "/.well-known/jwks.json"), [
+      404,
+      ld,
+      'No route found for "POST /.well-known/jwks.json"'
+    ])
+    assert.deepStrictEqual(await ask("GET", "/elsewhere", false), [401, ld, "No authorization header found"])
+  })
+
+  it("an IRI: its id case-insensitive, a trailing slash ignored, query ignored; an id that is not one: 404", async () => {
+    assert.deepStrictEqual(
+      await ask(
+        "GET",
+        dossier.replace(/[0-9a-f-]+$/, (id) => id.toUpperCase())
+      ),
+      [200, ld, "Dossier"]
+    )
+    assert.deepStrictEqual(await ask("GET", `${dossier}/`), [200, ld, "Dossier"])
+    assert.deepStrictEqual(await ask("GET", `${dossier}?page=2`), [200, ld, "Dossier"])
+    assert.deepStrictEqual(await ask("GET", "/api/production/dossiers/D-2024-0001"), [404, ld, "Not Found"])
+    assert.deepStrictEqual(await ask("GET", "/api/production/prestations/nope"), [404, ld, "Not Found"])
+    assert.deepStrictEqual(await ask("GET", `/api/production/prestations/${fake.prestationIds[0]}/`), [
+      200,
+      ld,
+      "Prestation"
+    ])
+    assert.deepStrictEqual(await ask("GET", "/api/"), [200, ld, "Entrypoint"])
+    assert.deepStrictEqual(await ask("GET", "/api/production/dossiers/"), [200, ld, "hydra:Collection"])
+  })
+
+  it("the token endpoint and FakeTeo's control answer another method in their own shapes", async () => {
+    assert.deepStrictEqual(await ask("GET", "/oauth2/token", false), [405, "application/json", "invalid_request"])
+    assert.deepStrictEqual(await ask("GET", "/_fake/partner-links", false), [
+      405,
+      ld,
+      'No route found for "GET /_fake/partner-links": Method Not Allowed'
+    ])
+    const jwks = await fetch(`${fake.url}/.well-known/jwks.json/`)
+    assert.strictEqual(jwks.status, 200)
+    assert.strictEqual(jwks.headers.get("content-type"), "application/jwk-set+json")
+  })
+
+  it("a 405 is an API request: logged, counted, and subject to injected failures", async () => {
+    fake.reset()
+    await ask("POST", "/api")
+    fake.failNext("api", 1, "503")
+    assert.deepStrictEqual(await ask("POST", "/api"), [503, ld, "Service Unavailable"])
+    await ask("GET", "/oauth2/token", false)
+    assert.deepStrictEqual(
+      fake.requests().map((request) => [request.method, request.path, request.status]),
+      [
+        ["POST", "/api", 405],
+        ["POST", "/api", 503],
+        ["GET", "/oauth2/token", 405]
+      ]
+    )
+    assert.deepStrictEqual(fake.stats().apiByStatus, { "405": 1, "503": 1 })
   })
 })

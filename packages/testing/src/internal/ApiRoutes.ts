@@ -6,10 +6,9 @@
  *
  * @internal
  */
-import { randomUUID } from "node:crypto"
-import { newDossierViolations } from "@teo-effect/api"
-import { Effect, Ref } from "effect"
-import type { HttpServerRequest } from "effect/http"
+import { NewDossier, newDossierViolations } from "@teo-effect/api"
+import { Effect, Option, Ref, Schema } from "effect"
+import { HttpRouter, type HttpServerRequest } from "effect/http"
 import type { FakeDossier, FakePrestation } from "../FakeData.js"
 import { type Answer, hydraError, json, methodNotAllowed, rateLimited } from "./Answers.js"
 import type { Fake, Handler } from "./Fake.js"
@@ -18,7 +17,18 @@ import * as FakeState from "./FakeState.js"
 /** The beneficiary fields of téo's guide to creating a dossier (docs/teo-api.md §3). */
 const documentedFields = ["firstName", "lastName", "email", "phone"] as const
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** A create's body: a JSON object, or API Platform's 400 `Syntax error`. */
+const decodeBody = Schema.decodeUnknownOption(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown)))
+const decodeNewDossier = Schema.decodeUnknownOption(NewDossier)
+
+/** The route's `:id` when it has a UUID's shape, lower-cased as téo's ids are; otherwise nothing is found. */
+const pathId = HttpRouter.schemaPathParams(Schema.Struct({ id: Schema.String.check(Schema.isGUID()) })).pipe(
+  Effect.map(({ id }) => id.toLowerCase()),
+  Effect.orElseSucceed(() => undefined)
+)
+
+const dossierIri = (id: string) => `/api/production/dossiers/${id}`
+const prestationIri = (id: string) => `/api/production/prestations/${id}`
 
 /** The API's handlers for `fake`. */
 export const apiRoutes = (fake: Fake) => {
@@ -43,7 +53,7 @@ export const apiRoutes = (fake: Fake) => {
     url: URL,
     body: string,
     teoId: string
-  ) => Effect.Effect<Answer>
+  ) => Effect.Effect<Answer, never, HttpRouter.RouteContext>
 
   /** What every API request meets before its route: content negotiation, the token, the rate limit. */
   const api =
@@ -77,24 +87,25 @@ export const apiRoutes = (fake: Fake) => {
       config.profile === "rich"
         ? fields
         : Object.fromEntries(documentedFields.map((field) => [field, fields[field] ?? null]))
-    return { "@id": `/api/production/dossiers/${id}`, "@type": "Dossier", ...kept }
+    return { "@id": dossierIri(id), "@type": "Dossier", ...kept }
   }
 
   const instanceOf = (teoId: string) => Effect.map(Ref.get(state), (current) => current.instances.get(teoId))
 
-  const entrypoint = api((request, url) =>
+  const entrypoint = api(() =>
     Effect.succeed(
-      request.method === "GET"
-        ? json(200, {
-            "@context": "/api/contexts/Entrypoint",
-            "@id": "/api",
-            "@type": "Entrypoint",
-            dossier: "/api/production/dossiers",
-            prestation: "/api/production/prestations"
-          })
-        : methodNotAllowed(request.method, url.pathname)
+      json(200, {
+        "@context": "/api/contexts/Entrypoint",
+        "@id": "/api",
+        "@type": "Entrypoint",
+        dossier: "/api/production/dossiers",
+        prestation: "/api/production/prestations"
+      })
     )
   )
+
+  /** A known path asked with another method: API Platform's 405, the path as asked. */
+  const notAllowed = api((request, url) => Effect.succeed(methodNotAllowed(request.method, url.pathname)))
 
   /**
    * A page of a collection, as API Platform serves one: `page`, `itemsPerPage`
@@ -177,12 +188,12 @@ export const apiRoutes = (fake: Fake) => {
   }
 
   const prestation = (item: FakePrestation): Record<string, unknown> => ({
-    "@id": `/api/production/prestations/${item.id}`,
+    "@id": prestationIri(item.id),
     "@type": "Prestation",
     name: item.name
   })
 
-  const create = (request: HttpServerRequest.HttpServerRequest, body: string, teoId: string): Effect.Effect<Answer> => {
+  const create = api((request, _url, body, teoId) => {
     const type = request.headers["content-type"] ?? ""
     if (!/application\/(ld\+)?json/.test(type)) {
       return Effect.succeed(
@@ -192,18 +203,12 @@ export const apiRoutes = (fake: Fake) => {
         )
       )
     }
-    let input: unknown
-    try {
-      input = JSON.parse(body)
-    } catch {
-      return Effect.succeed(hydraError(400, "Syntax error"))
-    }
-    if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      return Effect.succeed(hydraError(400, "Syntax error"))
-    }
-    const fields = input as Record<string, unknown>
+    const decoded = decodeBody(body)
+    if (Option.isNone(decoded)) return Effect.succeed(hydraError(400, "Syntax error"))
+    const fields = decoded.value
     return Ref.modify(state, (current): readonly [Answer, FakeState.FakeState] => {
       const instance = current.instances.get(teoId)
+      const input = decodeNewDossier(fields)
       // The rules and messages of @teo-effect/api's `NewDossier`, then the one only téo can check.
       const violations: Array<{ propertyPath: string; message: string }> = newDossierViolations(fields).map(
         (violation) => ({ propertyPath: violation.propertyPath, message: violation.message })
@@ -216,7 +221,7 @@ export const apiRoutes = (fake: Fake) => {
       ) {
         violations.push({ propertyPath: "serviceId", message: "Cette prestation n'existe pas." })
       }
-      if (violations.length > 0 || instance === undefined) {
+      if (violations.length > 0 || instance === undefined || Option.isNone(input)) {
         return [
           json(422, {
             "@context": "/api/contexts/ConstraintViolationList",
@@ -232,74 +237,63 @@ export const apiRoutes = (fake: Fake) => {
       }
       const now = config.now()
       const dossier: FakeDossier = {
-        id: randomUUID(),
+        id: fake.newId(),
         number: `D-${new Date(now).getUTCFullYear()}-${String(instance.dossiers.length + 1).padStart(4, "0")}`,
         orderNumber: null,
-        firstName: (fields.firstName as string).trim(),
-        lastName: (fields.lastName as string).trim(),
-        email: fields.email,
-        phone: typeof fields.phone === "string" ? fields.phone : null,
+        firstName: input.value.firstName.trim(),
+        lastName: input.value.lastName.trim(),
+        email: input.value.email,
+        phone: input.value.phone ?? null,
         status: "Prévisionnel",
         createdAt: new Date(now).toISOString(),
-        service: `/api/production/prestations/${serviceId as string}`
+        service: prestationIri(input.value.serviceId)
       }
-      const created = resource(dossier)
       return [
         json(
           201,
-          { "@context": "/api/contexts/Dossier", ...created },
-          config.profile === "rich" ? { location: created["@id"] as string } : {}
+          { "@context": "/api/contexts/Dossier", ...resource(dossier) },
+          config.profile === "rich" ? { location: dossierIri(dossier.id) } : {}
         ),
         FakeState.addDossier(current, teoId, dossier)
       ]
     })
-  }
+  })
 
-  const collection = api((request, url, body, teoId) =>
-    Effect.flatMap(instanceOf(teoId), (instance): Effect.Effect<Answer> => {
-      if (request.method === "GET") {
-        const dossiers = instance?.dossiers ?? []
-        return Effect.succeed(list(url, "/api/production/dossiers", "/api/contexts/Dossier", dossiers, resource))
-      }
-      if (request.method === "POST") return create(request, body, teoId)
-      return Effect.succeed(methodNotAllowed(request.method, url.pathname))
-    })
-  )
+  type Items<A> = (instance: FakeState.Instance | undefined) => ReadonlyArray<A>
 
-  const item = api((request, url, _body, teoId) =>
-    Effect.map(instanceOf(teoId), (instance): Answer => {
-      if (request.method !== "GET") return methodNotAllowed(request.method, url.pathname)
-      const id = url.pathname.replace(/\/$/, "").split("/").at(-1) ?? ""
-      const dossier = UUID.test(id)
-        ? instance?.dossiers.find((candidate) => candidate.id === id.toLowerCase())
-        : undefined
-      return dossier === undefined
-        ? hydraError(404, "Not Found")
-        : json(200, { "@context": "/api/contexts/Dossier", ...resource(dossier) })
-    })
-  )
+  /** A collection of the token's instance, paged and filtered (`list`). */
+  const collection = <A extends object>(
+    path: string,
+    context: string,
+    itemsOf: Items<A>,
+    render: (item: A) => Record<string, unknown>
+  ) =>
+    api((_request, url, _body, teoId) =>
+      Effect.map(instanceOf(teoId), (instance) => list(url, path, context, itemsOf(instance), render))
+    )
 
-  const prestations = api((request, url, _body, teoId) =>
-    Effect.map(instanceOf(teoId), (instance): Answer => {
-      if (request.method !== "GET") return methodNotAllowed(request.method, url.pathname)
-      const items = instance?.prestations ?? []
-      return list(url, "/api/production/prestations", "/api/contexts/Prestation", items, prestation)
-    })
-  )
+  /** One item of the token's instance, by the route's `:id`; API Platform's 404 when there is none. */
+  const item = <A extends { readonly id: string }>(
+    context: string,
+    itemsOf: Items<A>,
+    render: (item: A) => Record<string, unknown>
+  ) =>
+    api((_request, _url, _body, teoId) =>
+      Effect.map(Effect.all([instanceOf(teoId), pathId]), ([instance, id]): Answer => {
+        const found = itemsOf(instance).find((candidate) => candidate.id === id)
+        return found === undefined ? hydraError(404, "Not Found") : json(200, { "@context": context, ...render(found) })
+      })
+    )
 
-  const onePrestation = api((request, url, _body, teoId) =>
-    Effect.map(instanceOf(teoId), (instance): Answer => {
-      if (request.method !== "GET") return methodNotAllowed(request.method, url.pathname)
-      const id = url.pathname.replace(/\/$/, "").split("/").at(-1) ?? ""
-      const found = instance?.prestations.find((candidate) => candidate.id === id.toLowerCase())
-      return found === undefined
-        ? hydraError(404, "Not Found")
-        : json(200, { "@context": "/api/contexts/Prestation", ...prestation(found) })
-    })
-  )
+  const dossiersOf: Items<FakeDossier> = (instance) => instance?.dossiers ?? []
+  const prestationsOf: Items<FakePrestation> = (instance) => instance?.prestations ?? []
+  const dossiers = collection("/api/production/dossiers", "/api/contexts/Dossier", dossiersOf, resource)
+  const dossier = item("/api/contexts/Dossier", dossiersOf, resource)
+  const prestations = collection("/api/production/prestations", "/api/contexts/Prestation", prestationsOf, prestation)
+  const onePrestation = item("/api/contexts/Prestation", prestationsOf, prestation)
 
   const unknown = api((request, url) =>
     Effect.succeed(hydraError(404, `No route found for "${request.method} ${url.pathname.replace(/\/$/, "")}"`))
   )
-  return { entrypoint, collection, item, prestations, onePrestation, unknown }
+  return { entrypoint, dossiers, create, dossier, prestations, onePrestation, notAllowed, unknown }
 }

@@ -6,7 +6,7 @@
  * @internal
  */
 import type { Effect, Ref } from "effect"
-import type { HttpServerRequest, HttpServerResponse } from "effect/http"
+import type { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { Answer } from "./Answers.js"
 import type * as FakeState from "./FakeState.js"
 import type { Signer } from "./FakeTokens.js"
@@ -39,11 +39,17 @@ export interface Fake {
   readonly signer: Signer
   /** The dice of random faults, seeded. */
   readonly dice: () => number
+  /** The id of a created dossier, drawn from the seed: the same requests give the same ids. */
+  readonly newId: () => string
   /** The partner-link keys, published at `/.well-known/jwks.json`. */
   readonly partnerKeys: PartnerKeys
   /** Drops the connection of `request` (a socket reset, or its in-memory equivalent). */
   readonly reset: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<HttpServerResponse.HttpServerResponse>
 }
 
-/** A route's handler: the request, its URL and its body read as text, to an answer. */
-export type Handler = (request: HttpServerRequest.HttpServerRequest, url: URL, body: string) => Effect.Effect<Answer>
+/** A route's handler: the request, its URL and its body read as text, to an answer; its path parameters in `RouteContext`. */
+export type Handler = (
+  request: HttpServerRequest.HttpServerRequest,
+  url: URL,
+  body: string
+) => Effect.Effect<Answer, never, HttpRouter.RouteContext>

@@ -1,11 +1,11 @@
 import { Effect, type Layer, Ref, Stream } from "effect"
-import { HttpRouter, type HttpServerRequest, HttpServerResponse } from "effect/http"
+import { HttpMethod, HttpRouter, type HttpServerRequest, HttpServerResponse } from "effect/http"
 import { type Answer, hydraError, ldJson, oauthError, rateLimited } from "./Answers.js"
 import { apiRoutes } from "./ApiRoutes.js"
 import type { Fake, Handler } from "./Fake.js"
 import * as FakeState from "./FakeState.js"
 import { partnerLinkRoutes } from "./PartnerLinkRoutes.js"
-import { tokenEndpoint } from "./TokenEndpoint.js"
+import { tokenEndpoint, tokenNotAllowed } from "./TokenEndpoint.js"
 
 /** A wait on the real clock: latency is about the wire, not about the test's virtual time. */
 const wait = (millis: number): Effect.Effect<void> =>
@@ -13,6 +13,11 @@ const wait = (millis: number): Effect.Effect<void> =>
     const timer = setTimeout(() => resume(Effect.void), millis)
     return Effect.sync(() => clearTimeout(timer))
   })
+
+/** A route's handler, its path parameters in `RouteContext`. */
+type Route = (
+  request: HttpServerRequest.HttpServerRequest
+) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpRouter.RouteContext>
 
 /** The FakeTeo application: its routes, for `HttpRouter.serve` or `HttpRouter.toWebHandler`. */
 export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRouter> => {
@@ -79,10 +84,11 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
     return Effect.succeed(HttpServerResponse.text(text, options))
   }
 
-  /** One route: latency, fault or `handle`, log, response. */
+  /** One route of `side`: latency, fault or `handle`, log, response. */
   const served =
-    (side: FakeState.Side, handle: Handler) =>
-    (request: HttpServerRequest.HttpServerRequest): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
+    (side: FakeState.Side) =>
+    (handle: Handler): Route =>
+    (request) =>
       Effect.gen(function* () {
         const url = new URL(request.url, "http://fake.invalid")
         const body = yield* Effect.orElseSucceed(request.text, () => "")
@@ -108,27 +114,42 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
         return yield* respond(request, answer, faults)
       })
 
-  const token = tokenEndpoint(fake)
-  const { entrypoint, collection, item, prestations, onePrestation, unknown } = apiRoutes(fake)
-  const { jwks, issuePartnerLink } = partnerLinkRoutes(fake)
-
-  return HttpRouter.addAll([
-    HttpRouter.route("GET", "/.well-known/jwks.json", jwks),
-    HttpRouter.route("*", "/_fake/partner-links", (request) =>
+  /** FakeTeo's own control: neither faults nor the log. */
+  const control =
+    (handle: Handler): Route =>
+    (request) =>
       Effect.flatMap(
         Effect.orElseSucceed(request.text, () => ""),
         (body) =>
-          Effect.flatMap(issuePartnerLink(request, new URL(request.url, "http://fake.invalid"), body), (answer) =>
+          Effect.flatMap(handle(request, new URL(request.url, "http://fake.invalid"), body), (answer) =>
             respond(request, answer, {})
           )
       )
-    ),
-    HttpRouter.route("*", "/oauth2/token", served("token", token)),
-    HttpRouter.route("*", "/api", served("api", entrypoint)),
-    HttpRouter.route("*", "/api/production/dossiers", served("api", collection)),
-    HttpRouter.route("*", "/api/production/dossiers/:id", served("api", item)),
-    HttpRouter.route("*", "/api/production/prestations", served("api", prestations)),
-    HttpRouter.route("*", "/api/production/prestations/:id", served("api", onePrestation)),
-    HttpRouter.route("*", "/*", served("api", unknown))
+
+  /**
+   * A path: `handlers` on their methods and `notAllowed` on every other one.
+   * HttpRouter has no 405: a method a path has no route for falls to the
+   * last route, a 404. So each method Effect routes (`HttpMethod.all`) gets
+   * its route here; a method outside them (PROPFIND…) is the 404.
+   */
+  const resource =
+    (serve: (handle: Handler) => Route, notAllowed: Handler) =>
+    (path: HttpRouter.PathInput, handlers: Partial<Record<HttpMethod.HttpMethod, Handler>>) =>
+      Array.from(HttpMethod.all, (method) => HttpRouter.route(method, path, serve(handlers[method] ?? notAllowed)))
+
+  const api = apiRoutes(fake)
+  const { jwks, issuePartnerLink, partnerLinkNotAllowed } = partnerLinkRoutes(fake)
+  const apiPath = resource(served("api"), api.notAllowed)
+
+  return HttpRouter.addAll([
+    HttpRouter.route("GET", "/.well-known/jwks.json", jwks),
+    ...resource(control, partnerLinkNotAllowed)("/_fake/partner-links", { POST: issuePartnerLink }),
+    ...resource(served("token"), tokenNotAllowed)("/oauth2/token", { POST: tokenEndpoint(fake) }),
+    ...apiPath("/api", { GET: api.entrypoint }),
+    ...apiPath("/api/production/dossiers", { GET: api.dossiers, POST: api.create }),
+    ...apiPath("/api/production/dossiers/:id", { GET: api.dossier }),
+    ...apiPath("/api/production/prestations", { GET: api.prestations }),
+    ...apiPath("/api/production/prestations/:id", { GET: api.onePrestation }),
+    HttpRouter.route("*", "/*", served("api")(api.unknown))
   ])
 }

@@ -35,6 +35,8 @@ export const makePartnerKeys = async (): Promise<PartnerKeys> => {
     jwks: () => ({ keys: previous === undefined ? [current.jwk] : [current.jwk, previous.jwk] }),
     sign: (claims, ttlSeconds, nowMillis) => {
       const now = Math.floor(nowMillis / 1000)
+      // The jti is random, not from the seed: it must be unique, and a verifier's store of used
+      // links (Redis, shared) outlives a FakeTeo: a seeded one would repeat at the next run.
       return new SignJWT({ ...claims })
         .setProtectedHeader({ alg: "ES256", kid: current.kid, typ: "JWT" })
         .setIssuer("fake-teo")

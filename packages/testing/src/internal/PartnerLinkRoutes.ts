@@ -59,9 +59,8 @@ export const partnerLinkRoutes = (fake: Fake) => {
    * partner-link`. An unknown dossier is refused: a link to it would only
    * fail later, in the partner's application.
    */
-  const issuePartnerLink: Handler = (request, _url, body) =>
+  const issuePartnerLink: Handler = (_request, _url, body) =>
     Effect.gen(function* () {
-      if (request.method !== "POST") return methodNotAllowed(request.method, "/_fake/partner-links")
       const decoded = decodePartnerLinkBody(body.trim() === "" ? "{}" : body)
       if (Option.isNone(decoded)) {
         return json(400, {
@@ -95,5 +94,8 @@ export const partnerLinkRoutes = (fake: Fake) => {
         expiresAt: DateTime.formatIso(DateTime.makeUnsafe(config.now() + ttlSeconds * 1000))
       })
     })
-  return { jwks, issuePartnerLink }
+  /** Another method than POST: named with the control's path as declared, whatever the slashes asked. */
+  const partnerLinkNotAllowed: Handler = (request) =>
+    Effect.succeed(methodNotAllowed(request.method, "/_fake/partner-links"))
+  return { jwks, issuePartnerLink, partnerLinkNotAllowed }
 }

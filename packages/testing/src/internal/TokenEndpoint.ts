@@ -14,13 +14,14 @@ const formDecode = (value: string | undefined): string | undefined => {
   }
 }
 
-/** The token endpoint's handler for `fake`. */
+/** The answer of the token endpoint to another method than POST. */
+export const tokenNotAllowed: Handler = () =>
+  Effect.succeed(oauthError(405, "invalid_request", "The token endpoint only accepts POST"))
+
+/** The token endpoint's handler (`POST`) for `fake`. */
 export const tokenEndpoint = (fake: Fake): Handler => {
   const { config, state } = fake
   const token: Handler = (request, _url, body) => {
-    if (request.method !== "POST") {
-      return Effect.succeed(oauthError(405, "invalid_request", "The token endpoint only accepts POST"))
-    }
     const match = /^Basic\s+(.+)$/i.exec(request.headers.authorization ?? "")
     const decoded = match?.[1] === undefined ? undefined : Buffer.from(match[1], "base64").toString("utf8")
     const colon = decoded?.indexOf(":") ?? -1
