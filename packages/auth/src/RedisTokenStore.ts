@@ -15,19 +15,21 @@
  *   client secret and the credentials' identity), under a key that is a hash
  *   of (token URL, client id, `TEO_ID`), with a TTL equal to its remaining
  *   lifetime.
- * - Redis down or slow: the process fetches its own token (as without a
- *   store), with a warning log and the `teo_auth_token_store_fallbacks_total`
- *   metric; sharing resumes when Redis answers again.
+ * - Redis down or slow, or a token that cannot be sealed or opened (a
+ *   `CryptoError`): the process fetches its own token (as without a store),
+ *   with a warning log and the `teo_auth_token_store_fallbacks_total` metric;
+ *   sharing resumes when Redis answers again.
  *
  * @since 0.2.0
  */
 import { Clock, Duration, Effect, Fiber, Metric, Option, Schema } from "effect"
+import { type CryptoError, SecureRandom } from "effect/crypto"
 import { Redis } from "effect/persistence"
 import type { AuthError } from "./AuthError.js"
 import * as AuthMetrics from "./AuthMetrics.js"
 import { bounded } from "./internal/BoundedRedis.js"
 import * as DurationOption from "./internal/DurationOption.js"
-import { makeSealer } from "./internal/TokenSealing.js"
+import * as TokenSealing from "./internal/TokenSealing.js"
 import { TeoCredentials } from "./TeoCredentials.js"
 import type { Token } from "./Token.js"
 import type { TokenStore } from "./TokenStore.js"
@@ -145,7 +147,8 @@ export const make = (
     }).pipe(Effect.orDie)
     const redis = bounded(yield* Redis.Redis, settings.commandTimeout)
     const credentials = yield* TeoCredentials
-    const sealer = yield* makeSealer(credentials, settings.prefix)
+    const sealer = yield* TokenSealing.makeSealer(credentials, settings.prefix)
+    const random = yield* SecureRandom.SecureRandom
     const key = sealer.key
     const lockKey = `${key}:lock`
     const lockMillis = String(Duration.toMillis(settings.lockTtl))
@@ -184,9 +187,7 @@ export const make = (
 
     /** `fetch`, and what it fetched stored for the others (fenced: a newer stored token stays). */
     const fetchAndStore = (fetch: Effect.Effect<Token, AuthError>) =>
-      Effect.tap(fetch, (token) =>
-        Effect.catchTag(store(token), "RedisError", (error) => warn("could not store the token", error))
-      )
+      Effect.tap(fetch, (token) => Effect.catch(store(token), (error) => warn("could not store the token", error)))
 
     /** Extends the lock every third of its lifetime while it is still ours; ends when it is not, or Redis fails. */
     const keepLock = (fence: string): Effect.Effect<void> =>
@@ -204,62 +205,69 @@ export const make = (
         (keeper) => Effect.andThen(Fiber.interrupt(keeper), Effect.ignore(redis.eval(unlock)(lockKey, fence)))
       )
 
-    const warn = (what: string, error: Redis.RedisError) =>
+    const warn = (what: string, error: Redis.RedisError | CryptoError.CryptoError) =>
       Effect.logWarning(`téo token store: ${what}; this process requests its own token`).pipe(
-        Effect.annotateLogs({ teoId: credentials.teoId, error: String(error.cause) }),
+        Effect.annotateLogs({
+          teoId: credentials.teoId,
+          error: error._tag === "RedisError" ? String(error.cause) : error.message
+        }),
         Effect.andThen(Metric.update(AuthMetrics.tokenStoreFallbacks, 1))
       )
 
     const obtain = (
       fetch: Effect.Effect<Token, AuthError>,
       current: Token | undefined
-    ): Effect.Effect<Token, AuthError> => {
+    ): Effect.Effect<Token, AuthError> =>
       // The lock's value: only this attempt may release it.
-      const fence = globalThis.crypto.randomUUID()
-      return Effect.gen(function* () {
-        const started = yield* Clock.currentTimeMillis
-        while (true) {
-          const shared = yield* read(current)
-          if (shared !== undefined) return Option.some(shared)
-          const locked = yield* redis.send<string | null>("SET", lockKey, fence, "NX", "PX", lockMillis)
-          if (locked === "OK") return Option.none()
-          if ((yield* Clock.currentTimeMillis) - started >= maxWaitMillis) return Option.some(undefined)
-          yield* Effect.sleep(settings.pollInterval)
-        }
-      }).pipe(
-        Effect.matchEffect({
-          // Redis unavailable: the local path.
-          onFailure: (error) => Effect.andThen(warn("Redis is unavailable", error), fetch),
-          onSuccess: (outcome) =>
-            Option.match(outcome, {
-              // The lock is ours; a token stored between our look and our lock is taken, not fetched again.
-              onNone: () =>
-                Effect.flatMap(
-                  Effect.orElseSucceed(read(current), () => undefined),
-                  (stored) =>
-                    stored === undefined
-                      ? fetchHolding(fetch, fence)
-                      : Effect.as(Effect.ignore(redis.eval(unlock)(lockKey, fence)), stored)
-                ),
-              onSome: (token) =>
-                token === undefined
-                  ? Effect.andThen(
-                      Effect.logWarning(
-                        "téo token store: no token from the process holding the lock in time; requesting one"
-                      ),
-                      fetchAndStore(fetch)
-                    )
-                  : Effect.succeed(token)
-            })
-        })
+      Effect.flatMap(random.uuidV4(), (fence) =>
+        Effect.gen(function* () {
+          const started = yield* Clock.currentTimeMillis
+          while (true) {
+            const shared = yield* read(current)
+            if (shared !== undefined) return Option.some(shared)
+            const locked = yield* redis.send<string | null>("SET", lockKey, fence, "NX", "PX", lockMillis)
+            if (locked === "OK") return Option.none()
+            if ((yield* Clock.currentTimeMillis) - started >= maxWaitMillis) return Option.some(undefined)
+            yield* Effect.sleep(settings.pollInterval)
+          }
+        }).pipe(
+          Effect.matchEffect({
+            // Redis unavailable, or the shared token does not open: the local path.
+            onFailure: (error) =>
+              Effect.andThen(
+                warn(error._tag === "RedisError" ? "Redis is unavailable" : "the shared token does not open", error),
+                fetch
+              ),
+            onSuccess: (outcome) =>
+              Option.match(outcome, {
+                // The lock is ours; a token stored between our look and our lock is taken, not fetched again.
+                onNone: () =>
+                  Effect.flatMap(
+                    Effect.orElseSucceed(read(current), () => undefined),
+                    (stored) =>
+                      stored === undefined
+                        ? fetchHolding(fetch, fence)
+                        : Effect.as(Effect.ignore(redis.eval(unlock)(lockKey, fence)), stored)
+                  ),
+                onSome: (token) =>
+                  token === undefined
+                    ? Effect.andThen(
+                        Effect.logWarning(
+                          "téo token store: no token from the process holding the lock in time; requesting one"
+                        ),
+                        fetchAndStore(fetch)
+                      )
+                    : Effect.succeed(token)
+              })
+          })
+        )
       )
-    }
 
     const invalidate = (token: Token): Effect.Effect<void> =>
       Effect.flatMap(sealer.fingerprint(token), (fingerprint) => redis.eval(deleteIf)(key, "fp", fingerprint)).pipe(
-        Effect.catchTag("RedisError", (error) => warn("could not invalidate the shared token", error)),
+        Effect.catch((error) => warn("could not invalidate the shared token", error)),
         Effect.asVoid
       )
 
     return { obtain, invalidate }
-  })
+  }).pipe(Effect.provide(TokenSealing.layer))

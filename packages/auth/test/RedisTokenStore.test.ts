@@ -5,12 +5,23 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { AccessToken, AuthMetrics, RedisTokenStore, TeoCredentials } from "@teo-effect/auth"
-import { eventually, freshTokens, makeScriptedServer, redisClient, redisServer } from "@teo-effect/test-support"
+import {
+  capture,
+  eventually,
+  freshTokens,
+  makeScriptedServer,
+  redisClient,
+  redisServer
+} from "@teo-effect/test-support"
 import { Context, Effect, Fiber, Layer, Metric, Redacted, Scope } from "effect"
+import { WebCrypto } from "effect/crypto"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
 import { TestClock } from "effect/testing"
+import { refusing } from "./utils/crypto.js"
 import { clientId, clientSecret, teoId } from "./utils/harness.js"
+
+const fallbackCount = Effect.map(Metric.value(AuthMetrics.tokenStoreFallbacks), (state) => state.count)
 
 /** A token endpoint counting requests, a Redis, and a way to start "processes" (AccessToken instances) on them. */
 const fleet = Effect.gen(function* () {
@@ -43,7 +54,16 @@ const fleet = Effect.gen(function* () {
       )
       return { accessToken: Context.get(context, AccessToken), redis: Context.get(context, Redis.Redis) }
     })
-  return { server, redis, process }
+  /** A new process on `crypto` (Web Crypto) gets a token: its value, what it logged, the fallbacks it counted. */
+  const getOn = (crypto: Crypto) =>
+    Effect.gen(function* () {
+      const before = yield* fallbackCount
+      const [token, captured] = yield* capture(
+        Effect.flatMap(process(), ({ accessToken }) => accessToken.get).pipe(Effect.provide(WebCrypto.layer(crypto)))
+      )
+      return { token: Redacted.value(token.value), warnings: captured.logs, fallbacks: (yield* fallbackCount) - before }
+    })
+  return { server, redis, process, getOn }
 })
 
 describe("RedisTokenStore", () => {
@@ -249,6 +269,31 @@ describe("RedisTokenStore", () => {
       yield* b.accessToken.get
       yield* c.accessToken.get
       assert.lengthOf(server.requests, 2, "one request while Redis was down, one shared by b and c")
+    })
+  )
+
+  it.live("a token that cannot be sealed: the call gets its token, warned and counted; nothing is stored", () =>
+    Effect.gen(function* () {
+      const { server, process, getOn } = yield* fleet
+      const { token, warnings, fallbacks } = yield* getOn(refusing("encrypt"))
+      assert.strictEqual(token, "token-1")
+      assert.lengthOf(server.requests, 1)
+      assert.isTrue(warnings.some((line) => line.includes("téo token store: could not store the token")))
+      assert.strictEqual(fallbacks, 1)
+      const { redis } = yield* process()
+      assert.deepStrictEqual(yield* redis.send<Array<string>>("KEYS", "*"), [], "no token, and the lock released")
+    })
+  )
+
+  it.live("a shared token that cannot be opened: the process requests its own, warned and counted", () =>
+    Effect.gen(function* () {
+      const { server, process, getOn } = yield* fleet
+      yield* Effect.flatMap(process(), ({ accessToken }) => accessToken.get)
+      const { token, warnings, fallbacks } = yield* getOn(refusing("decrypt"))
+      assert.strictEqual(token, "token-2")
+      assert.lengthOf(server.requests, 2)
+      assert.isTrue(warnings.some((line) => line.includes("téo token store: the shared token does not open")))
+      assert.strictEqual(fallbacks, 1)
     })
   )
 })

@@ -1,12 +1,14 @@
 /**
  * SHA-256 of a text, in hex: what teo-effect writes to a shared store
  * instead of a name (the rate budget's key) or a link's identity (the
- * replay store), so that reading the store tells nobody either.
+ * replay store), so that reading the store tells nobody either. On
+ * `effect/crypto`'s `Digest` over Web Crypto, provided here: nothing for the
+ * caller to provide.
  *
  * @since 0.2.0
  */
 import { Effect } from "effect"
-import { Hex } from "effect/encoding"
+import { Digest } from "effect/crypto"
 
 const encoder = new TextEncoder()
 
@@ -16,7 +18,6 @@ const encoder = new TextEncoder()
  * @since 0.2.0
  */
 export const hex = (text: string): Effect.Effect<string> =>
-  Effect.map(
-    Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", encoder.encode(text))),
-    (digest) => Hex.encode(new Uint8Array(digest))
+  Digest.Digest.use((digest) => digest.digestHex(Digest.sha256, encoder.encode(text))).pipe(
+    Effect.provide(Digest.layerWebCrypto)
   )

@@ -3,21 +3,25 @@
  * the client secret and the identity of the credentials (token URL, client
  * id, `TEO_ID`), the store key as associated data. Whoever reads the store
  * without the secret gets nothing usable; a value copied under another key,
- * or sealed for other credentials, does not open. Web Crypto only: no
- * platform dependency.
+ * or sealed for other credentials, does not open.
+ *
+ * On `effect/crypto`'s Web Crypto layers ({@link layer}), which the store
+ * provides itself: no platform dependency, nothing for the application to
+ * provide. The layout is that of 0.2.0 — base64 of nonce (12 bytes) ‖
+ * ciphertext ‖ tag — so what a process of that version sealed still opens.
+ * A crypto operation that fails is a `CryptoError`, never a defect; a value
+ * that does not open (tampered, sealed for other credentials, not base64) is
+ * no token.
  *
  * @internal
  */
-import { DateTime, Effect, Redacted } from "effect"
+import { DateTime, Effect, Layer, Option, Redacted, Result, Schema } from "effect"
+import { Aead, type CryptoError, Digest, Kdf, Mac, SecureRandom } from "effect/crypto"
+import { Base64, Hex } from "effect/encoding"
 import { Token } from "../Token.js"
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
-
-const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes))
-const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (char) => char.charCodeAt(0))
-const toHex = (bytes: ArrayBuffer): string =>
-  Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, "0")).join("")
 
 export interface Identity {
   readonly tokenUrl: string
@@ -29,89 +33,98 @@ export interface Identity {
 export interface Sealer {
   /** The store key of these credentials: a hash, never the names themselves. */
   readonly key: string
-  readonly seal: (token: Token) => Effect.Effect<string>
+  readonly seal: (token: Token) => Effect.Effect<string, CryptoError.CryptoError>
   /** The token, or `undefined` when `sealed` does not open with these credentials. */
-  readonly open: (sealed: string) => Effect.Effect<Token | undefined>
+  readonly open: (sealed: string) => Effect.Effect<Token | undefined, CryptoError.CryptoError>
   /** A keyed fingerprint of the token's value, to compare tokens without storing them. */
-  readonly fingerprint: (token: Token) => Effect.Effect<string>
+  readonly fingerprint: (token: Token) => Effect.Effect<string, CryptoError.CryptoError>
 }
 
-/** `prefix` + a SHA-256 of the identity. */
-export const makeSealer = (identity: Identity, prefix: string): Effect.Effect<Sealer> =>
-  Effect.promise(async () => {
-    const subtle = globalThis.crypto.subtle
-    const name = `${identity.tokenUrl}\n${identity.clientId}\n${identity.teoId}`
-    const key = `${prefix}${toHex(await subtle.digest("SHA-256", encoder.encode(name)))}`
-    const material = await subtle.importKey(
-      "raw",
-      encoder.encode(Redacted.value(identity.clientSecret)),
-      "HKDF",
-      false,
-      ["deriveKey"]
-    )
-    const derive = (purpose: string, algorithm: AesKeyGenParams | HmacKeyGenParams, usages: Array<KeyUsage>) =>
-      subtle.deriveKey(
-        {
-          name: "HKDF",
-          hash: "SHA-256",
-          salt: encoder.encode(`teo-effect/token-store/v1/${purpose}`),
-          info: encoder.encode(name)
-        },
-        material,
-        algorithm,
-        false,
-        usages
+/** The services a sealer runs on, each on the `WebCrypto` reference (`globalThis.crypto` unless provided). */
+export type Services = Aead.Aead | Digest.Digest | Kdf.Kdf | Mac.Mac | SecureRandom.SecureRandom
+
+/** `effect/crypto`'s Web Crypto implementations of {@link Services}. */
+export const layer: Layer.Layer<Services> = Layer.mergeAll(
+  Aead.layerWebCrypto,
+  Mac.layerWebCrypto,
+  Kdf.layerWebCrypto,
+  Digest.layerWebCrypto
+).pipe(Layer.provideMerge(SecureRandom.layerWebCrypto))
+
+/** What a sealed token holds: its value, expiry (epoch milliseconds) and scope, as JSON. */
+const Plain = Schema.fromJsonString(Schema.Struct({ v: Schema.String, e: Schema.Number, s: Schema.String }))
+const decodePlain = Schema.decodeUnknownOption(Plain)
+
+const nonceLength = Aead.aes256Gcm.nonceLength
+
+/**
+ * `prefix` + a SHA-256 of the identity. The keys are derived once; should that
+ * fail, every operation fails with its `CryptoError`.
+ */
+export const makeSealer = Effect.fnUntraced(function* (identity: Identity, prefix: string) {
+  const aead = yield* Aead.Aead
+  const mac = yield* Mac.Mac
+  const kdf = yield* Kdf.Kdf
+  const random = yield* SecureRandom.SecureRandom
+  const digest = yield* Digest.Digest
+  const name = `${identity.tokenUrl}\n${identity.clientId}\n${identity.teoId}`
+  const key = `${prefix}${yield* digest.digestHex(Digest.sha256, encoder.encode(name))}`
+  const secret = encoder.encode(Redacted.value(identity.clientSecret))
+  // 32 bytes each, as Web Crypto's `deriveKey` derived them for AES-256-GCM and HMAC-SHA-256 (length 256).
+  const derive = (purpose: string) =>
+    kdf.derive(Kdf.hkdfSha256, secret, {
+      salt: encoder.encode(`teo-effect/token-store/v1/${purpose}`),
+      info: encoder.encode(name),
+      length: 32
+    })
+  const keys = yield* Effect.exit(
+    Effect.all({
+      aes: Effect.flatMap(derive("seal"), (bytes) => Aead.key(Aead.aes256Gcm, bytes)),
+      hmac: Effect.flatMap(derive("fingerprint"), (bytes) => Mac.key(Mac.hmacSha256, bytes))
+    })
+  )
+  const aad = encoder.encode(key)
+
+  const seal = (token: Token) =>
+    Effect.gen(function* () {
+      const { aes } = yield* keys
+      const nonce = yield* random.randomBytes(nonceLength)
+      const plain = encoder.encode(
+        JSON.stringify({ v: Redacted.value(token.value), e: token.expiresAt.epochMilliseconds, s: token.scope })
       )
-    const aes = await derive("seal", { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"])
-    const hmac = await derive("fingerprint", { name: "HMAC", hash: "SHA-256", length: 256 }, ["sign"])
-    const additionalData = encoder.encode(key)
-    return {
-      key,
-      seal: (token) =>
-        Effect.promise(async () => {
-          const iv = globalThis.crypto.getRandomValues(new Uint8Array(12))
-          const plain = encoder.encode(
-            JSON.stringify({
-              v: Redacted.value(token.value),
-              e: token.expiresAt.epochMilliseconds,
-              s: token.scope
-            })
+      const sealed = yield* aead.encrypt(aes, plain, { nonce, aad })
+      const whole = new Uint8Array(nonceLength + sealed.length)
+      whole.set(nonce)
+      whole.set(sealed, nonceLength)
+      return Base64.encode(whole)
+    })
+
+  const open = (sealed: string) =>
+    Effect.gen(function* () {
+      const { aes } = yield* keys
+      const whole = Result.getOrUndefined(Base64.decode(sealed))
+      if (whole === undefined || whole.length < nonceLength) return undefined
+      const plain = yield* aead.decrypt(aes, whole.subarray(nonceLength), {
+        nonce: whole.subarray(0, nonceLength),
+        aad
+      })
+      return Option.getOrUndefined(
+        Option.flatMap(decodePlain(decoder.decode(plain)), (parsed) =>
+          Option.map(
+            DateTime.make(parsed.e),
+            (expiresAt) =>
+              new Token({ value: Redacted.make(parsed.v), expiresAt, scope: parsed.s, tokenType: "Bearer" })
           )
-          const sealed = new Uint8Array(await subtle.encrypt({ name: "AES-GCM", iv, additionalData }, aes, plain))
-          const whole = new Uint8Array(iv.length + sealed.length)
-          whole.set(iv)
-          whole.set(sealed, iv.length)
-          return toBase64(whole)
-        }),
-      open: (sealed) =>
-        Effect.promise(async () => {
-          try {
-            const whole = fromBase64(sealed)
-            const plain = await subtle.decrypt(
-              { name: "AES-GCM", iv: whole.slice(0, 12), additionalData },
-              aes,
-              whole.slice(12)
-            )
-            const parsed = JSON.parse(decoder.decode(plain)) as { v: unknown; e: unknown; s: unknown }
-            if (typeof parsed.v !== "string" || typeof parsed.e !== "number" || typeof parsed.s !== "string") {
-              return undefined
-            }
-            const expiresAt = DateTime.make(parsed.e)
-            return expiresAt._tag === "None"
-              ? undefined
-              : new Token({
-                  value: Redacted.make(parsed.v),
-                  expiresAt: expiresAt.value,
-                  scope: parsed.s,
-                  tokenType: "Bearer"
-                })
-          } catch {
-            return undefined
-          }
-        }),
-      fingerprint: (token) =>
-        Effect.promise(async () =>
-          toHex(await subtle.sign("HMAC", hmac, encoder.encode(Redacted.value(token.value)))).slice(0, 32)
         )
-    }
-  })
+      )
+    }).pipe(Effect.catchReason("CryptoError", "DecryptionFailed", () => Effect.succeed(undefined)))
+
+  const fingerprint = (token: Token) =>
+    Effect.gen(function* () {
+      const { hmac } = yield* keys
+      const tag = yield* mac.sign(hmac, encoder.encode(Redacted.value(token.value)))
+      return Hex.encode(tag).slice(0, 32)
+    })
+
+  return { key, seal, open, fingerprint } satisfies Sealer
+})
