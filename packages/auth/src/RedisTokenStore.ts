@@ -22,7 +22,7 @@
  *
  * @since 0.2.0
  */
-import { Clock, Duration, Effect, Fiber, Metric, Option, Schema } from "effect"
+import { Clock, Data, Duration, Effect, Fiber, Metric, Schedule, Schema } from "effect"
 import { type CryptoError, SecureRandom } from "effect/crypto"
 import { Redis } from "effect/persistence"
 import type { AuthError } from "./AuthError.js"
@@ -106,6 +106,14 @@ const unlock = Redis.script((key: string, fence: string) => [key, fence], {
 return 0`
 }).withReturnType<number>()
 
+/** What one look at the store found: another's token, the lock (now ours), or neither — still another's lock. */
+type Look = Data.TaggedEnum<{
+  Shared: { readonly token: Token }
+  Locked: Record<never, never>
+  Waiting: Record<never, never>
+}>
+const Look = Data.taggedEnum<Look>()
+
 const Settings = Schema.Struct({
   prefix: Schema.String.check(Schema.isNonEmpty()),
   lockTtl: DurationOption.Positive,
@@ -152,7 +160,8 @@ export const make = (
     const key = sealer.key
     const lockKey = `${key}:lock`
     const lockMillis = String(Duration.toMillis(settings.lockTtl))
-    const maxWaitMillis = Duration.toMillis(settings.maxWait)
+    // Looks every `pollInterval`, until `maxWait` has passed since the first.
+    const waiting = Schedule.max([Schedule.spaced(settings.pollInterval), Schedule.during(settings.maxWait)])
     const extendEvery = Duration.millis(Math.max(1, Math.floor(Duration.toMillis(settings.lockTtl) / 3)))
 
     /** The stored token, if it opens and is newer than `current`, and valid for a while yet. */
@@ -214,23 +223,23 @@ export const make = (
         Effect.andThen(Metric.update(AuthMetrics.tokenStoreFallbacks, 1))
       )
 
+    /** One look: the shared token if there is one, else the lock if it is free. */
+    const look = (current: Token | undefined, fence: string) =>
+      Effect.gen(function* () {
+        const shared = yield* read(current)
+        if (shared !== undefined) return Look.Shared({ token: shared })
+        const locked = yield* redis.send<string | null>("SET", lockKey, fence, "NX", "PX", lockMillis)
+        return locked === "OK" ? Look.Locked() : Look.Waiting()
+      })
+
     const obtain = (
       fetch: Effect.Effect<Token, AuthError>,
       current: Token | undefined
     ): Effect.Effect<Token, AuthError> =>
       // The lock's value: only this attempt may release it.
       Effect.flatMap(random.uuidV4(), (fence) =>
-        Effect.gen(function* () {
-          const started = yield* Clock.currentTimeMillis
-          while (true) {
-            const shared = yield* read(current)
-            if (shared !== undefined) return Option.some(shared)
-            const locked = yield* redis.send<string | null>("SET", lockKey, fence, "NX", "PX", lockMillis)
-            if (locked === "OK") return Option.none()
-            if ((yield* Clock.currentTimeMillis) - started >= maxWaitMillis) return Option.some(undefined)
-            yield* Effect.sleep(settings.pollInterval)
-          }
-        }).pipe(
+        look(current, fence).pipe(
+          Effect.repeat({ schedule: waiting, while: Look.$is("Waiting") }),
           Effect.matchEffect({
             // Redis unavailable, or the shared token does not open: the local path.
             onFailure: (error) =>
@@ -238,27 +247,26 @@ export const make = (
                 warn(error._tag === "RedisError" ? "Redis is unavailable" : "the shared token does not open", error),
                 fetch
               ),
-            onSuccess: (outcome) =>
-              Option.match(outcome, {
-                // The lock is ours; a token stored between our look and our lock is taken, not fetched again.
-                onNone: () =>
-                  Effect.flatMap(
-                    Effect.orElseSucceed(read(current), () => undefined),
-                    (stored) =>
-                      stored === undefined
-                        ? fetchHolding(fetch, fence)
-                        : Effect.as(Effect.ignore(redis.eval(unlock)(lockKey, fence)), stored)
+            onSuccess: Look.$match({
+              Shared: ({ token }) => Effect.succeed(token),
+              // The lock is ours; a token stored between our look and our lock is taken, not fetched again.
+              Locked: () =>
+                Effect.flatMap(
+                  Effect.orElseSucceed(read(current), () => undefined),
+                  (stored) =>
+                    stored === undefined
+                      ? fetchHolding(fetch, fence)
+                      : Effect.as(Effect.ignore(redis.eval(unlock)(lockKey, fence)), stored)
+                ),
+              // Still another's lock when `maxWait` ran out.
+              Waiting: () =>
+                Effect.andThen(
+                  Effect.logWarning(
+                    "téo token store: no token from the process holding the lock in time; requesting one"
                   ),
-                onSome: (token) =>
-                  token === undefined
-                    ? Effect.andThen(
-                        Effect.logWarning(
-                          "téo token store: no token from the process holding the lock in time; requesting one"
-                        ),
-                        fetchAndStore(fetch)
-                      )
-                    : Effect.succeed(token)
-              })
+                  fetchAndStore(fetch)
+                )
+            })
           })
         )
       )

@@ -11,9 +11,10 @@ import {
   freshTokens,
   makeScriptedServer,
   redisClient,
-  redisServer
+  redisServer,
+  runUntilDone
 } from "@teo-effect/test-support"
-import { Context, Effect, Fiber, Layer, Metric, Redacted, Scope } from "effect"
+import { Clock, Context, Effect, Exit, Fiber, Layer, Metric, Redacted, Scope } from "effect"
 import { WebCrypto } from "effect/crypto"
 import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
@@ -294,6 +295,35 @@ describe("RedisTokenStore", () => {
       assert.lengthOf(server.requests, 2)
       assert.isTrue(warnings.some((line) => line.includes("téo token store: the shared token does not open")))
       assert.strictEqual(fallbacks, 1)
+    })
+  )
+
+  it.effect("a waiter looks every pollInterval until maxWait (test clock), then requests its own token, warned", () =>
+    Effect.gen(function* () {
+      const { server, process } = yield* fleet
+      const options: RedisTokenStore.RedisTokenStoreOptions = {
+        maxWait: "1 second",
+        pollInterval: "50 millis",
+        commandTimeout: "1 hour"
+      }
+      const a = yield* process({}, options)
+      yield* a.accessToken.get
+      const [key] = yield* a.redis.send<Array<string>>("KEYS", "*")
+      // A holder that died with the lock, which outlives the waiter's patience.
+      yield* a.redis.send("DEL", key ?? "")
+      yield* a.redis.send("SET", `${key}:lock`, "a-dead-holder", "PX", "60000")
+      const [waited, captured] = yield* capture(
+        Effect.gen(function* () {
+          const b = yield* process({}, options)
+          const started = yield* Clock.currentTimeMillis
+          const exit = yield* runUntilDone(yield* Effect.forkChild(b.accessToken.get), "50 millis")
+          return { exit, millis: (yield* Clock.currentTimeMillis) - started }
+        })
+      )
+      assert.isTrue(Exit.isSuccess(waited.exit) && Redacted.value(waited.exit.value.value) === "token-2")
+      assert.isAtLeast(waited.millis, 1000, "it waited maxWait before requesting")
+      assert.lengthOf(server.requests, 2)
+      assert.isTrue(captured.logs.some((line) => line.includes("no token from the process holding the lock in time")))
     })
   )
 })
