@@ -145,11 +145,9 @@ export const schedule = <E>(
 }
 
 /**
- * `self`, retried with `policy` when it fails with an error `isRetryable`
- * says may pass. A first attempt that succeeds (the common case) costs one
- * error handler: the schedule only starts after a retryable failure, which it
- * sees as its first input — the same delays and decisions as
- * `Effect.retry(self, policy)`.
+ * `self`, retried with `policy` while it fails with an error `isRetryable`
+ * says may pass: `Effect.retry` with `while` (measured: no cost to a call
+ * next to a hand-written retry, docs/decisions/0006-effect-pieces.md).
  *
  * @since 0.1.0
  * @category combinators
@@ -158,17 +156,4 @@ export const retry = <A, E, R, B>(
   self: Effect.Effect<A, E, R>,
   policy: Schedule.Schedule<B, E>,
   isRetryable: (error: E) => boolean
-): Effect.Effect<A, E, R> =>
-  Effect.catch(self, (first) => {
-    if (!isRetryable(first)) return Effect.fail(first)
-    // The schedule's first step is this failure: replay it once, then run `self` again.
-    let replayed = false
-    return Effect.retry(
-      Effect.suspend(() => {
-        if (replayed) return self
-        replayed = true
-        return Effect.fail(first)
-      }),
-      policy
-    )
-  })
+): Effect.Effect<A, E, R> => Effect.retry(self, { schedule: policy, while: isRetryable })
