@@ -93,7 +93,9 @@ describe("a successful answer", () => {
     ["a negative expires_in", tokenReply(canaryToken, -5)],
     ["expires_in as a string", tokenReply(canaryToken, 599, { expires_in: "599" })],
     ["a body that is not JSON", { status: 200, text: `access_token=${canaryToken}` }],
-    ["a JSON string", { status: 200, json: canaryToken }]
+    ["a JSON string", { status: 200, json: canaryToken }],
+    ["a JSON array", { status: 200, json: [{ access_token: canaryToken, expires_in: 599, token_type: "Bearer" }] }],
+    ["JSON null", { status: 200, json: null }]
   ])("with %s fails with TokenRequestFailed (InvalidResponse), without echoing the body", ([, reply]) =>
     Effect.gen(function* () {
       const error = yield* failureFor(reply)
@@ -154,6 +156,19 @@ describe("error mapping", () => {
       { status: 400, json: { error: "expired_token", error_description: 42, error_uri: null } },
       (error) => assert.instanceOf(error, ExpiredToken)
     ],
+    ...[
+      ["a JSON array", ["invalid_scope"]],
+      ["a JSON string", "invalid_scope"],
+      ["JSON null", null]
+    ].map(([what, json]): [string, Reply, (error: AuthError) => void] => [
+      `400 with ${what} at the top, not an error object → TokenRequestFailed (UnexpectedStatus)`,
+      { status: 400, json },
+      (error) => {
+        assert.instanceOf(error, TokenRequestFailed)
+        assert.strictEqual(error.reason, "UnexpectedStatus")
+        assert.strictEqual(error.status, 400)
+      }
+    ]),
     [
       "401 without a body → InvalidClient",
       { status: 401 },

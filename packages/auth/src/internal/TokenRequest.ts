@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Clock, DateTime, Duration, Effect, Metric, Redacted, Schedule, Schema } from "effect"
+import { Clock, DateTime, Duration, Effect, Metric, Option, Predicate, Redacted, Schedule, Schema } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { maxTokenLifetime } from "../Assumptions.js"
 import { type AuthError, ExpiredToken, InvalidClient, InvalidScope, TokenRequestFailed } from "../AuthError.js"
@@ -36,24 +36,26 @@ const TokenResponse = Schema.Struct({
   scope: Schema.optionalKey(Schema.String)
 })
 
-/** The error body (RFC 6749 §5.2), read leniently: only `error` is needed. */
+/** A JSON object, or nothing (not JSON, or an array, a string, `null`… at the top). */
+const decodeJsonObject = Schema.decodeUnknownOption(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown)))
+
 /**
- * An RFC 6749 §5.2 error body, read field by field: a `null` or a number in
- * `error_description` loses the description only, never the `error` code
- * that says which failure it is. `undefined` when there is no `error` code.
+ * The error body (RFC 6749 §5.2), read leniently, field by field: only
+ * `error` is needed, and a `null` or a number in `error_description` loses
+ * the description only, never the `error` code that says which failure it
+ * is. `undefined` when there is no `error` code.
  */
-const decodeOAuthError = (text: string): { readonly error: string; readonly description?: string } | undefined => {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined
-  const { error, error_description: description } = parsed as Record<string, unknown>
-  if (typeof error !== "string") return undefined
-  return typeof description === "string" ? { error, description } : { error }
-}
+const decodeOAuthError = (text: string): { readonly error: string; readonly description?: string } | undefined =>
+  Option.match(decodeJsonObject(text), {
+    onNone: () => undefined,
+    onSome: ({ error, error_description: description }) => {
+      if (!Predicate.isString(error)) return undefined
+      return Predicate.isString(description) ? { error, description } : { error }
+    }
+  })
+
+/** Any JSON value, or a `SchemaError` when `text` is not JSON. */
+const decodeJson = Schema.decodeUnknownEffect(Schema.fromJsonString(Schema.Unknown))
 
 const decodeTokenResponse = Schema.decodeUnknownEffect(TokenResponse)
 
@@ -174,9 +176,8 @@ const decodeToken = Effect.fnUntraced(function* (
   if (text === "") {
     return yield* invalid(status, "the answer's body is empty, where a token response was expected")
   }
-  const json = yield* Effect.try({
-    try: () => JSON.parse(text) as unknown,
-    catch: () => {
+  const json = yield* decodeJson(text).pipe(
+    Effect.mapError(() => {
       const encoding = headers["content-encoding"]
       return invalid(
         status,
@@ -184,16 +185,16 @@ const decodeToken = Effect.fnUntraced(function* (
           ? "the response body is not JSON"
           : `the response body is not JSON (it is sent with Content-Encoding ${JSON.stringify(shorten(encoding))})`
       )
-    }
-  })
+    })
+  )
   const body = yield* decodeTokenResponse(json, { errors: "all" }).pipe(
     Effect.mapError((error) =>
       invalid(
         status,
         `the response is not a valid token response: ${TeoHttp.mask(error.message.replaceAll("\n", " "), [
           ...secretsOf(credentials),
-          ...(typeof (json as { access_token?: unknown })?.access_token === "string"
-            ? [(json as { access_token: string }).access_token]
+          ...(Predicate.hasProperty(json, "access_token") && Predicate.isString(json.access_token)
+            ? [json.access_token]
             : [])
         ])}`
       )
