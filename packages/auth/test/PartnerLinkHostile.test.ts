@@ -142,6 +142,31 @@ describe("PartnerLink.verify, attacked", () => {
     })
   )
 
+  it.effect("a header or payload that is not UTF-8, not JSON or not an object: Malformed, saying which", () =>
+    Effect.gen(function* () {
+      const key = keyPair("k1")
+      const { links, server } = yield* setup([key.jwk])
+      const now = yield* Clock.currentTimeMillis
+      const header = { alg: "ES256", kid: "k1" }
+      const cases: ReadonlyArray<readonly [unknown, unknown, string]> = [
+        [Buffer.from([0xff, 0xfe]), claimsAt(now), "its header is not UTF-8 JSON"],
+        [Buffer.from('{"alg":"ES256"'), claimsAt(now), "its header is not UTF-8 JSON"],
+        [["ES256"], claimsAt(now), "its header is not a JSON object"],
+        [header, Buffer.from([0xc3, 0x28]), "its payload is not UTF-8 JSON"],
+        [header, Buffer.from("not json"), "its payload is not UTF-8 JSON"],
+        [header, null, "its payload is not a JSON object"],
+        [header, "claims", "its payload is not a JSON object"],
+        [header, [claimsAt(now)], "its payload is not a JSON object"]
+      ]
+      for (const [head, payload, detail] of cases) {
+        const refusal = (yield* Effect.flip(links.verify(signRaw(key.privateKey, head, payload)))) as InvalidPartnerLink
+        assert.strictEqual(refusal.reason, "Malformed")
+        assert.strictEqual(refusal.detail, detail)
+      }
+      assert.lengthOf(server.requests, 0, "refused before any key is read")
+    })
+  )
+
   it.effect("every JSON value in every header field and claim: a context or a typed refusal", () =>
     Effect.gen(function* () {
       const key = keyPair("k1")

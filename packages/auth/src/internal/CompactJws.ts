@@ -7,7 +7,7 @@
  *
  * @internal
  */
-import { Result } from "effect"
+import { Predicate, Result, Schema } from "effect"
 import { Base64Url } from "effect/encoding"
 
 /** A compact JWS taken apart; the signature not verified yet. */
@@ -34,18 +34,18 @@ const canonicalBytes = (segment: string): Uint8Array<ArrayBuffer> | undefined =>
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
+/** Any JSON value, or a failure when the text is not JSON. */
+const decodeJson = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Unknown))
+
 /** A segment's JSON object, or why not. */
-const jsonObject = (bytes: Uint8Array, what: string): Result.Result<Record<string, unknown>, string> => {
-  let value: unknown
-  try {
-    value = JSON.parse(utf8.decode(bytes))
-  } catch {
-    return Result.fail(`its ${what} is not UTF-8 JSON`)
-  }
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? Result.succeed(value as Record<string, unknown>)
-    : Result.fail(`its ${what} is not a JSON object`)
-}
+const jsonObject = (bytes: Uint8Array, what: string): Result.Result<Readonly<Record<string, unknown>>, string> =>
+  Result.try(() => utf8.decode(bytes)).pipe(
+    Result.flatMap(decodeJson),
+    Result.mapError(() => `its ${what} is not UTF-8 JSON`),
+    Result.flatMap((value) =>
+      Predicate.isObject(value) ? Result.succeed(value) : Result.fail(`its ${what} is not a JSON object`)
+    )
+  )
 
 /** `token` taken apart, or a sentence saying why it is not a canonical compact JWS. */
 export const parse = (token: string): Result.Result<CompactJws, string> => {
