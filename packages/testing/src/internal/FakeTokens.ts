@@ -7,6 +7,7 @@
  * @internal
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
+import { Option, Predicate, Result, Schema } from "effect"
 
 export interface Claims {
   readonly sub: string
@@ -24,6 +25,21 @@ export const safeEqual = (a: string, b: string): boolean => {
   const right = Buffer.from(b)
   return left.length === right.length && timingSafeEqual(left, right)
 }
+
+/** A JSON object, or nothing (not JSON, or an array, a string, `null`… at the top). */
+const decodeJsonObject = Schema.decodeUnknownOption(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown)))
+
+/** The claims of a signed payload, or `undefined` when it does not hold FakeTeo's. */
+export const claimsOf = (text: string): Claims | undefined =>
+  Option.getOrUndefined(
+    Option.flatMap(decodeJsonObject(text), ({ sub, teo_id: teoId, exp, jti }) => {
+      // `Number` as FakeTeo reads its own `jti` (a number in text); a value that cannot become one is NaN, not a throw.
+      const number = Option.getOrElse(Result.getSuccess(Result.try(() => Number(jti))), () => Number.NaN)
+      return Predicate.isString(teoId) && Predicate.isString(sub) && Predicate.isNumber(exp) && Number.isInteger(number)
+        ? Option.some({ sub, teoId, exp, number })
+        : Option.none()
+    })
+  )
 
 export interface Signer {
   readonly sign: (claims: Claims, issuedAt: number) => string
@@ -53,18 +69,7 @@ export const makeSigner = (): Signer => {
       const [head, body, signature, ...rest] = token.split(".")
       if (head === undefined || body === undefined || signature === undefined || rest.length > 0) return undefined
       if (!safeEqual(signature, mac(`${head}.${body}`))) return undefined
-      try {
-        const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as Record<string, unknown>
-        const number = Number(payload.jti)
-        return typeof payload.teo_id === "string" &&
-          typeof payload.sub === "string" &&
-          typeof payload.exp === "number" &&
-          Number.isInteger(number)
-          ? { sub: payload.sub, teoId: payload.teo_id, exp: payload.exp, number }
-          : undefined
-      } catch {
-        return undefined
-      }
+      return claimsOf(Buffer.from(body, "base64url").toString("utf8"))
     }
   }
 }
