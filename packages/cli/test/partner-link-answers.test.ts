@@ -121,12 +121,23 @@ describe("teo partner-link against a server that is not a FakeTeo", () => {
         server.origin,
         "HTTP 201 to /_fake/partner-links with JSON that is not an object"
       )
+      for (const json of [null, token, 201]) {
+        server.reply = () => ({ status: 201, json })
+        assertUnexpected(
+          yield* partnerLink(server.origin),
+          server.origin,
+          "HTTP 201 to /_fake/partner-links with JSON that is not an object"
+        )
+      }
+      // Not FakeTeo's refusal of a dossier: that is an object whose error is unknown_dossier.
+      server.reply = () => ({ status: 404, json: ["unknown_dossier"] })
+      assertUnexpected(yield* partnerLink(server.origin), server.origin, "HTTP 404 to /_fake/partner-links")
       server.reply = () => ({ status: 307, headers: { location: "http://evil.example/partner-links" } })
       const redirected = yield* partnerLink(server.origin)
       assertUnexpected(redirected, server.origin, "HTTP 307 to /_fake/partner-links")
       // Not followed, nor named: where it points is the server's text.
       assert.notInclude(redirected.stderr, "evil.example")
-      assert.strictEqual(server.requests.length, 3)
+      assert.strictEqual(server.requests.length, 7)
       server.reply = () => ({ status: 500, json: { error: "boom", message: "\u001b[2Jteo: all good" } })
       const failed = yield* partnerLink(server.origin)
       assertUnexpected(failed, server.origin, "HTTP 500 to /_fake/partner-links")

@@ -116,36 +116,31 @@ const isUuid = Schema.is(Schema.String.check(Schema.isUUID()))
 /** Control characters (C0, DEL, C1), line and paragraph separators, bidirectional overrides: what moves a terminal. */
 const unprintable = /[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/u
 
-const printable = (value: unknown): value is string => typeof value === "string" && !unprintable.test(value)
+const printable = (value: unknown): value is string => Predicate.isString(value) && !unprintable.test(value)
 
-/** Each field of a partner link, and what it must be. */
-const fields: ReadonlyArray<readonly [keyof Issued, (value: unknown) => boolean, string]> = [
-  ["token", (value) => typeof value === "string" && compactJws.test(value), "is not a compact JWS"],
-  ["dossierId", isUuid, "is not a UUID"],
-  ["userId", printable, "is not a text without control characters"],
-  ["expiresAt", printable, "is not a text without control characters"]
-]
+const isCompactJws = (value: unknown): value is string => Predicate.isString(value) && compactJws.test(value)
+
+/** What is wrong with a field of a partner link, in teo's words. */
+const fieldProblem = (name: keyof Issued, problem: string) => `with a partner link whose ${name} ${problem}`
+
+const notText = "is not a text without control characters"
+
+/** Any JSON value, or nothing when the text is not JSON. */
+const decodeJson = Schema.decodeUnknownOption(Schema.fromJsonString(Schema.Unknown))
 
 /** `text` as FakeTeo's partner link, or what is wrong with it (in teo's words, nothing of `text`). */
 const issuedOf = (text: string): Issued | string => {
-  const body = parseJson(text)
-  if (body === undefined) return "with a body that is not JSON"
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return "with JSON that is not an object"
-  const record = body as Record<string, unknown>
-  for (const [name, valid, problem] of fields) {
-    if (!valid(record[name])) return `with a partner link whose ${name} ${problem}`
-  }
+  const body = decodeJson(text)
+  if (Option.isNone(body)) return "with a body that is not JSON"
+  if (!Predicate.isObject(body.value)) return "with JSON that is not an object"
+  // Each field checked, in this order, before it reaches the terminal.
+  const { token, dossierId, userId, expiresAt } = body.value
+  if (!isCompactJws(token)) return fieldProblem("token", "is not a compact JWS")
+  if (!isUuid(dossierId)) return fieldProblem("dossierId", "is not a UUID")
+  if (!printable(userId)) return fieldProblem("userId", notText)
+  if (!printable(expiresAt)) return fieldProblem("expiresAt", notText)
   // Only the checked fields, nothing else of the body.
-  const { token, dossierId, userId, expiresAt } = record as unknown as Issued
   return { token, dossierId, userId, expiresAt }
-}
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
 }
 
 /** FakeTeo's refusal of a dossier it does not have. */
@@ -254,7 +249,7 @@ export const command = Command.make(
         )
         if (status !== 201) {
           // FakeTeo's refusal is told in teo's words, from the argument given: the server's text is not shown.
-          if (isUnknownDossier(parseJson(text))) {
+          if (isUnknownDossier(Option.getOrUndefined(decodeJson(text)))) {
             return yield* new UsageError({
               message: `${isIdOrIri(dossier) ? `FakeTeo has no dossier ${dossier.split("/").at(-1)}` : `FakeTeo has no dossier numbered ${dossier}`}: pick one from \`teo dossiers list --columns id\` (with teo fake-server's environment)`
             })
