@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { TeoHttp } from "@teo-effect/auth/internal"
-import { Effect, Schema, SchemaIssue } from "effect"
+import { Effect, Result, Schema, SchemaIssue } from "effect"
 import { type Headers, HttpClientResponse } from "effect/http"
 import { requestIdHeaders } from "../Assumptions.js"
 import * as HydraError from "../HydraError.js"
@@ -127,6 +127,9 @@ const formatIssuePath = (path: ReadonlyArray<PropertyKey>): string =>
 
 const firstIssue = SchemaIssue.makeFormatterStandardSchemaV1()
 
+/** A body's JSON, or why it is none: `Schema.fromJsonString`, compiled once. */
+const parseJson = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Unknown))
+
 /** One compiled decoder per schema, not one per call. */
 const decoders = new WeakMap<Schema.Decoder<unknown>, (input: unknown) => Effect.Effect<unknown, Schema.SchemaError>>()
 
@@ -186,22 +189,19 @@ export const decode = <A>(
         : unexpected(`the answer is larger than ${TeoHttp.formatBytes(failure.limit)} (maxResponseBytes)`)
     ),
     Effect.flatMap((text) => {
-      let json: unknown = null
-      if (text !== "") {
-        try {
-          json = JSON.parse(text)
-        } catch {
-          const encoding = headers["content-encoding"]
-          return Effect.fail(
-            unexpected(
-              encoding === undefined
-                ? "the response body is not JSON"
-                : `the response body is not JSON (it is sent with Content-Encoding ${JSON.stringify(clean(encoding, []))})`
-            )
+      // An empty body is `null` for the schema, which then says what it expected.
+      const parsed = text === "" ? Result.succeed(null) : parseJson(text)
+      if (Result.isFailure(parsed)) {
+        const encoding = headers["content-encoding"]
+        return Effect.fail(
+          unexpected(
+            encoding === undefined
+              ? "the response body is not JSON"
+              : `the response body is not JSON (it is sent with Content-Encoding ${JSON.stringify(clean(encoding, []))})`
           )
-        }
+        )
       }
-      return Effect.mapError(decoderOf(schema)(json), (error) => {
+      return Effect.mapError(decoderOf(schema)(parsed.success), (error) => {
         if (text === "") {
           return unexpected(
             TeoHttp.isBodiless(status)
