@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Cause, Config, Console, Effect, Exit, Result } from "effect"
-import { CliError, CliOutput, Command, type Flag, GlobalFlag, type Param } from "effect/cli"
+import { CliError, CliOutput, Command } from "effect/cli"
 import * as DossiersCreate from "./commands/DossiersCreate.js"
 import * as DossiersGet from "./commands/DossiersGet.js"
 import * as DossiersList from "./commands/DossiersList.js"
@@ -15,7 +15,6 @@ import * as PartnerLinkCommand from "./commands/PartnerLink.js"
 import * as PrestationsList from "./commands/PrestationsList.js"
 import * as Token from "./commands/Token.js"
 import { ExitCode, reportOf, reportOfCause, UsageError } from "./Failure.js"
-import * as Flags from "./Flags.js"
 import { root } from "./Root.js"
 import * as TestingPackage from "./TestingPackage.js"
 
@@ -106,73 +105,17 @@ export const command = withFakeServer(
   )
 )
 
-/** A flag's single parameters (`Flag.optional`, `withDefault`… wrap one). */
-const singlesOf = (flag: Flag.Flag<unknown>): ReadonlyArray<Param.Single<"flag", unknown>> => {
-  const node = flag as unknown as
-    | Param.Single<"flag", unknown>
-    | { readonly _tag: "Map" | "Optional" | "Variadic"; readonly param: Flag.Flag<unknown> }
-    | {
-        readonly _tag: "Transform"
-        readonly param: Flag.Flag<unknown>
-        readonly alternatives: ReadonlyArray<() => Flag.Flag<unknown>>
-      }
-  switch (node._tag) {
-    case "Single":
-      return [node]
-    case "Transform":
-      return [...singlesOf(node.param), ...node.alternatives.flatMap((alternative) => singlesOf(alternative()))]
-    default:
-      return singlesOf(node.param)
-  }
-}
-
 /**
- * The flags that can come before the subcommand — the connection flags and
- * effect/cli's built-ins (`--help`, `--log-level`…) — by name and alias:
- * whether each takes the next argument as its value. A boolean one takes
- * it only when it is a boolean literal (`--fake true`).
+ * `fake-server` when the arguments may ask for it: the real one, or the
+ * stand-in that says why not. effect/cli decides whether it is the
+ * subcommand; a flag's value or an argument that is the same word
+ * (`teo get fake-server`) only costs the import, and a failed one is
+ * reported only if `fake-server` runs.
  */
-const rootFlags: ReadonlyMap<string, "value" | "boolean"> = new Map(
-  [...Object.values(Flags.connection), ...GlobalFlag.BuiltIns.map((builtIn) => builtIn.flag)]
-    .flatMap((flag) => singlesOf(flag as Flag.Flag<unknown>))
-    .flatMap((single) => {
-      const kind = single.primitiveType._tag === "Boolean" || single.optionalValue !== undefined ? "boolean" : "value"
-      return [single.name, ...single.aliases].map((name) => [name, kind] as const)
-    })
-)
-
-const booleanLiterals = new Set(["true", "false", "yes", "no", "on", "off", "1", "0", "y", "n"])
-
-/**
- * The subcommand `args` name: the first argument that is neither a flag
- * that can come before it (the connection flags, `--help`, `--log-level`…)
- * nor such a flag's value — so that `teo --teo-id fake-server token` or
- * `teo get fake-server` name `token` and `get`, not `fake-server`.
- * `undefined` when there is none (`--` ends the search).
- *
- * @since 0.2.0
- */
-export const subcommandOf = (args: ReadonlyArray<string>): string | undefined => {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? ""
-    if (arg === "--") return undefined
-    // A value: `-` alone and negative numbers too, as effect/cli reads them.
-    if (!arg.startsWith("-") || arg === "-" || /^-\.?\d/.test(arg)) return arg
-    // `--name=value`, `-x=value`: the value is in the argument.
-    if (arg.includes("=")) continue
-    // `--name`, or `-abc` (a cluster of aliases: the last one may take the next argument).
-    const kind = rootFlags.get(arg.startsWith("--") ? arg.slice(2) : arg.slice(-1))
-    const next = args[i + 1]
-    if (kind === "value" || (kind === "boolean" && next !== undefined && booleanLiterals.has(next))) i++
-  }
-  return undefined
-}
-
-/** `fake-server` when asked for (the subcommand is it): the real one, or the stand-in that says why not. */
 const fakeServerFor = (
   args: ReadonlyArray<string>
 ): Effect.Effect<{ readonly fakeServer: FakeServer | undefined; readonly unavailable: Unavailable | undefined }> =>
-  subcommandOf(args) === "fake-server"
+  args.includes("fake-server")
     ? Effect.map(Effect.result(realFakeServer), (loaded) =>
         Result.isSuccess(loaded)
           ? { fakeServer: loaded.success, unavailable: undefined }

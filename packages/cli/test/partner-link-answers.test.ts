@@ -7,34 +7,15 @@
  * told in teo's words, never the server's; a connection that breaks during
  * the answer is a network failure (exit 5).
  */
-import * as NodeServices from "@effect/platform-node/NodeServices"
 import { assert, describe, it } from "@effect/vitest"
-import { main, Progress } from "@teo-effect/cli"
 import { makeEndlessServer, makeScriptedServer } from "@teo-effect/test-support"
-import { Console, Effect, Layer } from "effect"
-
-const dossier = "0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b"
+import { Effect } from "effect"
+import { dossier, partnerLink } from "./utils/partnerLink.js"
 
 /** A token FakeTeo could have signed: three base64url segments. */
 const token = "eyJhbGciOiJFUzI1NiJ9.eyJkb3NzaWVySWQiOiIwYjZjIn0.c2lnbmF0dXJl"
 
 const issued = { token, dossierId: dossier, userId: "fake-user", expiresAt: "2030-01-01T00:00:00.000Z" }
-
-/** `teo partner-link` against `origin`: its exit code, stdout and stderr, recorded. */
-const partnerLink = (origin: string, dossierRef = dossier) =>
-  Effect.gen(function* () {
-    const stdout: Array<string> = []
-    const stderr: Array<string> = []
-    const recording = Object.assign(Object.create(console) as Console.Console, {
-      log: (...parts: ReadonlyArray<unknown>) => stdout.push(parts.join(" ")),
-      error: (...parts: ReadonlyArray<unknown>) => stderr.push(parts.join(" "))
-    })
-    const code = yield* main(["partner-link", "--dossier", dossierRef, "--fake-url", origin]).pipe(
-      Effect.provide(Layer.merge(NodeServices.layer, Progress.layerStderr)),
-      Effect.provideService(Console.Console, recording)
-    )
-    return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") }
-  })
 
 /** Anything that moves a terminal: control characters but the line feeds teo writes itself. */
 const hasTerminalControl = (text: string): boolean => /\p{Cc}/u.test(text.replaceAll("\n", ""))

@@ -6,30 +6,11 @@
  */
 import { createServer as createHttpServer, type ServerResponse } from "node:http"
 import { createServer, type Socket } from "node:net"
-import * as NodeServices from "@effect/platform-node/NodeServices"
 import { assert, describe, it } from "@effect/vitest"
-import { main, Progress } from "@teo-effect/cli"
 import { eventually, ioTick } from "@teo-effect/test-support"
-import { Console, Effect, Fiber, Layer } from "effect"
+import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
-
-const dossier = "0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b"
-
-/** `teo partner-link` against `origin`: its exit code and its stderr, recorded. */
-const partnerLink = (origin: string) =>
-  Effect.gen(function* () {
-    const stdout: Array<string> = []
-    const stderr: Array<string> = []
-    const recording = Object.assign(Object.create(console) as Console.Console, {
-      log: (...parts: ReadonlyArray<unknown>) => stdout.push(parts.join(" ")),
-      error: (...parts: ReadonlyArray<unknown>) => stderr.push(parts.join(" "))
-    })
-    const code = yield* main(["partner-link", "--dossier", dossier, "--fake-url", origin]).pipe(
-      Effect.provide(Layer.merge(NodeServices.layer, Progress.layerStderr)),
-      Effect.provideService(Console.Console, recording)
-    )
-    return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") }
-  })
+import { listening, partnerLink } from "./utils/partnerLink.js"
 
 /** Starts `teo partner-link`, waits for `requested`, and moves the clock: still waiting at 9.9 s, done at 10 s. */
 const boundedAt10s = (origin: string, requested: Effect.Effect<boolean>, said: string) =>
@@ -67,23 +48,9 @@ describe("teo partner-link against a server that never answers", () => {
           sent = true
         })
       })
-      const port = yield* Effect.acquireRelease(
-        Effect.promise(
-          () =>
-            new Promise<number>((resolve) =>
-              stalled.listen(0, "127.0.0.1", () => resolve((stalled.address() as { port: number }).port))
-            )
-        ),
-        () =>
-          Effect.promise(
-            () =>
-              new Promise<void>((resolve) => {
-                stalled.closeAllConnections()
-                stalled.close(() => resolve())
-              })
-          )
-      )
-      const origin = `http://127.0.0.1:${port}`
+      const origin = yield* listening(stalled, () => {
+        stalled.closeAllConnections()
+      })
       yield* boundedAt10s(
         origin,
         Effect.sync(() => sent),
@@ -108,24 +75,11 @@ describe("teo partner-link against a server that never answers", () => {
         })
         socket.on("close", () => sockets.delete(socket))
       })
-      const port = yield* Effect.acquireRelease(
-        Effect.promise(
-          () =>
-            new Promise<number>((resolve) =>
-              silent.listen(0, "127.0.0.1", () => resolve((silent.address() as { port: number }).port))
-            )
-        ),
-        () =>
-          Effect.promise(
-            () =>
-              new Promise<void>((resolve) => {
-                for (const socket of sockets) socket.destroy()
-                silent.close(() => resolve())
-              })
-          )
-      )
+      const origin = yield* listening(silent, () => {
+        for (const socket of sockets) socket.destroy()
+      })
       yield* boundedAt10s(
-        `http://127.0.0.1:${port}`,
+        origin,
         Effect.sync(() => received > 0),
         "took the request but did not answer"
       )

@@ -8,9 +8,8 @@
  * 2 saying what to install. With a testing package that is there but broken
  * — it does not load, it lacks `FakeTeoCommand`, its `make` throws — its own
  * error is reported in one line, not "install it"; at another version than
- * the CLI's, exit 2 saying which version to install. Only `fake-server` as
- * the subcommand loads it, not the same word as a flag's value or an
- * argument.
+ * the CLI's, exit 2 saying which version to install. The same word as a
+ * flag's value or an argument (`teo get fake-server`) runs as always.
  */
 
 import { spawnSync } from "node:child_process"
@@ -210,7 +209,7 @@ describe("teo without @teo-effect/testing (an optional peer)", () => {
     }
   })
 
-  it("only fake-server as the subcommand loads it: not a flag's value, not an argument", async () => {
+  it("fake-server as a flag's value or an argument runs as always, whatever the testing package", async () => {
     for (const install of [broken, hollow]) {
       const got = await teo(["get", "fake-server"], {}, install)
       assert.strictEqual(got.code, 2, got.stderr)
