@@ -8,8 +8,8 @@
  *
  * @since 0.1.0
  */
-import { Context, type Duration, Effect, Result, Stream, Tracer } from "effect"
-import { FetchHttpClient, Headers, HttpClient, type HttpClientResponse } from "effect/http"
+import { Context, type Duration, Effect, Predicate, Result, Stream, Tracer } from "effect"
+import { FetchHttpClient, Headers, HttpClient, type HttpClientError, type HttpClientResponse } from "effect/http"
 import { acceptMissingContentType } from "../Assumptions.js"
 
 /**
@@ -24,10 +24,9 @@ export type BodyFailure =
   | { readonly _tag: "ReadFailed"; readonly detail: string }
   | { readonly _tag: "TooLarge"; readonly limit: number }
 
-const describeCause = (cause: unknown): string => {
-  const error = cause as { readonly reason?: { readonly cause?: unknown; readonly description?: string } }
-  const inner = error?.reason?.cause ?? cause
-  const code = (inner as { readonly code?: unknown })?.code
+const describeCause = (cause: HttpClientError.HttpClientError): string => {
+  const inner = cause.reason.cause ?? cause
+  const code = Predicate.hasProperty(inner, "code") ? inner.code : undefined
   const message = inner instanceof Error ? inner.message : undefined
   return (
     [typeof code === "string" ? code : undefined, message].filter((part) => part !== undefined).join(": ") ||
@@ -98,9 +97,9 @@ export const readText = (
         return Effect.void
       }),
       Effect.catch((cause): Effect.Effect<void, BodyFailure> => {
-        if (isBodyFailure(cause)) return Effect.fail(cause)
+        if (cause._tag !== "HttpClientError") return Effect.fail(cause)
         // fetch has no body stream for an answer without a body: an empty body, not a failed read.
-        if (isEmptyBody(cause)) return Effect.void
+        if (cause.reason._tag === "EmptyBodyError") return Effect.void
         return Effect.fail({ _tag: "ReadFailed", detail: describeCause(cause) })
       }),
       Effect.map(() =>
@@ -133,12 +132,6 @@ const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => 
 }
 
 const tooLarge = (limit: number): BodyFailure => ({ _tag: "TooLarge", limit })
-
-const isBodyFailure = (cause: unknown): cause is BodyFailure =>
-  typeof cause === "object" && cause !== null && (cause as { _tag?: unknown })._tag === "TooLarge"
-
-const isEmptyBody = (cause: unknown): boolean =>
-  (cause as { readonly reason?: { readonly _tag?: unknown } })?.reason?._tag === "EmptyBodyError"
 
 const jsonMediaType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
@@ -226,13 +219,8 @@ export const retryAfter = (headers: Headers.Headers, nowMillis: number): Duratio
  * @since 0.1.0
  * @category secrets
  */
-export const mask = (text: string, secrets: ReadonlyArray<string>): string => {
-  let masked = text
-  for (const secret of secrets) {
-    if (secret.length >= 4 && masked.includes(secret)) masked = masked.replaceAll(secret, "<redacted>")
-  }
-  return masked
-}
+export const mask = (text: string, secrets: ReadonlyArray<string>): string =>
+  secrets.reduce((masked, secret) => (secret.length >= 4 ? masked.replaceAll(secret, "<redacted>") : masked), text)
 
 /**
  * The largest answer read by default from the token endpoint: 64 KiB.
