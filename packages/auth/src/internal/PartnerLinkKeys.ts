@@ -38,10 +38,10 @@ export type Lookup =
 
 /** The keys under `kid`; a link without `kid` designates every key. */
 export const lookup = (keys: KeySet, kid: string | undefined): Lookup => {
-  const candidates = kid === undefined ? keys : keys.filter((key) => key.kid === kid)
-  if (candidates.length === 0) return { _tag: "Unknown" }
-  if (candidates.length > 1) return { _tag: "Ambiguous", count: candidates.length }
-  return { _tag: "Found", key: (candidates[0] as PartnerKey).key }
+  const [first, ...others] = kid === undefined ? keys : keys.filter((key) => key.kid === kid)
+  if (first === undefined) return { _tag: "Unknown" }
+  if (others.length > 0) return { _tag: "Ambiguous", count: others.length + 1 }
+  return { _tag: "Found", key: first.key }
 }
 
 /** A failed read of the JWKS: `error` for the metric, `detail` for people. */
@@ -51,7 +51,10 @@ export interface ReadFailure {
 }
 
 /** The keys of a JWKS as a partner link may use them: every other key is skipped. */
-const importKeys = Effect.fnUntraced(function* (jwks: ReadonlyArray<unknown>, jwksUrl: string) {
+const importKeys = Effect.fnUntraced(function* (
+  jwks: ReadonlyArray<unknown>,
+  jwksUrl: string
+): Effect.fn.Return<KeySet> {
   const keys: Array<PartnerKey> = []
   for (const jwk of jwks) {
     if (!Predicate.isObject(jwk) || Array.isArray(jwk)) continue
@@ -97,7 +100,7 @@ const importKeys = Effect.fnUntraced(function* (jwks: ReadonlyArray<unknown>, jw
     }
     keys.push({ kid, key: key.value })
   }
-  return keys as KeySet
+  return keys
 })
 
 const JwksBody = Schema.Struct({ keys: Schema.Array(Schema.Unknown) })
