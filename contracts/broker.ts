@@ -156,7 +156,7 @@ const verifyLive = async (live: Extract<Plan, { kind: "verify-live" }>): Promise
   const token = await Effect.runPromise(
     Effect.flatMap(Effect.service(AccessToken), (accessToken) => accessToken.get).pipe(
       Effect.provide(
-        AccessToken.layer().pipe(Layer.provide(TeoCredentials.layerConfig), Layer.provide(FetchHttpClient.layer))
+        AccessToken.layer().pipe(Layer.provide(TeoCredentials.layerConfig()), Layer.provide(FetchHttpClient.layer))
       )
     )
   )

@@ -52,7 +52,7 @@ const handled = program.pipe(
 const TeoLive: Layer.Layer<Dossiers | TeoApi, Config.ConfigError> = Dossiers.layer.pipe(
   Layer.provideMerge(TeoApi.layerConfig()),
   Layer.provide(AccessToken.layer({ refreshWindow: "2 minutes" })),
-  Layer.provide(TeoCredentials.layerConfig),
+  Layer.provide(TeoCredentials.layerConfig()),
   Layer.provide(FetchHttpClient.layer)
 )
 

@@ -77,7 +77,7 @@ const wire = <R>(
  * @category layers
  */
 export const layerConfig = <R = never>(options: Options<R> = {}): Layer.Layer<Services, Config.ConfigError, Needs<R>> =>
-  wire(TeoCredentials.layerConfig, TeoApi.layerConfig(options.api), options)
+  wire(TeoCredentials.layerConfig(), TeoApi.layerConfig(options.api), options)
 
 /**
  * Everything from values: the credentials as `TeoCredentials.layer` takes

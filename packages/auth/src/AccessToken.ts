@@ -103,11 +103,6 @@ const resolveSettings = (options: AccessTokenOptions<unknown>): Effect.Effect<Se
 /** The most retries a background refresh makes (or `times`, if larger). */
 const refreshRetries = 10
 
-const classifier: RetryPolicy.Classifier<AuthError> = {
-  isRetryable: (error) => error.isRetryable,
-  retryAfter: (error) => (error._tag === "TokenRequestFailed" ? error.retryAfter : undefined)
-}
-
 const make = Effect.fnUntraced(function* <R = never>(options: AccessTokenOptions<R> = {}) {
   const settings = yield* resolveSettings(options)
   const store = options.store === undefined ? TokenStore.memory : yield* options.store
@@ -129,7 +124,7 @@ const make = Effect.fnUntraced(function* <R = never>(options: AccessTokenOptions
       : Effect.succeed(refreshWindowMillis)
 
   /** Callers are waiting: `times` retries. */
-  const waitedFor = RetryPolicy.schedule(settings.retry, classifier)
+  const waitedFor = RetryPolicy.schedule(settings.retry)
 
   /**
    * A background refresh: retries until the current token expires (`deadline`,
@@ -138,7 +133,7 @@ const make = Effect.fnUntraced(function* <R = never>(options: AccessTokenOptions
    * budget.
    */
   const refreshing = (deadline: number) =>
-    RetryPolicy.schedule(settings.retry, classifier, {
+    RetryPolicy.schedule(settings.retry, {
       maxAttempts: Math.max(settings.retry.times, refreshRetries)
     }).pipe(
       Schedule.while(
@@ -242,7 +237,7 @@ const make = Effect.fnUntraced(function* <R = never>(options: AccessTokenOptions
  * import { FetchHttpClient } from "effect/http"
  *
  * const TokenLive = AccessToken.layer().pipe(
- *   Layer.provide(TeoCredentials.layerConfig),
+ *   Layer.provide(TeoCredentials.layerConfig()),
  *   Layer.provide(FetchHttpClient.layer)
  * )
  *

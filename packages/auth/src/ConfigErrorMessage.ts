@@ -1,6 +1,6 @@
 /**
  * A configuration error in a sentence that names the variable: what to show a
- * person when `TeoCredentials.layerConfig` or `Teo.layerConfig()` cannot read
+ * person when `TeoCredentials.layerConfig()` or `Teo.layerConfig()` cannot read
  * the environment, instead of Effect's `SchemaError(…)` rendering.
  *
  * @since 0.1.0
@@ -86,7 +86,7 @@ const problemsOf = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>):
  *   const credentials = yield* TeoCredentials
  *   yield* Console.log(`téo instance ${credentials.teoId}`)
  * }).pipe(
- *   Effect.provide(TeoCredentials.layerConfig),
+ *   Effect.provide(TeoCredentials.layerConfig()),
  *   // e.g. "TEO_CLIENT_ID is not set"
  *   Effect.tapError((error) => Console.error(configErrorMessage(error)))
  * )

@@ -32,6 +32,7 @@ import * as Sha256 from "./internal/Sha256.js"
 import * as TeoHttp from "./internal/TeoHttp.js"
 import { InvalidPartnerLink, type PartnerLinkError, PartnerLinkKeysUnavailable } from "./PartnerLinkError.js"
 import * as PartnerLinkReplay from "./PartnerLinkReplay.js"
+import * as TeoConfig from "./TeoConfig.js"
 
 /**
  * Options of `PartnerLink.layer`. Every one has a default.
@@ -97,12 +98,9 @@ export class PartnerContext extends Schema.Class<PartnerContext>("@teo-effect/au
   claims: Schema.Record(Schema.String, Schema.Unknown)
 }) {}
 
-const JwksUrl = (allowPlainHttp: boolean) =>
-  Schema.String.check(Schema.makeFilter((input: string) => EndpointUrl.problem(input, { allowPlainHttp }) ?? true))
-
 const Settings = (allowPlainHttp: boolean) =>
   Schema.Struct({
-    jwksUrl: JwksUrl(allowPlainHttp),
+    jwksUrl: EndpointUrl.Url(allowPlainHttp),
     clockTolerance: DurationOption.NonNegative,
     maxAge: DurationOption.Positive,
     jwksCacheTtl: DurationOption.Positive,
@@ -367,29 +365,24 @@ export class PartnerLink extends Context.Service<
   ): Layer.Layer<PartnerLink, Config.ConfigError, HttpClient.HttpClient | R> => Layer.effect(PartnerLink, make(options))
 
   /**
-   * `layer`, with the JWKS URL from `TEO_PARTNER_JWKS_URL` when it is set
-   * (`teo fake-server` prints it for a local FakeTeo) and `TEO_ALLOW_PLAIN_HTTP`;
-   * the other options as given.
+   * `layer`, with `jwksUrl` and `allowPlainHttp` from `Config`s: by default
+   * `TEO_PARTNER_JWKS_URL` when it is set (`teo fake-server` prints it for a
+   * local FakeTeo; else téo's JWKS) and `TEO_ALLOW_PLAIN_HTTP` (see
+   * `TeoConfig`); the other options as given.
    *
    * @since 0.2.0
    */
   static readonly layerConfig = <R = never>(
-    options: Omit<PartnerLinkOptions<R>, "jwksUrl"> = {}
-  ): Layer.Layer<PartnerLink, Config.ConfigError, HttpClient.HttpClient | R> =>
-    Layer.unwrap(
-      Config.Boolean("TEO_ALLOW_PLAIN_HTTP").pipe(
-        Config.withDefault(options.allowPlainHttp === true),
-        Config.flatMap((allowPlainHttp) =>
-          Config.option(Config.schema(JwksUrl(allowPlainHttp), "TEO_PARTNER_JWKS_URL")).pipe(
-            Config.map((jwksUrl) =>
-              PartnerLink.layer({
-                ...options,
-                allowPlainHttp,
-                ...(Option.isSome(jwksUrl) ? { jwksUrl: jwksUrl.value } : {})
-              })
-            )
-          )
+    options: Omit<PartnerLinkOptions<R>, "jwksUrl" | "allowPlainHttp"> &
+      TeoConfig.Values<Pick<PartnerLinkOptions<R>, "jwksUrl" | "allowPlainHttp">> = {}
+  ): Layer.Layer<PartnerLink, Config.ConfigError, HttpClient.HttpClient | R> => {
+    const { jwksUrl, allowPlainHttp, ...rest } = options
+    return Layer.unwrap(
+      Config.flatMap(allowPlainHttp ?? TeoConfig.allowPlainHttp, (allowPlainHttp = false) =>
+        Config.map(jwksUrl ?? TeoConfig.partnerJwksUrl({ allowPlainHttp }), (jwksUrl) =>
+          PartnerLink.layer({ ...rest, allowPlainHttp, ...(jwksUrl === undefined ? {} : { jwksUrl }) })
         )
       )
     )
+  }
 }

@@ -133,7 +133,7 @@ const Settings = Schema.Struct({
  * import { Layer } from "effect"
  *
  * const TokenLive = AccessToken.layer({ store: RedisTokenStore.make() }).pipe(
- *   Layer.provide(TeoCredentials.layerConfig),
+ *   Layer.provide(TeoCredentials.layerConfig()),
  *   Layer.provide(ResilientRedis.layer(NodeRedis.layer({ url: "redis://127.0.0.1:6379", ...ResilientRedis.nodeRedisOptions }))),
  *   Layer.provide(NodeHttpClient.layerUndici)
  * )

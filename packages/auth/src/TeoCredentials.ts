@@ -4,48 +4,18 @@
  *
  * @since 0.1.0
  */
-import { Config, Context, Effect, Layer, type Redacted, Schema, SchemaTransformation } from "effect"
+import { Config, Context, Effect, Layer, type Redacted, Schema } from "effect"
 import * as EndpointUrl from "./internal/EndpointUrl.js"
+import * as TeoConfig from "./TeoConfig.js"
 
 const defaultTokenUrl = "https://auth.teoapp.fr/oauth2/token"
 
-/**
- * A credential value: non-empty and without surrounding whitespace (a trailing
- * newline copied from a secrets file otherwise shows up much later as an
- * `invalid_client` that nobody can see).
- */
-const Credential = Schema.String.check(
-  Schema.isNonEmpty({ message: "must not be empty" }),
-  Schema.isTrimmed({ message: "must not start or end with whitespace" })
-)
-
-/**
- * The token endpoint: an absolute URL, https unless on this machine (see
- * `EndpointUrl`), normalised. A bare origin such as `http://127.0.0.1:4010`
- * gets téo's path, `/oauth2/token`.
- */
-const TokenUrl = (allowPlainHttp: boolean) =>
-  Schema.String.check(
-    Schema.makeFilter((input: string) => EndpointUrl.problem(input, { allowPlainHttp }) ?? true)
-  ).pipe(
-    Schema.decodeTo(
-      Schema.String,
-      SchemaTransformation.transform({
-        decode: (input) => {
-          const url = new URL(input)
-          return url.pathname === "/" ? new URL("/oauth2/token", url).href : url.href
-        },
-        encode: (url) => url
-      })
-    )
-  )
-
 const Options = (allowPlainHttp: boolean) =>
   Schema.Struct({
-    clientId: Credential,
-    clientSecret: Schema.Redacted(Credential),
-    teoId: Credential,
-    tokenUrl: Schema.optionalKey(TokenUrl(allowPlainHttp))
+    clientId: TeoConfig.Credential,
+    clientSecret: Schema.Redacted(TeoConfig.Credential),
+    teoId: TeoConfig.Credential,
+    tokenUrl: Schema.optionalKey(EndpointUrl.TokenUrl(allowPlainHttp))
   })
 
 /**
@@ -78,17 +48,27 @@ const make = (options: TeoCredentialsOptions): Effect.Effect<TeoCredentials["Ser
     Effect.mapError((error) => new Config.ConfigError(error))
   )
 
-const config: Config.Config<TeoCredentials["Service"]> = Config.all({
-  clientId: Config.schema(Credential, "TEO_CLIENT_ID"),
-  clientSecret: Config.schema(Schema.Redacted(Credential), "TEO_CLIENT_SECRET"),
-  teoId: Config.schema(Credential, "TEO_ID"),
-  tokenUrl: Config.Boolean("TEO_ALLOW_PLAIN_HTTP").pipe(
-    Config.withDefault(false),
-    Config.flatMap((allowPlainHttp) =>
-      Config.schema(TokenUrl(allowPlainHttp), "TEO_AUTH_URL").pipe(Config.withDefault(defaultTokenUrl))
+/** The options from `values`, each variable of {@link TeoConfig} where `values` gives none. */
+const optionsConfig = (values: TeoConfig.Values<TeoCredentialsOptions>): Config.Config<TeoCredentialsOptions> =>
+  Config.flatMap(values.allowPlainHttp ?? TeoConfig.allowPlainHttp, (allowPlainHttp = false) =>
+    Config.all({
+      clientId: values.clientId ?? TeoConfig.clientId,
+      clientSecret: values.clientSecret ?? TeoConfig.clientSecret,
+      teoId: values.teoId ?? TeoConfig.teoId,
+      tokenUrl: values.tokenUrl ?? TeoConfig.authUrl({ allowPlainHttp })
+    }).pipe(
+      Config.map(({ tokenUrl, ...credentials }) => ({
+        ...credentials,
+        allowPlainHttp,
+        ...(tokenUrl === undefined ? {} : { tokenUrl })
+      }))
     )
   )
-})
+
+const config: Config.Config<TeoCredentials["Service"]> = Config.map(
+  optionsConfig({}),
+  ({ clientId, clientSecret, teoId, tokenUrl = defaultTokenUrl }) => ({ clientId, clientSecret, teoId, tokenUrl })
+)
 
 /**
  * The téo credentials of one integration. The secret is `Redacted`: it shows
@@ -99,8 +79,8 @@ const config: Config.Config<TeoCredentials["Service"]> = Config.all({
  * import { TeoCredentials } from "@teo-effect/auth"
  *
  * // From the environment: TEO_CLIENT_ID, TEO_CLIENT_SECRET, TEO_ID and,
- * // optionally, TEO_AUTH_URL.
- * const CredentialsLive = TeoCredentials.layerConfig
+ * // optionally, TEO_AUTH_URL (see TeoConfig).
+ * const CredentialsLive = TeoCredentials.layerConfig()
  * ```
  *
  * @since 0.1.0
@@ -168,10 +148,28 @@ export class TeoCredentials extends Context.Service<
     Layer.effect(TeoCredentials, make(options))
 
   /**
-   * A layer from the `ConfigProvider` (the environment by default); see
-   * {@link TeoCredentials.config}.
+   * A layer from the `ConfigProvider` (the environment by default): each
+   * option from the `Config` given in `values`, or else from its variable
+   * (see {@link TeoConfig}). A value given by a `Config` of yours is checked
+   * as `layer` checks it.
+   *
+   * @example
+   * ```ts
+   * import { TeoCredentials } from "@teo-effect/auth"
+   * import { Config } from "effect"
+   *
+   * const CredentialsLive = TeoCredentials.layerConfig({ teoId: Config.String("TEO_INSTANCE") })
+   * ```
    *
    * @since 0.1.0
    */
-  static readonly layerConfig: Layer.Layer<TeoCredentials, Config.ConfigError> = Layer.effect(TeoCredentials, config)
+  static readonly layerConfig = (
+    values: TeoConfig.Values<TeoCredentialsOptions> = {}
+  ): Layer.Layer<TeoCredentials, Config.ConfigError> =>
+    Layer.effect(
+      TeoCredentials,
+      Effect.gen(function* () {
+        return yield* make(yield* optionsConfig(values))
+      })
+    )
 }

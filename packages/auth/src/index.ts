@@ -33,6 +33,10 @@ export * as ResilientRedis from "./ResilientRedis.js"
  * @since 0.1.0
  */
 export * as RetryPolicy from "./RetryPolicy.js"
+/**
+ * @since 0.3.0
+ */
+export * as TeoConfig from "./TeoConfig.js"
 export * from "./TeoCredentials.js"
 export * from "./Token.js"
 /**

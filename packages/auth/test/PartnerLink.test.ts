@@ -12,7 +12,7 @@ import {
   type PartnerLinkOptions
 } from "@teo-effect/auth"
 import { makeScriptedServer } from "@teo-effect/test-support"
-import { Cause, Clock, ConfigProvider, Context, Effect, Layer, Scope } from "effect"
+import { Cause, Clock, Config, ConfigProvider, Context, Effect, Layer, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose"
@@ -238,6 +238,14 @@ describe("PartnerLink.verify", () => {
       const wrong = yield* Effect.flip(Layer.build(withEnv({ TEO_PARTNER_JWKS_URL: "http://teo.example/jwks" })))
       assert.include(configErrorMessage(wrong), "TEO_PARTNER_JWKS_URL")
       assert.include(configErrorMessage(wrong), "must use https")
+      // The JWKS URL from a Config of the application's instead of the variable.
+      const own = PartnerLink.layerConfig({ jwksUrl: Config.String("MY_JWKS") }).pipe(
+        Layer.provide(FetchHttpClient.layer),
+        Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: { MY_JWKS: `${server.origin}/mine.json` } })))
+      )
+      const mine = yield* Context.get(yield* Layer.build(own), PartnerLink).verify(yield* sign(key))
+      assert.strictEqual(mine.dossierId, dossierId)
+      assert.strictEqual(server.requests.at(-1)?.url, "/mine.json")
     }).pipe(Effect.scoped)
   )
 

@@ -11,11 +11,13 @@ const env = {
   TEO_ID: "acme-formation"
 }
 
-/** Builds `TeoCredentials.layerConfig` against the given environment, fresh each time. */
-const fromEnv = (vars: Record<string, string>) =>
+/** Builds `TeoCredentials.layerConfig(values)` against the given environment, fresh each time. */
+const fromEnv = (vars: Record<string, string>, values: Parameters<typeof TeoCredentials.layerConfig>[0] = {}) =>
   Effect.service(TeoCredentials).pipe(
     Effect.provide(
-      TeoCredentials.layerConfig.pipe(Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: vars })))),
+      TeoCredentials.layerConfig(values).pipe(
+        Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: vars })))
+      ),
       { local: true }
     )
   )
@@ -23,7 +25,7 @@ const fromEnv = (vars: Record<string, string>) =>
 const failureOf = <A>(effect: Effect.Effect<A, Config.ConfigError>) =>
   Effect.flip(effect).pipe(Effect.tap((error) => Effect.sync(() => assert.instanceOf(error, Config.ConfigError))))
 
-describe("TeoCredentials.layerConfig", () => {
+describe("TeoCredentials.layerConfig()", () => {
   it.effect("reads TEO_CLIENT_ID, TEO_CLIENT_SECRET and TEO_ID, with téo's token endpoint by default", () =>
     Effect.gen(function* () {
       const credentials = yield* fromEnv(env)
@@ -42,6 +44,33 @@ describe("TeoCredentials.layerConfig", () => {
       assert.strictEqual(full.tokenUrl, "https://auth.example.test/custom/token")
       const origin = yield* fromEnv({ ...env, TEO_AUTH_URL: "http://127.0.0.1:4010" })
       assert.strictEqual(origin.tokenUrl, "http://127.0.0.1:4010/oauth2/token")
+    })
+  )
+
+  it.effect("takes a Config of the application's for an option, the TEO_* variables for the others", () =>
+    Effect.gen(function* () {
+      const { TEO_CLIENT_SECRET: _, ...withoutSecret } = env
+      const credentials = yield* fromEnv(
+        { ...withoutSecret, VAULT_SECRET: "from-the-vault" },
+        { clientSecret: Config.Redacted("VAULT_SECRET"), tokenUrl: Config.succeed("http://127.0.0.1:4010") }
+      )
+      assert.strictEqual(Redacted.value(credentials.clientSecret), "from-the-vault")
+      assert.strictEqual(credentials.clientId, "acme-integration")
+      // A value of the application's is checked and normalised as `layer` does it.
+      assert.strictEqual(credentials.tokenUrl, "http://127.0.0.1:4010/oauth2/token")
+      const refused = yield* failureOf(
+        fromEnv(env, { tokenUrl: Config.succeed("http://auth.example.test"), teoId: Config.succeed(" padded ") })
+      )
+      assert.strictEqual(
+        configErrorMessage(refused),
+        'teoId must not start or end with whitespace; tokenUrl must use https, got "http://auth.example.test" (plain http is only allowed for 127.0.0.1, localhost or [::1]; set TEO_ALLOW_PLAIN_HTTP=true or allowPlainHttp to allow it elsewhere)'
+      )
+      // `allowPlainHttp` from a Config of the application's applies to TEO_AUTH_URL too.
+      const plain = yield* fromEnv(
+        { ...env, TEO_AUTH_URL: "http://auth.example.test/oauth2/token" },
+        { allowPlainHttp: Config.succeed(true) }
+      )
+      assert.strictEqual(plain.tokenUrl, "http://auth.example.test/oauth2/token")
     })
   )
 

@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { Schema, SchemaTransformation } from "effect"
 
 /** `input` with any `user:password@` part masked, for error messages. */
 const masked = (input: string): string => input.replace(/^([a-z][a-z0-9+.-]*:\/*)[^/?#]*@/i, "$1***@")
@@ -42,3 +43,46 @@ export const problem = (input: string, options: { readonly allowPlainHttp: boole
   }
   return undefined
 }
+
+/**
+ * A téo endpoint URL as a Schema: a string that {@link problem} finds nothing
+ * wrong with (the JWKS URL).
+ *
+ * @since 0.3.0
+ */
+export const Url = (allowPlainHttp: boolean) =>
+  Schema.String.check(Schema.makeFilter((input: string) => problem(input, { allowPlainHttp }) ?? true))
+
+/**
+ * The token endpoint: an endpoint {@link Url}, normalised; a bare origin such
+ * as `http://127.0.0.1:4010` gets téo's path, `/oauth2/token`.
+ *
+ * @since 0.3.0
+ */
+export const TokenUrl = (allowPlainHttp: boolean) =>
+  Url(allowPlainHttp).pipe(
+    Schema.decodeTo(
+      Schema.String,
+      SchemaTransformation.transform({
+        decode: (input) => {
+          const url = new URL(input)
+          return url.pathname === "/" ? new URL("/oauth2/token", url).href : url.href
+        },
+        encode: (url) => url
+      })
+    )
+  )
+
+/**
+ * The API's base URL: an endpoint {@link Url} without query or fragment.
+ *
+ * @since 0.3.0
+ */
+export const BaseUrl = (allowPlainHttp: boolean) =>
+  Url(allowPlainHttp).check(
+    Schema.makeFilter(
+      (input: string) =>
+        (URL.parse(input)?.search === "" && URL.parse(input)?.hash === "") ||
+        `must have no query or fragment, got ${JSON.stringify(input)}`
+    )
+  )
