@@ -104,15 +104,7 @@ export const defaultBaseUrl = "https://teoapp.fr/api"
  * @since 0.1.0
  * @category schemas
  */
-export const BaseUrl = (allowPlainHttp: boolean) =>
-  Schema.String.check(
-    Schema.makeFilter((input: string) => {
-      const problem = EndpointUrl.problem(input, { allowPlainHttp })
-      if (problem !== undefined) return problem
-      const url = new URL(input)
-      return (url.search === "" && url.hash === "") || `must have no query or fragment, got ${JSON.stringify(input)}`
-    })
-  )
+export const BaseUrl = EndpointUrl.BaseUrl
 
 const Settings = (allowPlainHttp: boolean) =>
   Schema.Struct({

@@ -79,10 +79,12 @@ export const TokenUrl = (allowPlainHttp: boolean) =>
  * @since 0.3.0
  */
 export const BaseUrl = (allowPlainHttp: boolean) =>
-  Url(allowPlainHttp).check(
-    Schema.makeFilter(
-      (input: string) =>
-        (URL.parse(input)?.search === "" && URL.parse(input)?.hash === "") ||
-        `must have no query or fragment, got ${JSON.stringify(input)}`
-    )
+  Schema.String.check(
+    Schema.makeFilter((input: string) => {
+      // The endpoint rule first: its refusal masks a `user:password@` part.
+      const refused = problem(input, { allowPlainHttp })
+      if (refused !== undefined) return refused
+      const url = new URL(input)
+      return (url.search === "" && url.hash === "") || `must have no query or fragment, got ${JSON.stringify(input)}`
+    })
   )
