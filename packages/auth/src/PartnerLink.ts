@@ -180,8 +180,8 @@ const make = Effect.fnUntraced(function* <R = never>(options: PartnerLinkOptions
   /** The key the link designates: from the cache, or after one read of the JWKS for an unknown `kid`. */
   const keyFor = (kid: string | undefined) =>
     Effect.gen(function* () {
-      let found = PartnerLinkKeys.lookup(yield* keys.get(false), kid)
-      if (found._tag === "Unknown") found = PartnerLinkKeys.lookup(yield* keys.get(true), kid)
+      const cached = PartnerLinkKeys.lookup(yield* keys.get(false), kid)
+      const found = cached._tag === "Unknown" ? PartnerLinkKeys.lookup(yield* keys.get(true), kid) : cached
       switch (found._tag) {
         case "Found":
           return found.key

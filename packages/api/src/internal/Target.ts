@@ -94,12 +94,11 @@ export const make = (baseUrl: string): Targets => {
     origin: base.origin,
     link: (link, from) => guard(link, URL.parse(link, from)),
     resolve: (target) => {
-      let resolved = cache.get(target)
-      if (resolved === undefined) {
-        resolved = compute(target)
-        if (cache.size >= cacheSize) cache.clear()
-        cache.set(target, resolved)
-      }
+      const cached = cache.get(target)
+      if (cached !== undefined) return cached
+      const resolved = compute(target)
+      if (cache.size >= cacheSize) cache.clear()
+      cache.set(target, resolved)
       return resolved
     }
   }

@@ -131,7 +131,7 @@ export const apiRoutes = (fake: Fake) => {
     const fields = new Set(items.slice(0, 100).flatMap((item) => Object.keys(render(item))))
     const fieldOf = (item: A, field: string) => render(item)[field]
     const ignored: Array<string> = []
-    let selected = items
+    const filters: Array<(item: A) => boolean> = []
     const orders: Array<readonly [string, 1 | -1]> = []
     for (const [name, value] of url.searchParams) {
       if (name === "page" || name === "itemsPerPage") continue
@@ -139,7 +139,7 @@ export const apiRoutes = (fake: Fake) => {
       if (ordered !== undefined && fields.has(ordered) && (value === "asc" || value === "desc")) {
         orders.push([ordered, value === "asc" ? 1 : -1])
       } else if (ordered === undefined && fields.has(name) && name !== "@id" && name !== "@type") {
-        selected = selected.filter((item) => {
+        filters.push((item) => {
           const found = fieldOf(item, name)
           return found !== null && found !== undefined && String(found) === value
         })
@@ -147,15 +147,17 @@ export const apiRoutes = (fake: Fake) => {
         ignored.push(name)
       }
     }
-    if (orders.length > 0) {
-      selected = [...selected].sort((a, b) => {
-        for (const [field, direction] of orders) {
-          const order = String(fieldOf(a, field) ?? "").localeCompare(String(fieldOf(b, field) ?? ""), "fr")
-          if (order !== 0) return order * direction
-        }
-        return 0
-      })
-    }
+    const filtered = filters.length === 0 ? items : items.filter((item) => filters.every((keep) => keep(item)))
+    const selected =
+      orders.length === 0
+        ? filtered
+        : [...filtered].sort((a, b) => {
+            for (const [field, direction] of orders) {
+              const order = String(fieldOf(a, field) ?? "").localeCompare(String(fieldOf(b, field) ?? ""), "fr")
+              if (order !== 0) return order * direction
+            }
+            return 0
+          })
     const itemsPerPage = Math.min(perPage, 100)
     const total = selected.length
     const last = Math.max(1, Math.ceil(total / Math.max(itemsPerPage, 1)))
