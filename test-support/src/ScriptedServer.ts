@@ -3,13 +3,15 @@
  * records every request (stamped with the Effect clock, so the `TestClock` in
  * tests) and answers with whatever the test's `reply` function says — a
  * status and body, a reset connection, or nothing until a promise resolves.
+ * The same script runs in memory (`makeInMemoryServer`, `scriptedClient`):
+ * the default for tests of logic, the socket kept for tests about the wire.
  *
  * It knows nothing of téo: FakeTeo, which behaves like téo, is in
  * `@teo-effect/testing`.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http"
-import type { AddressInfo } from "node:net"
-import { Clock, Effect, type Scope } from "effect"
+import { Clock, Effect, Layer, type Scope } from "effect"
+import { FetchHttpClient, type HttpClient } from "effect/http"
 
 export interface RecordedRequest {
   readonly method: string
@@ -38,7 +40,7 @@ export type Reply =
   | { readonly reset: true }
 
 export interface ScriptedServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://scripted.invalid` in memory: reached only through `fetch`). */
   readonly origin: string
   readonly requests: ReadonlyArray<RecordedRequest>
   /** How requests are answered; `index` counts every request from 0. Replace it at will. */
@@ -63,45 +65,71 @@ export const gate = () => {
   return { opened, open }
 }
 
+/** The script itself, without a listener: the requests, `reply`, `received` and the in-memory `fetch`. */
+const makeScript = (now: () => number, origin: () => string) => {
+  const requests: Array<RecordedRequest> = []
+  const waiters: Array<{ count: number; resolve: () => void }> = []
+  const record = (recorded: RecordedRequest) => {
+    requests.push(recorded)
+    for (const waiter of waiters.filter((waiter) => requests.length >= waiter.count)) {
+      waiters.splice(waiters.indexOf(waiter), 1)
+      waiter.resolve()
+    }
+  }
+  const inMemory = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init)
+    const url = new URL(request.url)
+    const recorded: RecordedRequest = {
+      method: request.method,
+      url: `${url.pathname}${url.search}`,
+      headers: Object.fromEntries(request.headers.entries()),
+      body: init?.body === undefined || init.body === null ? "" : await request.text(),
+      at: now()
+    }
+    record(recorded)
+    const reply = await script.reply(recorded, requests.length - 1)
+    if ("reset" in reply) throw new TypeError("fetch failed: connection reset (in memory)")
+    const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? "")
+    return new Response(reply.status === 204 || reply.status === 304 ? null : body, {
+      status: reply.status,
+      headers: {
+        ...(reply.json !== undefined ? { "content-type": "application/json" } : {}),
+        ...reply.headers
+      }
+    })
+  }
+  const script: ScriptedServer = {
+    get origin() {
+      return origin()
+    },
+    requests,
+    reply: () => ({ status: 404 }),
+    fetch: inMemory as typeof globalThis.fetch,
+    received: (count: number) =>
+      Effect.promise(
+        () =>
+          new Promise<void>((resolve) => {
+            if (requests.length >= count) resolve()
+            else waiters.push({ count, resolve })
+          })
+      )
+  }
+  return { script, record }
+}
+
+const effectClock = Clock.clockWith((clock) => Effect.succeed(() => clock.currentTimeMillisUnsafe()))
+
 /** Starts a server for the current scope; it answers 404 until `reply` is set. */
 export const makeScriptedServer: Effect.Effect<ScriptedServer, never, Scope.Scope> = Effect.flatMap(
-  Clock.clockWith((clock) => Effect.succeed(() => clock.currentTimeMillisUnsafe())),
+  effectClock,
   (now) =>
     Effect.acquireRelease(
       Effect.promise(
         () =>
-          new Promise<ScriptedServer & { close: () => Promise<void> }>((resolve) => {
-            const requests: Array<RecordedRequest> = []
-            const waiters: Array<{ count: number; resolve: () => void }> = []
-            const record = (recorded: RecordedRequest) => {
-              requests.push(recorded)
-              for (const waiter of waiters.filter((waiter) => requests.length >= waiter.count)) {
-                waiters.splice(waiters.indexOf(waiter), 1)
-                waiter.resolve()
-              }
-            }
-            const inMemory = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-              const request = new Request(input, init)
-              const url = new URL(request.url)
-              const recorded: RecordedRequest = {
-                method: request.method,
-                url: `${url.pathname}${url.search}`,
-                headers: Object.fromEntries(request.headers.entries()),
-                body: init?.body === undefined || init.body === null ? "" : await request.text(),
-                at: now()
-              }
-              record(recorded)
-              const reply = await handle.reply(recorded, requests.length - 1)
-              if ("reset" in reply) throw new TypeError("fetch failed: connection reset (in memory)")
-              const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? "")
-              return new Response(reply.status === 204 || reply.status === 304 ? null : body, {
-                status: reply.status,
-                headers: {
-                  ...(reply.json !== undefined ? { "content-type": "application/json" } : {}),
-                  ...reply.headers
-                }
-              })
-            }
+          new Promise<{ readonly handle: ScriptedServer; readonly close: () => Promise<void> }>((resolve) => {
+            // Known once the server listens.
+            const listening = { origin: "" }
+            const { script, record } = makeScript(now, () => listening.origin)
             const server = createServer((req, res) => {
               const chunks: Array<Buffer> = []
               req.on("data", (chunk: Buffer) => chunks.push(chunk))
@@ -114,7 +142,7 @@ export const makeScriptedServer: Effect.Effect<ScriptedServer, never, Scope.Scop
                   at: now()
                 }
                 record(recorded)
-                Promise.resolve(handle.reply(recorded, requests.length - 1)).then((reply) => {
+                Promise.resolve(script.reply(recorded, script.requests.length - 1)).then((reply) => {
                   if ("reset" in reply) {
                     req.socket.destroy()
                     return
@@ -139,32 +167,41 @@ export const makeScriptedServer: Effect.Effect<ScriptedServer, never, Scope.Scop
                 })
               })
             })
-            const handle = {
-              origin: "",
-              requests,
-              reply: ((): Reply => ({ status: 404 })) as ScriptedServer["reply"],
-              fetch: inMemory as typeof globalThis.fetch,
-              received: (count: number) =>
-                Effect.promise(
-                  () =>
-                    new Promise<void>((resolve) => {
-                      if (requests.length >= count) resolve()
-                      else waiters.push({ count, resolve })
-                    })
-                ),
-              close: () =>
-                new Promise<void>((resolve) => {
-                  server.closeAllConnections()
-                  server.close(() => resolve())
-                })
-            }
             server.listen(0, "127.0.0.1", () => {
-              const { port } = server.address() as AddressInfo
-              handle.origin = `http://127.0.0.1:${port}`
-              resolve(handle)
+              const address = server.address()
+              listening.origin =
+                typeof address === "object" && address !== null ? `http://127.0.0.1:${address.port}` : ""
+              resolve({
+                handle: script,
+                close: () =>
+                  new Promise<void>((closed) => {
+                    server.closeAllConnections()
+                    server.close(() => closed())
+                  })
+              })
             })
           })
       ),
       (server) => Effect.promise(() => server.close())
-    )
+    ).pipe(Effect.map(({ handle }) => handle))
 )
+
+/**
+ * The same script with no server at all, for logic tests: requests reach it
+ * only through its `fetch` (`scriptedClient`), recorded the moment they are
+ * made and answered in memory — no socket, so no I/O for the test clock to
+ * wait on. Its `origin`, `https://scripted.invalid`, resolves nowhere: a
+ * client on a real socket fails at once rather than reach something else.
+ */
+export const makeInMemoryServer: Effect.Effect<ScriptedServer> = Effect.map(
+  effectClock,
+  (now) => makeScript(now, () => "https://scripted.invalid").script
+)
+
+/**
+ * An `HttpClient` (`FetchHttpClient` over `server.fetch`) whose requests go to
+ * `server`'s script in memory: the same requests, headers and bodies as on a
+ * socket, the answer read from memory.
+ */
+export const scriptedClient = (server: Pick<ScriptedServer, "fetch">): Layer.Layer<HttpClient.HttpClient> =>
+  FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, server.fetch)))

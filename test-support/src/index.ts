@@ -1,5 +1,6 @@
 export * from "./Capture.js"
 export * from "./EndlessServer.js"
+export * from "./Jitter.js"
 export * from "./RedisServer.js"
 export * from "./ScriptedServer.js"
 export * from "./TestTime.js"
