@@ -1,24 +1,24 @@
 /**
  * The token cache: reuse, single flight, background refresh, retries,
- * invalidation and lifecycle — over real HTTP on loopback, with the test clock.
+ * invalidation and lifecycle — on the in-memory token endpoint, with the test
+ * clock. No socket: a request is recorded the moment it is made and answered
+ * without I/O, so `TestClock.adjust` by the exact duration, once the request
+ * that starts a wait has arrived, decides what happens when.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { AccessToken, type AccessTokenOptions, InvalidClient, type Token, TokenRequestFailed } from "@teo-effect/auth"
 import {
   capture,
-  eventually,
   freshTokens,
   gate,
-  ioTick,
-  makeScriptedServer,
+  makeInMemoryServer,
   oauthError,
-  runUntilDone,
+  scriptedClient,
   tokenReply
 } from "@teo-effect/test-support"
 import { Config, type Duration, Effect, Exit, Fiber, Layer, Redacted, Scope } from "effect"
-import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
-import { credentialsLayer, makeHarness } from "./utils/harness.js"
+import { credentialsLayer, makeHarness, settled } from "./utils/harness.js"
 
 const reveal = (token: Token) => Redacted.value(token.value)
 
@@ -53,7 +53,8 @@ describe("cache", () => {
       assert.strictEqual(reveal(inWindow.token), "token-1")
       assert.isTrue(inWindow.refreshStarted)
       yield* server.received(2)
-      yield* eventually(accessToken.get, (token) => reveal(token) === "token-2")
+      yield* settled
+      assert.strictEqual(reveal(yield* accessToken.get), "token-2")
       assert.lengthOf(server.requests, 2)
       assert.strictEqual(server.requests[1]?.at, 539_000)
     })
@@ -172,7 +173,7 @@ describe("single flight", () => {
       yield* server.received(1)
       yield* Fiber.interrupt(first)
       slow.open()
-      const exit = yield* runUntilDone(second)
+      const exit = yield* Fiber.await(second)
       assert.isTrue(Exit.isSuccess(exit))
       assert.strictEqual(reveal(yield* accessToken.get), "token-shared")
       assert.lengthOf(server.requests, 1)
@@ -198,7 +199,8 @@ describe("background refresh", () => {
       yield* server.received(2)
       assert.lengthOf(server.requests, 2, "one refresh for all those calls")
       slow.open()
-      yield* eventually(accessToken.get, (token) => reveal(token) === "token-2")
+      yield* settled
+      assert.strictEqual(reveal(yield* accessToken.get), "token-2")
       assert.lengthOf(server.requests, 2)
     })
   )
@@ -214,7 +216,6 @@ describe("background refresh", () => {
       for (let second = 540; second < 598; second++) {
         assert.strictEqual(reveal(yield* accessToken.get), "token-1")
         yield* TestClock.adjust("1 second")
-        yield* ioTick
       }
       const retries = server.requests.length - 1
       assert.isAtLeast(retries, 4, "the refresh was retried")
@@ -226,9 +227,14 @@ describe("background refresh", () => {
 
       // Expired: now callers wait for a request of their own, and get its error.
       yield* TestClock.adjust("2 seconds")
+      const before = server.requests.length
       const fiber = yield* Effect.forkChild(Effect.flip(accessToken.get))
-      const exit = yield* runUntilDone(fiber, "1 second")
+      yield* server.received(before + 1)
+      // Its 3 retries back off at most 0.5 + 1 + 2 s.
+      yield* TestClock.adjust("3500 millis")
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
+      assert.strictEqual(server.requests.length, before + 4)
       if (Exit.isSuccess(exit)) {
         assert.instanceOf(exit.value, TokenRequestFailed)
         assert.strictEqual((exit.value as TokenRequestFailed).reason, "ServerError")
@@ -246,7 +252,6 @@ describe("background refresh", () => {
       yield* server.received(2)
       for (let second = 540; second < 598; second++) {
         yield* TestClock.adjust("1 second")
-        yield* ioTick
         assert.strictEqual(reveal(yield* accessToken.get), "token-1")
       }
       assert.lengthOf(server.requests, 2, "no retry, and no new refresh on every get")
@@ -263,13 +268,15 @@ describe("retries", () => {
       const { server, accessToken } = yield* makeHarness()
       server.reply = (_request, index) => (index < 2 ? { status: 503 } : tokenReply("token-after-retries"))
       const fiber = yield* Effect.forkChild(accessToken.get)
-      const exit = yield* runUntilDone(fiber)
+      yield* server.received(1)
+      yield* TestClock.adjust("1500 millis")
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       assert.lengthOf(server.requests, 3)
-      // Exponential backoff with full jitter: at most 0.5 s, then at most 1 s (plus one clock step).
+      // Exponential backoff with full jitter: at most 0.5 s, then at most 1 s.
       const [first, second, third] = server.requests.map((request) => request.at)
-      assert.isAtMost((second ?? 0) - (first ?? 0), 600)
-      assert.isAtMost((third ?? 0) - (second ?? 0), 1100)
+      assert.isAtMost((second ?? 0) - (first ?? 0), 500)
+      assert.isAtMost((third ?? 0) - (second ?? 0), 1000)
     })
   )
 
@@ -278,7 +285,10 @@ describe("retries", () => {
       const { server, accessToken } = yield* makeHarness({ retry: { times: 2 } })
       server.reply = () => ({ reset: true })
       const fiber = yield* Effect.forkChild(Effect.flip(accessToken.get))
-      const exit = yield* runUntilDone(fiber)
+      yield* server.received(1)
+      // 2 retries: at most 0.5 + 1 s of backoff.
+      yield* TestClock.adjust("1500 millis")
+      const exit = yield* Fiber.await(fiber)
       assert.lengthOf(server.requests, 3)
       assert.isTrue(Exit.isSuccess(exit) && exit.value instanceof TokenRequestFailed)
       if (Exit.isSuccess(exit)) assert.strictEqual((exit.value as TokenRequestFailed).reason, "Transport")
@@ -302,7 +312,9 @@ describe("retries", () => {
       server.reply = (_request, index) =>
         index === 0 ? { status: 429, headers: { "retry-after": "5" } } : tokenReply("token-after-429")
       const fiber = yield* Effect.forkChild(accessToken.get)
-      const exit = yield* runUntilDone(fiber)
+      yield* server.received(1)
+      yield* TestClock.adjust("5 seconds")
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       const [first, second] = server.requests.map((request) => request.at)
       const waited = (second ?? 0) - (first ?? 0)
@@ -317,7 +329,9 @@ describe("retries", () => {
       server.reply = (_request, index) =>
         index === 0 ? { status: 503, headers: { "retry-after": "5" } } : tokenReply("token-after-503")
       const fiber = yield* Effect.forkChild(accessToken.get)
-      const exit = yield* runUntilDone(fiber)
+      yield* server.received(1)
+      yield* TestClock.adjust("5 seconds")
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       const [first, second] = server.requests.map((request) => request.at)
       assert.isAtLeast((second ?? 0) - (first ?? 0), 5000)
@@ -336,10 +350,9 @@ describe("retries", () => {
       // Into the refresh window: the refresh starts, and fails again and again until the token expires.
       yield* TestClock.adjust("61 seconds")
       assert.strictEqual(reveal(yield* accessToken.get), "token-1")
-      for (let i = 0; i < 600; i++) {
-        yield* TestClock.adjust("100 millis")
-        yield* ioTick
-      }
+      yield* server.received(2)
+      // Past the token's expiry (120 s): every retry the refresh was going to make has been made.
+      yield* TestClock.adjust("60 seconds")
       const refreshes = server.requests.slice(1)
       // At most max(times, 10) retries after the first attempt — not one per event-loop turn.
       assert.isAtMost(refreshes.length, 11)
@@ -400,10 +413,8 @@ describe("lifecycle", () => {
       yield* server.received(2)
       yield* Scope.close(scope, Exit.void)
       const before = server.requests.length
-      for (let i = 0; i < 60; i++) {
-        yield* TestClock.adjust("1 second")
-        yield* ioTick
-      }
+      // A minute: the refresh's retries (backing off at most 10 s) would have been made by then.
+      yield* TestClock.adjust("60 seconds")
       assert.strictEqual(server.requests.length, before, "no request after the scope closed")
     })
   )
@@ -431,13 +442,13 @@ describe("options", () => {
     ["an infinite backoff", { retry: { maxDelay: "Infinity" } }, "maxDelay"]
   ])("%s fails with a ConfigError naming the option, before any request", ([, options, name]) =>
     Effect.gen(function* () {
-      const server = yield* makeScriptedServer
+      const server = yield* makeInMemoryServer
       const error = yield* Effect.flip(
         Effect.scoped(
           Layer.build(
             AccessToken.layer(options).pipe(
               Layer.provide(credentialsLayer(`${server.origin}/oauth2/token`)),
-              Layer.provide(FetchHttpClient.layer)
+              Layer.provide(scriptedClient(server))
             )
           )
         )
@@ -469,18 +480,19 @@ describe("refresh past expiry", () => {
       yield* TestClock.adjust("1 second")
       yield* accessToken.get
       yield* server.received(2)
-      // Its retry (after 0.4–0.6 s) is in flight, and still is when the token expires.
-      for (let i = 0; i < 40 && server.requests.length < 3; i++) {
-        yield* TestClock.adjust("100 millis")
-        yield* ioTick
-      }
+      // Its retry (after at most 0.5 s) is in flight, and still is when the token expires.
+      yield* TestClock.adjust("500 millis")
+      yield* server.received(3)
       assert.lengthOf(server.requests, 3, "the refresh's second attempt is in flight")
       yield* TestClock.adjust("1 second")
-      // A caller arrives after expiry: it waits on the refresh in flight, which then fails.
+      // A caller arrives after expiry: it waits on the refresh in flight (the yield lets it get there), which then fails.
       const waiting = yield* Effect.forkChild(accessToken.get)
-      yield* ioTick
+      yield* Effect.yieldNow
+      assert.lengthOf(server.requests, 3, "the caller made no request of its own")
       slow.open()
-      const exit = yield* runUntilDone(waiting)
+      // The refresh's next retry, after at most 1 s, gets token-2 — for the waiting caller too.
+      yield* TestClock.adjust("1 second")
+      const exit = yield* Fiber.await(waiting)
       assert.isTrue(Exit.isSuccess(exit), "the waiting caller gets a token")
       if (Exit.isSuccess(exit)) assert.strictEqual(reveal(exit.value), "token-2")
     })

@@ -4,10 +4,10 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { AuthMetrics } from "@teo-effect/auth"
-import { capture, eventually, runUntilDone, tokenReply } from "@teo-effect/test-support"
-import { Effect, Exit, Metric } from "effect"
+import { capture, tokenReply } from "@teo-effect/test-support"
+import { Effect, Exit, Fiber, Metric } from "effect"
 import { TestClock } from "effect/testing"
-import { makeHarness, teoId } from "./utils/harness.js"
+import { makeHarness, settled, teoId } from "./utils/harness.js"
 
 const withFreshMetrics = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.provideService(effect, Metric.MetricRegistry, new Map())
@@ -20,7 +20,10 @@ describe("observability", () => {
           const { server, tokenUrl, accessToken } = yield* makeHarness()
           server.reply = (_request, index) => (index === 0 ? { status: 503 } : tokenReply("token-1"))
           const fiber = yield* Effect.forkChild(accessToken.get)
-          assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
+          yield* server.received(1)
+          // One retry, after at most 0.5 s of backoff.
+          yield* TestClock.adjust("500 millis")
+          assert.isTrue(Exit.isSuccess(yield* Fiber.await(fiber)))
           return tokenUrl
         })
       )
@@ -46,7 +49,10 @@ describe("observability", () => {
         const { server, accessToken } = yield* makeHarness()
         server.reply = (_request, index) => (index < 2 ? { status: 503 } : tokenReply("token-1"))
         const fiber = yield* Effect.forkChild(accessToken.get)
-        assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
+        yield* server.received(1)
+        // Two retries, after at most 0.5 + 1 s of backoff.
+        yield* TestClock.adjust("1500 millis")
+        assert.isTrue(Exit.isSuccess(yield* Fiber.await(fiber)))
         assert.strictEqual((yield* Metric.value(AuthMetrics.tokenRequests)).count, 3)
         const serverErrors = yield* Metric.value(
           Metric.withAttributes(AuthMetrics.tokenRequestFailures, { error: "ServerError" })
@@ -60,11 +66,13 @@ describe("observability", () => {
     Effect.gen(function* () {
       const [, captured] = yield* capture(
         Effect.gen(function* () {
-          const { accessToken } = yield* makeHarness()
+          const { server, accessToken } = yield* makeHarness()
           yield* accessToken.get
           yield* TestClock.adjust("540 seconds")
           yield* accessToken.get
-          yield* eventually(accessToken.get, (token) => token.expiresAt.epochMilliseconds > 599_000)
+          yield* server.received(2)
+          yield* settled
+          assert.isAbove((yield* accessToken.get).expiresAt.epochMilliseconds, 599_000, "the refreshed token is served")
         })
       )
       const text = captured.logs.join("\n")

@@ -6,18 +6,10 @@
  */
 import { inspect } from "node:util"
 import { assert, describe, it } from "@effect/vitest"
-import {
-  capture,
-  capturedText,
-  eventually,
-  oauthError,
-  type Reply,
-  runUntilDone,
-  tokenReply
-} from "@teo-effect/test-support"
-import { Effect, Exit } from "effect"
+import { capture, capturedText, oauthError, type Reply, tokenReply } from "@teo-effect/test-support"
+import { Effect, Exit, Fiber } from "effect"
 import { TestClock } from "effect/testing"
-import { clientId, clientSecret, makeHarness } from "./utils/harness.js"
+import { clientId, clientSecret, makeHarness, settled } from "./utils/harness.js"
 
 const tokenCanary = "eyJ-token-CANARY-2d8b"
 
@@ -57,15 +49,21 @@ describe("secrets", () => {
           seen.push(token)
           yield* TestClock.adjust("540 seconds")
           yield* accessToken.get
-          yield* eventually(accessToken.get, (refreshed) => refreshed.expiresAt.epochMilliseconds > 599_000)
+          yield* server.received(2)
+          yield* settled
+          assert.isAbove((yield* accessToken.get).expiresAt.epochMilliseconds, 599_000, "the refreshed token is served")
           // Same value as the refreshed one: the cache is now empty.
           yield* accessToken.invalidate(token)
 
           // Every failure, retried where it is transient.
           for (const reply of failures) {
             server.reply = () => reply
+            const before = server.requests.length
             const fiber = yield* Effect.forkChild(Effect.flip(accessToken.get))
-            const exit = yield* runUntilDone(fiber)
+            yield* server.received(before + 1)
+            // Its one retry, if any, after at most 0.5 s of backoff or the 1 s Retry-After.
+            yield* TestClock.adjust("1 second")
+            const exit = yield* Fiber.await(fiber)
             assert.isTrue(Exit.isSuccess(exit), "every failure is a typed error")
             seen.push(exit)
           }
