@@ -10,6 +10,7 @@ import { createServer } from "node:net"
 import { NodeRedis } from "@effect/platform-node"
 import { Effect, Layer, References, type Scope } from "effect"
 import type { Redis } from "effect/persistence"
+import type { EventCount } from "./EventCount.js"
 
 /**
  * A running `redis-server`: its URL, and controls to stop and restart it on
@@ -128,9 +129,28 @@ export const launchRedisServer = async (options: { readonly started?: boolean } 
  * A connection to `redis`, as docs/fleet.md advises: no offline queue (a
  * command fails at once while Redis is down rather than waiting for it), and
  * a reconnection every 50 ms. One per "process" of a test's fleet.
+ *
+ * With `connected`, each time the connection is up counts there — once when
+ * the layer is built, then at each reconnection (node-redis' `ready`): a test
+ * that stops and restarts Redis awaits that instead of trying commands until
+ * one answers.
  */
-export const redisClient = (redis: { readonly url: string }): Layer.Layer<Redis.Redis, Redis.RedisError> =>
-  quietClient(NodeRedis.layer({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } }))
+export const redisClient = (
+  redis: { readonly url: string },
+  options: { readonly connected?: EventCount } = {}
+): Layer.Layer<Redis.Redis, Redis.RedisError> => {
+  const client = quietClient(
+    NodeRedis.layer({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } })
+  )
+  const connected = options.connected
+  if (connected === undefined) return client
+  return Layer.effectDiscard(
+    Effect.map(Effect.service(NodeRedis.NodeRedis), (node) => {
+      connected.bump()
+      node.client.on("ready", connected.bump)
+    })
+  ).pipe(Layer.provideMerge(client))
+}
 
 /**
  * `layer` without node-redis' own warnings (`NodeRedis client error`, a stack

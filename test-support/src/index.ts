@@ -1,5 +1,6 @@
 export * from "./Capture.js"
 export * from "./EndlessServer.js"
+export * from "./EventCount.js"
 export * from "./Jitter.js"
 export * from "./RedisServer.js"
 export * from "./ScriptedServer.js"
