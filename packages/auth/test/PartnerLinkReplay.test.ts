@@ -3,12 +3,18 @@
  * `redis-server` (a free port; missing, the tests fail with one line saying
  * what to install), several `PartnerLink`s — the processes of a fleet — each
  * with its own Redis connection, verifying links signed as téo signs them.
+ * The JWKS endpoint is in memory: Redis is the subject.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { AuthMetrics, type InvalidPartnerLink, PartnerLink, PartnerLinkReplay, ResilientRedis } from "@teo-effect/auth"
-import { eventually, makeScriptedServer, redisClient, redisServerWith } from "@teo-effect/test-support"
+import {
+  makeEventCount,
+  makeInMemoryServer,
+  redisClient,
+  redisServerWith,
+  scriptedClient
+} from "@teo-effect/test-support"
 import { Clock, type Config, Context, Effect, Layer, Metric, Scope } from "effect"
-import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
 import { TestClock } from "effect/testing"
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose"
@@ -17,12 +23,14 @@ const fleetWith = (options: { readonly redisStarted: boolean; readonly resilient
   Effect.gen(function* () {
     const { privateKey, publicKey } = yield* Effect.promise(() => generateKeyPair("ES256", { extractable: true }))
     const jwk: JWK = { ...(yield* Effect.promise(() => exportJWK(publicKey))), kid: "k1", alg: "ES256" }
-    const server = yield* makeScriptedServer
+    const server = yield* makeInMemoryServer
     server.reply = () => ({ status: 200, json: { keys: [jwk] } })
     const redis = yield* redisServerWith({ started: options.redisStarted })
+    /** Each time a process's Redis connection is up: at its start, at each reconnection. */
+    const connected = makeEventCount()
     const redisLayer: Layer.Layer<Redis.Redis, Redis.RedisError | Config.ConfigError> = options.resilient
-      ? ResilientRedis.layer(redisClient(redis), { maxRetryDelay: "100 millis" })
-      : redisClient(redis)
+      ? ResilientRedis.layer(redisClient(redis, { connected }), { maxRetryDelay: "100 millis" })
+      : redisClient(redis, { connected })
     /** A link as téo would issue it, now; `jti` absent when `null`. */
     const sign = (jti: string | null = globalThis.crypto.randomUUID(), lifetime = 300) =>
       Effect.flatMap(Clock.currentTimeMillis, (millis) =>
@@ -43,12 +51,12 @@ const fleetWith = (options: { readonly redisStarted: boolean; readonly resilient
         PartnerLink.layer({
           jwksUrl: `${server.origin}/jwks.json`,
           replayProtection: PartnerLinkReplay.redis({ commandTimeout: "300 millis" })
-        }).pipe(Layer.provideMerge(redisLayer), Layer.provide(FetchHttpClient.layer)),
+        }).pipe(Layer.provideMerge(redisLayer), Layer.provide(scriptedClient(server))),
         scope
       )
       return { links: Context.get(context, PartnerLink), redis: Context.get(context, Redis.Redis) }
     })
-    return { sign, redis, process }
+    return { sign, redis, process, connected }
   })
 
 const fleet = fleetWith({ redisStarted: true, resilient: false })
@@ -56,20 +64,18 @@ const fleet = fleetWith({ redisStarted: true, resilient: false })
 const reasonOf = (effect: Effect.Effect<unknown, unknown>) =>
   Effect.map(Effect.flip(effect), (error) => (error as InvalidPartnerLink).reason)
 
-/** Redis back: once both processes' connections answer, a link one accepts is refused by the other. */
+/**
+ * Redis back: once both processes' connections are up again (`reconnected`
+ * completes), a link one accepts is refused by the other.
+ */
 const sharedAgain = (
-  first: { readonly links: PartnerLink["Service"]; readonly redis: Redis.Redis["Service"] },
-  second: { readonly links: PartnerLink["Service"]; readonly redis: Redis.Redis["Service"] },
-  sign: () => Effect.Effect<string>
+  first: { readonly links: PartnerLink["Service"] },
+  second: { readonly links: PartnerLink["Service"] },
+  sign: () => Effect.Effect<string>,
+  reconnected: Effect.Effect<void>
 ) =>
   Effect.gen(function* () {
-    const ping = (client: Redis.Redis["Service"]) =>
-      client.send<string>("PING").pipe(
-        Effect.orElseSucceed(() => "down"),
-        Effect.delay("20 millis")
-      )
-    yield* eventually(ping(first.redis), (answer) => answer === "PONG")
-    yield* eventually(ping(second.redis), (answer) => answer === "PONG")
+    yield* reconnected
     const link = yield* sign()
     yield* first.links.verify(link)
     assert.strictEqual(yield* reasonOf(second.links.verify(link)), "Replayed")
@@ -188,9 +194,10 @@ describe("PartnerLinkReplay.redis", () => {
 
   it.live("Redis down: still single-use in this process, with a warning metric; shared again when it is back", () =>
     Effect.gen(function* () {
-      const { sign, redis, process } = yield* fleet
+      const { sign, redis, process, connected } = yield* fleet
       const first = yield* process
       const second = yield* process
+      assert.strictEqual(connected.count(), 2)
       const fallbacks = Metric.value(AuthMetrics.partnerLinkReplayFallbacks)
       const before = (yield* fallbacks).count
       yield* redis.stop
@@ -199,7 +206,8 @@ describe("PartnerLinkReplay.redis", () => {
       assert.strictEqual(yield* reasonOf(first.links.verify(link)), "Replayed")
       assert.isAtLeast((yield* fallbacks).count - before, 1)
       yield* redis.start
-      yield* sharedAgain(first, second, sign)
+      // Each connection reconnects.
+      yield* sharedAgain(first, second, sign, connected.reached(4))
     })
   )
 
@@ -207,14 +215,16 @@ describe("PartnerLinkReplay.redis", () => {
     "Redis down at start (ResilientRedis): the processes start, single-use in each; shared once Redis comes",
     () =>
       Effect.gen(function* () {
-        const { sign, redis, process } = yield* fleetWith({ redisStarted: false, resilient: true })
+        const { sign, redis, process, connected } = yield* fleetWith({ redisStarted: false, resilient: true })
         const first = yield* process
         const second = yield* process
         const link = yield* sign()
         yield* first.links.verify(link)
         assert.strictEqual(yield* reasonOf(first.links.verify(link)), "Replayed")
+        assert.strictEqual(connected.count(), 0)
         yield* redis.start
-        yield* sharedAgain(first, second, sign)
+        // Each process's ResilientRedis attaches its first connection.
+        yield* sharedAgain(first, second, sign, connected.reached(2))
       })
   )
 })

@@ -1,22 +1,25 @@
 /**
  * `RedisTokenStore` against a real `redis-server` (started on a free port for
  * these tests; missing, they fail with one line saying what to install):
- * several `AccessToken`s — the processes of a fleet — sharing one token.
+ * several `AccessToken`s — the processes of a fleet — sharing one token. The
+ * token endpoint is in memory: Redis is the subject. Where the test clock
+ * drives the store's waits, each step waits on an event — a process finding
+ * the lock taken, a store's `obtain` returning — never on event-loop turns.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { AccessToken, AuthMetrics, RedisTokenStore, TeoCredentials } from "@teo-effect/auth"
+import { AccessToken, AuthMetrics, RedisTokenStore, TeoCredentials, type TokenStore } from "@teo-effect/auth"
 import {
   capture,
-  eventually,
   freshTokens,
-  makeScriptedServer,
+  gate,
+  makeEventCount,
+  makeInMemoryServer,
   redisClient,
   redisServer,
-  runUntilDone
+  scriptedClient
 } from "@teo-effect/test-support"
 import { Clock, Context, Effect, Exit, Fiber, Layer, Metric, Redacted, Scope } from "effect"
 import { WebCrypto } from "effect/crypto"
-import { FetchHttpClient } from "effect/http"
 import { Redis } from "effect/persistence"
 import { TestClock } from "effect/testing"
 import { refusing } from "./utils/crypto.js"
@@ -24,12 +27,41 @@ import { clientId, clientSecret, teoId } from "./utils/harness.js"
 
 const fallbackCount = Effect.map(Metric.value(AuthMetrics.tokenStoreFallbacks), (state) => state.count)
 
-/** A token endpoint counting requests, a Redis, and a way to start "processes" (AccessToken instances) on them. */
+/**
+ * A token endpoint counting requests, a Redis, and a way to start "processes"
+ * (AccessToken instances) on them; with, for the tests that step the clock,
+ * the events of every process: a lock found taken (`refused`), a store's
+ * `obtain` returned (`obtained`).
+ */
 const fleet = Effect.gen(function* () {
-  const server = yield* makeScriptedServer
+  const server = yield* makeInMemoryServer
   server.reply = freshTokens()
   const redis = yield* redisServer
   const tokenUrl = `${server.origin}/oauth2/token`
+  const refused = makeEventCount()
+  const obtained = makeEventCount()
+  /** Redis, each `SET … NX` that finds the lock taken counted (the process then waits its pollInterval). */
+  const watchedRedis = Layer.effect(
+    Redis.Redis,
+    Effect.map(Effect.service(Redis.Redis), (client): Redis.Redis["Service"] => ({
+      ...client,
+      send: <A = unknown>(command: string, ...args: ReadonlyArray<string>) =>
+        Effect.tap(client.send<A>(command, ...args), (reply) =>
+          Effect.sync(() => {
+            if (command === "SET" && args.includes("NX") && reply === null) refused.bump()
+          })
+        )
+    }))
+  ).pipe(Layer.provide(redisClient(redis)))
+  /** The Redis store, each `obtain` that returns counted (the process then serves what it obtained). */
+  const watchedStore = (options: RedisTokenStore.RedisTokenStoreOptions) =>
+    Effect.map(
+      RedisTokenStore.make(options),
+      (store): TokenStore.TokenStore => ({
+        ...store,
+        obtain: (fetch, current) => Effect.tap(store.obtain(fetch, current), () => Effect.sync(obtained.bump))
+      })
+    )
   /** One process of the fleet: its own AccessToken, Redis connection and HTTP client. */
   const process = (
     credentials: { clientId?: string; teoId?: string } = {},
@@ -39,7 +71,7 @@ const fleet = Effect.gen(function* () {
       const scope = yield* Scope.make()
       yield* Effect.addFinalizer((exit) => Scope.close(scope, exit))
       const context = yield* Layer.buildWithScope(
-        AccessToken.layer({ store: RedisTokenStore.make(options) }).pipe(
+        AccessToken.layer({ store: watchedStore(options) }).pipe(
           Layer.provideMerge(
             TeoCredentials.layer({
               clientId: credentials.clientId ?? clientId,
@@ -48,8 +80,8 @@ const fleet = Effect.gen(function* () {
               tokenUrl
             })
           ),
-          Layer.provideMerge(redisClient(redis)),
-          Layer.provide(FetchHttpClient.layer)
+          Layer.provideMerge(watchedRedis),
+          Layer.provide(scriptedClient(server))
         ),
         scope
       )
@@ -64,7 +96,7 @@ const fleet = Effect.gen(function* () {
       )
       return { token: Redacted.value(token.value), warnings: captured.logs, fallbacks: (yield* fallbackCount) - before }
     })
-  return { server, redis, process, getOn }
+  return { server, redis, process, getOn, refused, obtained }
 })
 
 describe("RedisTokenStore", () => {
@@ -83,11 +115,19 @@ describe("RedisTokenStore", () => {
 
   it.effect("a refresh window: one process refreshes for the fleet, none waits, all pick up the new token", () =>
     Effect.gen(function* () {
-      const { server, process } = yield* fleet
+      const { server, process, refused, obtained } = yield* fleet
       // The test clock drives the store's waits; its command timeout must not fire while real I/O runs.
       const processes = yield* Effect.all(Array.from({ length: 4 }, () => process({}, { commandTimeout: "1 hour" })))
       for (const { accessToken } of processes) yield* accessToken.get
       assert.lengthOf(server.requests, 1)
+      assert.strictEqual(obtained.count(), 4)
+      // téo answers the refresh only once the other processes are waiting for it.
+      const answer = server.reply
+      const slow = gate()
+      server.reply = async (request, index) => {
+        await slow.opened
+        return answer(request, index)
+      }
       // Into every process's refresh window (60 s before expiry, plus up to 6 s of jitter).
       yield* TestClock.adjust("560 seconds")
       const served = yield* Effect.all(processes.map(({ accessToken }) => accessToken.get))
@@ -95,15 +135,22 @@ describe("RedisTokenStore", () => {
         served.every((token) => Redacted.value(token.value) === "token-1"),
         "no call waits for the refresh"
       )
-      // Every process ends up serving the refreshed token, fetched once for all.
-      yield* eventually(
-        Effect.gen(function* () {
-          yield* TestClock.adjust("50 millis")
-          return yield* Effect.all(processes.map(({ accessToken }) => accessToken.get))
-        }),
-        (tokens) => tokens.every((token) => Redacted.value(token.value) === "token-2")
+      // One process holds the lock and asks téo; the three others find it taken and wait their pollInterval.
+      yield* server.received(2)
+      yield* refused.reached(3)
+      slow.open()
+      // The holder stores the new token; the others' next look, 50 ms on, finds it.
+      yield* obtained.reached(5)
+      yield* TestClock.adjust("50 millis")
+      yield* obtained.reached(8)
+      // Every process serves the refreshed token, fetched once for all.
+      const refreshed = yield* Effect.all(processes.map(({ accessToken }) => accessToken.get))
+      assert.deepStrictEqual(
+        refreshed.map((token) => Redacted.value(token.value)),
+        ["token-2", "token-2", "token-2", "token-2"]
       )
       assert.lengthOf(server.requests, 2)
+      assert.strictEqual(refused.count(), 3, "each waiter's next look found the token: no lock refused again")
     })
   )
 
@@ -224,10 +271,7 @@ describe("RedisTokenStore", () => {
         const a = yield* process({}, { lockTtl: "200 millis", maxWait: "5 seconds" })
         const b = yield* process({}, { lockTtl: "200 millis", maxWait: "5 seconds" })
         const holder = yield* Effect.forkChild(a.accessToken.get)
-        yield* eventually(
-          Effect.sync(() => server.requests.length),
-          (count) => count === 1
-        )
+        yield* server.received(1)
         const waited = yield* b.accessToken.get
         const held = yield* Fiber.join(holder)
         assert.lengthOf(server.requests, 1, "one request: the lock was extended while its holder fetched")
@@ -300,7 +344,7 @@ describe("RedisTokenStore", () => {
 
   it.effect("a waiter looks every pollInterval until maxWait (test clock), then requests its own token, warned", () =>
     Effect.gen(function* () {
-      const { server, process } = yield* fleet
+      const { server, process, refused } = yield* fleet
       const options: RedisTokenStore.RedisTokenStoreOptions = {
         maxWait: "1 second",
         pollInterval: "50 millis",
@@ -312,16 +356,32 @@ describe("RedisTokenStore", () => {
       // A holder that died with the lock, which outlives the waiter's patience.
       yield* a.redis.send("DEL", key ?? "")
       yield* a.redis.send("SET", `${key}:lock`, "a-dead-holder", "PX", "60000")
+      /**
+       * Each look of the waiter finds the lock taken, and it sleeps its pollInterval: the clock moves on by
+       * that much, each time, until it asks téo itself. How many times it looked.
+       */
+      const looking = (looks: number): Effect.Effect<number> =>
+        Effect.raceFirst(
+          Effect.as(refused.reached(refused.count() + 1), true),
+          Effect.as(server.received(2), false)
+        ).pipe(
+          Effect.flatMap((lookedAgain) =>
+            lookedAgain ? Effect.andThen(TestClock.adjust("50 millis"), looking(looks + 1)) : Effect.succeed(looks)
+          )
+        )
       const [waited, captured] = yield* capture(
         Effect.gen(function* () {
           const b = yield* process({}, options)
           const started = yield* Clock.currentTimeMillis
-          const exit = yield* runUntilDone(yield* Effect.forkChild(b.accessToken.get), "50 millis")
-          return { exit, millis: (yield* Clock.currentTimeMillis) - started }
+          const fiber = yield* Effect.forkChild(b.accessToken.get)
+          const looks = yield* looking(0)
+          const exit = yield* Fiber.await(fiber)
+          return { exit, looks, millis: (yield* Clock.currentTimeMillis) - started }
         })
       )
       assert.isTrue(Exit.isSuccess(waited.exit) && Redacted.value(waited.exit.value.value) === "token-2")
       assert.isAtLeast(waited.millis, 1000, "it waited maxWait before requesting")
+      assert.isAtLeast(waited.looks, 20, "it looked every 50 ms meanwhile")
       assert.lengthOf(server.requests, 2)
       assert.isTrue(captured.logs.some((line) => line.includes("no token from the process holding the lock in time")))
     })
