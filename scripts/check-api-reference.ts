@@ -84,7 +84,11 @@ const expected: ReadonlyArray<Expected> = [
   { page: "modules/_teo-effect_testing.TeoTest.html", members: ["layer", "TeoTestOptions"] },
   {
     page: "classes/_teo-effect_api.RateLimited.html",
-    members: ["constructor", "status", "retryAfter", "isRetryable"]
+    members: ["constructor", "status", "retryAfter", "isRetryable", "mayHaveActed"]
+  },
+  {
+    page: "classes/_teo-effect_api.TeoApiError.html",
+    members: ["constructor", "method", "path", "reason", "isRetryable", "retryAfter", "mayHaveActed"]
   }
 ]
 

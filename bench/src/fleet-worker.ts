@@ -5,7 +5,7 @@
  * its scenario on `go`, and sends back what it saw.
  */
 import { NodeHttpClient, NodeRedis } from "@effect/platform-node"
-import { Dossiers, RateLimited, Teo } from "@teo-effect/api"
+import { Dossiers, RateLimited, Teo, TeoApiError } from "@teo-effect/api"
 import { RedisTokenStore, ResilientRedis } from "@teo-effect/auth"
 import { Effect, Exit, Layer, ManagedRuntime, Redacted } from "effect"
 import { RateLimiter } from "effect/persistence"
@@ -82,7 +82,12 @@ const scenario = async (): Promise<WorkerResult> => {
     if (took > 200) tally.stalled++
     if (took > tally.maxMs) tally.maxMs = took
     if (Exit.isSuccess(exit)) tally.ok++
-    else if (exit.cause.reasons.some((reason) => reason._tag === "Fail" && reason.error instanceof RateLimited))
+    else if (
+      exit.cause.reasons.some(
+        (reason) =>
+          reason._tag === "Fail" && reason.error instanceof TeoApiError && reason.error.reason instanceof RateLimited
+      )
+    )
       tally.rateLimited++
     else tally.failed++
   }

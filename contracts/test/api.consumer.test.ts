@@ -5,7 +5,7 @@
  * `AccessToken` (the token endpoint has its own contract).
  */
 import { assert, describe, it } from "@effect/vitest"
-import { DossierId, Dossiers, NotFound, RateLimited, TeoApi, ValidationFailed } from "@teo-effect/api"
+import { DossierId, Dossiers, NotFound, RateLimited, TeoApi, TeoApiError, ValidationFailed } from "@teo-effect/api"
 import { AccessToken, ExpiredToken, Token } from "@teo-effect/auth"
 import { TeoMatchers, TeoPact, TeoStates } from "@teo-effect/testing/pact"
 import { DateTime, Effect, Layer, Redacted, Schema } from "effect"
@@ -115,7 +115,8 @@ describe("teo-effect → teo-api", () => {
       const error = await withDossiers(mockServer.url, (dossiers) =>
         Effect.flip(dossiers.get(Schema.decodeUnknownSync(DossierId)("00000000-0000-4000-8000-000000000000")))
       )
-      assert.instanceOf(error, NotFound)
+      assert.instanceOf(error, TeoApiError)
+      assert.instanceOf(error.reason, NotFound)
     }))
 
   // §4: a 401 whose description is one of the two documented for an expired token.
@@ -156,8 +157,9 @@ describe("teo-effect → teo-api", () => {
       const error = await withTeoApi(mockServer.url, (api) =>
         Effect.flip(api.create("/production/dossiers", { ...newDossier, email: "not-an-email" }, Schema.Unknown))
       )
-      assert.instanceOf(error, ValidationFailed)
-      assert.strictEqual(error.violations[0]?.propertyPath, "email")
+      assert.instanceOf(error, TeoApiError)
+      assert.instanceOf(error.reason, ValidationFailed)
+      assert.strictEqual(error.reason.violations[0]?.propertyPath, "email")
     }))
 
   // §4: 429 exists; its headers are not documented, and a provider cannot be asked to rate limit. Pending.
@@ -169,6 +171,7 @@ describe("teo-effect → teo-api", () => {
       status: 429
     }).executeTest(async (mockServer) => {
       const error = await withDossiers(mockServer.url, (dossiers) => Effect.flip(dossiers.page()))
-      assert.instanceOf(error, RateLimited)
+      assert.instanceOf(error, TeoApiError)
+      assert.instanceOf(error.reason, RateLimited)
     }))
 })

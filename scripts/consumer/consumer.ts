@@ -12,10 +12,10 @@ import {
   TeoApi,
   type TeoApiError
 } from "@teo-effect/api"
-import { AccessToken, type AuthError, TeoCredentials } from "@teo-effect/auth"
+import { AccessToken, type AuthError, RetryPolicy, TeoCredentials } from "@teo-effect/auth"
 import { ExitCode, main as teo } from "@teo-effect/cli"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
-import { type Config, Effect, Layer, Redacted, Schema, Stream } from "effect"
+import { type Config, Duration, Effect, Layer, Redacted, Schema, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 
 // The `teo` command, embedded: its exit code for some arguments.
@@ -42,11 +42,11 @@ const program: Effect.Effect<number, TeoApiError | AuthError, Dossiers | TeoApi>
 })
 
 const handled = program.pipe(
-  Effect.catchTags({
+  Effect.catchReasons("TeoApiError", {
     NotFound: () => Effect.succeed(0),
-    ValidationFailed: (error) => Effect.die(error.violations.map((violation) => violation.message).join("\n")),
-    InvalidClient: (error) => Effect.die(error.message)
-  })
+    ValidationFailed: (reason) => Effect.die(reason.violations.map((violation) => violation.message).join("\n"))
+  }),
+  Effect.catchTag("InvalidClient", (error) => Effect.die(error.message))
 )
 
 const TeoLive: Layer.Layer<Dossiers | TeoApi, Config.ConfigError> = Dossiers.layer.pipe(
@@ -63,6 +63,17 @@ export const TeoOneLine: Layer.Layer<Dossiers | TeoApi | AccessToken | TeoCreden
   Teo.layerConfig({ api: { deadline: "1 minute" } }).pipe(Layer.provide(FetchHttpClient.layer))
 
 export const retryable = (error: TeoApiError | AuthError): boolean => error.isRetryable
+
+// The retry schedule reads the error's own isRetryable and retryAfter.
+export const retried = Effect.retry(
+  program,
+  RetryPolicy.schedule({
+    times: 2,
+    baseDelay: Duration.millis(100),
+    maxDelay: Duration.seconds(1),
+    maxRetryAfter: Duration.seconds(5)
+  })
+)
 
 export const fromValues: Layer.Layer<TeoCredentials, Config.ConfigError> = TeoCredentials.layer({
   clientId: "client",

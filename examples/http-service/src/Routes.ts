@@ -43,14 +43,15 @@ const createInscription = (dossiers: Dossiers["Service"]) =>
     const created = yield* dossiers.create(form)
     return yield* HttpServerResponse.json({ id: created["@id"] }, { status: 201 })
   }).pipe(
+    Effect.catchReason("TeoApiError", "ValidationFailed", (reason) =>
+      failure(422, {
+        violations: reason.violations.map((violation) => ({
+          field: violation.propertyPath,
+          message: violation.message
+        }))
+      })
+    ),
     Effect.catchTags({
-      ValidationFailed: (error) =>
-        failure(422, {
-          violations: error.violations.map((violation) => ({
-            field: violation.propertyPath,
-            message: violation.message
-          }))
-        }),
       SchemaError: (error) => failure(400, { error: `invalid form: ${error.message}` }),
       HttpServerError: () => failure(400, { error: "unreadable body" })
     }),

@@ -28,7 +28,7 @@ export const Routes = Layer.unwrap(
         if (Option.isNone(id)) return Effect.succeed(notFoundPage())
         return dossiers.get(id.value).pipe(
           Effect.map((dossier) => dossierPage(dossier, context)),
-          Effect.catchTag("NotFound", () => Effect.succeed(notFoundPage())),
+          Effect.catchReason("TeoApiError", "NotFound", () => Effect.succeed(notFoundPage())),
           Effect.catch((error) =>
             Effect.as(Effect.logError("téo failed while reading the dossier", error.message), unavailablePage())
           )

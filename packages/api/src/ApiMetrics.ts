@@ -2,7 +2,8 @@
  * The metrics of `TeoApi`: calls by operation and outcome, their duration,
  * retries, and the turns of the rate budget taken without its store.
  * Attributes are low-cardinality: `operation` (`get`, `page`, `create`, …),
- * `outcome` (`success` or the error's tag).
+ * `outcome` (`success`, the reason's tag of a `TeoApiError` — `NotFound`,
+ * `ServerError`, … — or an `AuthError`'s tag).
  *
  * @since 0.1.0
  */

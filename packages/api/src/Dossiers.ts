@@ -10,7 +10,7 @@ import { Dossier, DossierId, type NewDossier, newDossierViolations } from "./Dos
 import type { HydraCollection } from "./HydraCollection.js"
 import type { Iri } from "./JsonLd.js"
 import { TeoApi } from "./TeoApi.js"
-import { type TeoApiError, ValidationFailed } from "./TeoApiError.js"
+import { TeoApiError, ValidationFailed } from "./TeoApiError.js"
 import type { Query, WriteOptions } from "./TeoApiOptions.js"
 
 const isDossierId = Schema.is(DossierId)
@@ -30,7 +30,9 @@ const make = Effect.gen(function* () {
   const create = (input: NewDossier, options?: WriteOptions): Effect.Effect<Dossier, TeoApiError | AuthError> => {
     const violations = newDossierViolations(input)
     if (violations.length > 0) {
-      return Effect.fail(new ValidationFailed({ method: "POST", path: createDossierPath, violations }))
+      return Effect.fail(
+        new TeoApiError({ method: "POST", path: createDossierPath, reason: new ValidationFailed({ violations }) })
+      )
     }
     const body: Record<string, unknown> = {}
     for (const key of newDossierKeys) {
@@ -72,8 +74,9 @@ export class Dossiers extends Context.Service<
     readonly get: (idOrIri: DossierId | Iri) => Effect.Effect<Dossier, TeoApiError | AuthError>
     /**
      * Creates a dossier. The input is checked first: a missing name, an
-     * invalid email or service UUID fails with `ValidationFailed` (téo's
-     * French messages) before any request. Not retried on 5xx unless asked.
+     * invalid email or service UUID fails with the reason `ValidationFailed`
+     * (téo's French messages) before any request. Not retried on 5xx unless
+     * asked.
      */
     readonly create: (input: NewDossier, options?: WriteOptions) => Effect.Effect<Dossier, TeoApiError | AuthError>
   }

@@ -37,11 +37,18 @@ import * as RateBudget from "./internal/RateBudget.js"
 import * as Responses from "./internal/Responses.js"
 import * as Target from "./internal/Target.js"
 import * as Timeouts from "./internal/Timeouts.js"
-import type { Iri } from "./JsonLd.js"
-import { RequestFailed, type TeoApiError, UnexpectedResponse } from "./TeoApiError.js"
+import { Iri } from "./JsonLd.js"
+import { isTeoApiError, RequestFailed, TeoApiError, UnexpectedResponse } from "./TeoApiError.js"
 import * as TeoApiOptions from "./TeoApiOptions.js"
 
 type Method = "GET" | "POST" | "PATCH" | "DELETE"
+
+/** What a 2xx answer gives: its body decoded with the call's Schema, or nothing (DELETE). */
+type Read<A> = (
+  context: Responses.Call,
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers
+) => Effect.Effect<A, TeoApiError>
 
 /** What `send` needs of a call. */
 interface Call<A> {
@@ -52,26 +59,30 @@ interface Call<A> {
   readonly body?: { readonly json: unknown; readonly contentType: string } | undefined
   /** Whether 5xx, network failures and timeouts are retried. */
   readonly idempotent: boolean
-  /** The Schema of a 2xx body; `undefined` reads no body (DELETE). */
-  readonly schema: Schema.Decoder<A> | undefined
+  readonly read: Read<A>
 }
 
 type Query = TeoApiOptions.Query
 
-const retryAfterOf = (error: TeoApiError | AuthError): Duration.Duration | undefined =>
-  error._tag === "RateLimited" || error._tag === "ServerError" ? error.retryAfter : undefined
+/** The body, decoded with `schema`. */
+const decoded =
+  <A>(schema: Schema.Decoder<A>): Read<A> =>
+  (context, response, headers) =>
+    Responses.decode(context, response, headers, schema)
 
-/** Only the API's own failures: `AccessToken` has retried its own already. */
-const isRetryable =
-  (idempotent: boolean) =>
-  (error: TeoApiError | AuthError): boolean =>
-    error._tag === "RateLimited" ||
-    (idempotent && (error._tag === "ServerError" || (error._tag === "RequestFailed" && error.isRetryable)))
+/** No body read (DELETE). */
+const nothing: Read<void> = () => Effect.void
 
-const classifier = (idempotent: boolean): RetryPolicy.Classifier<TeoApiError | AuthError> => ({
-  isRetryable: isRetryable(idempotent),
-  retryAfter: retryAfterOf
-})
+/**
+ * What the API adds to the policy's reading of an error (its own
+ * `isRetryable` and `retryAfter`): only the API's own failures are tried again
+ * (`AccessToken` has retried its own already), and a call that may not be
+ * repeated only when téo cannot have acted on it.
+ */
+const mayRetry = (error: RetryPolicy.Retryable, idempotent: boolean): boolean =>
+  isTeoApiError(error) && error.isRetryable && (idempotent || !error.mayHaveActed)
+
+const isIri = Schema.is(Iri)
 
 /** `"page success"` → `["page", "success"]`. */
 const pair = (key: string): readonly [string, string] => {
@@ -112,7 +123,8 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
   /** The retry schedules, built once: for calls that may be repeated, and for those that may not. */
   const schedules = memo((key) => {
     const [operation, idempotent] = pair(key)
-    return RetryPolicy.schedule(settings.retry, classifier(idempotent === "true")).pipe(
+    return RetryPolicy.schedule(settings.retry).pipe(
+      Schedule.while(({ input }) => mayRetry(input, idempotent === "true")),
       Schedule.tap(({ attempt }) =>
         Effect.andThen(Metric.update(retriesOf(operation), 1), Effect.annotateCurrentSpan("teo.api.retries", attempt))
       )
@@ -134,11 +146,13 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
         )
 
   const timedOut = (call: Call<unknown>, path: string) =>
-    new RequestFailed({
+    new TeoApiError({
       method: call.method,
       path,
-      reason: "Timeout",
-      detail: `no complete answer within ${Duration.format(settings.timeout)}`
+      reason: new RequestFailed({
+        kind: "Timeout",
+        detail: `no complete answer within ${Duration.format(settings.timeout)}`
+      })
     })
 
   /** One request with `token`: status and body mapped to a value or a typed error. */
@@ -158,12 +172,14 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     const sent = client.execute(request).pipe(
       Effect.catch((error) =>
         Effect.fail(
-          new RequestFailed({
+          new TeoApiError({
             method: call.method,
             path: resolved.path,
-            reason: "Transport",
-            // The origin says which téo could not be reached (TEO_API_URL); never the query.
-            detail: `${error.reason.description ?? error.reason._tag} (at ${URL.parse(resolved.href)?.origin ?? "the API"})`
+            reason: new RequestFailed({
+              kind: "Transport",
+              // The origin says which téo could not be reached (TEO_API_URL); never the query.
+              detail: `${error.reason.description ?? error.reason._tag} (at ${URL.parse(resolved.href)?.origin ?? "the API"})`
+            })
           })
         )
       ),
@@ -177,10 +193,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
             Effect.flatMap(Effect.fail)
           )
         return HttpClientResponse.matchStatus(response, {
-          "2xx": () =>
-            call.schema === undefined
-              ? (answered as Effect.Effect<A>)
-              : Effect.andThen(answered, Responses.decode(context, response, headers, call.schema)),
+          "2xx": () => Effect.andThen(answered, call.read(context, response, headers)),
           orElse: failed
         })
       }),
@@ -191,7 +204,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
       ? sent
       : Effect.flatMap(budget.acquire, (turn) =>
           Effect.tapError(sent, (error) =>
-            error._tag === "RateLimited" ? budget.rateLimited(turn, error.retryAfter) : Effect.void
+            error.reason._tag === "RateLimited" ? budget.rateLimited(turn, error.retryAfter) : Effect.void
           )
         )
   }
@@ -201,31 +214,34 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     const resolved = targets.resolve(call.target)
     if ("refused" in resolved) {
       return Effect.fail(
-        new UnexpectedResponse({ method: call.method, path: call.target, status: 0, detail: resolved.refused })
+        new TeoApiError({
+          method: call.method,
+          path: call.target,
+          reason: new UnexpectedResponse({ status: 0, detail: resolved.refused })
+        })
       )
     }
-    let effect: Effect.Effect<A, TeoApiError | AuthError> = FreshToken.once(accessToken, (token) =>
-      attempt(call, resolved, token)
-    ).pipe((attempts) =>
-      settings.retry.times === 0
-        ? attempts
-        : RetryPolicy.retry(attempts, schedules(`${call.operation} ${call.idempotent}`), isRetryable(call.idempotent))
-    )
-    if (settings.deadline !== undefined) {
-      const deadline = settings.deadline
-      effect = Effect.timeoutOrElse(effect, {
-        duration: deadline,
-        orElse: () =>
-          Effect.fail(
-            new RequestFailed({
-              method: call.method,
-              path: resolved.path,
-              reason: "Deadline",
-              detail: `the call did not succeed within its deadline of ${Duration.format(deadline)}, retries included`
-            })
-          )
-      })
-    }
+    const attempts = FreshToken.once(accessToken, (token) => attempt(call, resolved, token))
+    const retried =
+      settings.retry.times === 0 ? attempts : Effect.retry(attempts, schedules(`${call.operation} ${call.idempotent}`))
+    const deadline = settings.deadline
+    const effect =
+      deadline === undefined
+        ? retried
+        : Effect.timeoutOrElse(retried, {
+            duration: deadline,
+            orElse: () =>
+              Effect.fail(
+                new TeoApiError({
+                  method: call.method,
+                  path: resolved.path,
+                  reason: new RequestFailed({
+                    kind: "Deadline",
+                    detail: `the call did not succeed within its deadline of ${Duration.format(deadline)}, retries included`
+                  })
+                })
+              )
+          })
     return Effect.annotateCurrentSpan({
       "http.request.method": call.method,
       "teo.api.path_template": resolved.template
@@ -247,7 +263,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
   }
 
   const get = traced("TeoApi.get")(<A>(target: string, schema: Schema.Decoder<A>, query?: Query) =>
-    send({ operation: "get", method: "GET", target, query, idempotent: true, schema })
+    send({ operation: "get", method: "GET", target, query, idempotent: true, read: decoded(schema) })
   )
 
   const page = traced("TeoApi.page")(<A>(target: string, item: Schema.Decoder<A>, query?: Query) =>
@@ -257,7 +273,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
       target,
       query,
       idempotent: true,
-      schema: HydraCollection(item) as Schema.Decoder<HydraCollection<A>>
+      read: decoded(HydraCollection(item))
     })
   )
 
@@ -285,7 +301,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
         target,
         body: { json, contentType },
         idempotent: writeOptions?.retry === true,
-        schema
+        read: decoded(schema)
       })
 
   const create = traced("TeoApi.create")(write("create", "POST", "application/ld+json"))
@@ -298,7 +314,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
       method: "DELETE",
       target,
       idempotent: writeOptions?.retry === true,
-      schema: undefined as Schema.Decoder<void> | undefined
+      read: nothing
     })
   )
 
@@ -308,13 +324,12 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
       method: "GET",
       target: "",
       idempotent: true,
-      schema: Schema.Record(Schema.String, Schema.Unknown)
+      read: decoded(Schema.Record(Schema.String, Schema.Unknown))
     }).pipe(
       Effect.map((entries) => {
         const collections: Record<string, Iri> = {}
         for (const [key, value] of Object.entries(entries)) {
-          if (!key.startsWith("@") && typeof value === "string" && value.startsWith("/"))
-            collections[key] = value as Iri
+          if (!key.startsWith("@") && isIri(value) && value.startsWith("/")) collections[key] = value
         }
         return collections
       })
@@ -344,7 +359,9 @@ const traced =
 
 const failureTag = (cause: import("effect").Cause.Cause<TeoApiError | AuthError>): string => {
   for (const reason of cause.reasons) {
-    if (reason._tag === "Fail") return reason.error._tag
+    // A call's own failure by its reason (`NotFound`), as before the errors had one; the token's by its tag.
+    if (reason._tag === "Fail")
+      return reason.error._tag === "TeoApiError" ? reason.error.reason._tag : reason.error._tag
   }
   return cause.reasons.some((reason) => reason._tag === "Interrupt") ? "Interrupted" : "Defect"
 }

@@ -1,18 +1,25 @@
 /**
- * The typed failures of a call to the téo API, one per kind of answer, in one
- * shape: every one names the call (`method`, `path`), says whether trying
- * again may help (`isRetryable`) and, when téo answered, carries its
- * `status`, the Hydra or RFC 7807 `title` and `description` (with any echoed
- * token masked), the request id header when téo sends one, and `retryAfter`
- * when téo asked to wait (429, 503). None carries the token or a response
- * body.
+ * The typed failure of a call to the téo API, in the style of `AiError`: one
+ * error, `TeoApiError`, naming the call (`method`, `path`), with a `reason`
+ * that says what happened — one class per kind of answer. Each reason says
+ * whether trying again may help (`isRetryable`), how long téo asked to wait
+ * (`retryAfter`, on a 429 or a 503) and whether téo may have acted on the
+ * request (`mayHaveActed`, so that a call that may not be repeated is not
+ * replayed). The retry policy reads those and nothing else.
+ *
+ * When téo answered, a reason carries its `status`, the Hydra or RFC 7807
+ * `title` and `description` (with any echoed token masked), and the request
+ * id header when téo sends one. None carries the token or a response body.
+ *
+ * Handle a reason with `Effect.catchReason("TeoApiError", "NotFound", …)`, or
+ * several with `Effect.catchReasons("TeoApiError", { … })`.
  *
  * Authentication failures (`InvalidClient`, `InvalidScope`, `ExpiredToken`,
  * `TokenRequestFailed` from `@teo-effect/auth`) pass through unchanged.
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { type Duration, Schema } from "effect"
 
 /**
  * One field-level complaint of a 422, as API Platform sends it.
@@ -26,13 +33,7 @@ export class Violation extends Schema.Class<Violation>("@teo-effect/api/Violatio
   code: Schema.optional(Schema.String)
 }) {}
 
-const call = {
-  method: Schema.String,
-  path: Schema.String
-}
-
 const answer = {
-  ...call,
   status: Schema.Number,
   title: Schema.optional(Schema.String),
   description: Schema.optional(Schema.String),
@@ -44,29 +45,30 @@ const waitable = {
   retryAfter: Schema.optional(Schema.Duration)
 }
 
-const describeAnswer = (error: {
-  readonly method: string
-  readonly path: string
+/** ` (HTTP 404): title: description [request id]` — what téo said, after the reason's words. */
+const describeAnswer = (reason: {
   readonly status: number
   readonly title?: string | undefined
   readonly description?: string | undefined
   readonly requestId?: string | undefined
 }): string => {
-  const detail = [error.title, error.description].filter((part) => part !== undefined && part !== "").join(": ")
-  const requestId = error.requestId === undefined ? "" : ` [request ${error.requestId}]`
-  return `${error.method} ${error.path} → ${error.status}${detail === "" ? "" : ` ${detail}`}${requestId}`
+  const detail = [reason.title, reason.description].filter((part) => part !== undefined && part !== "").join(": ")
+  return ` (HTTP ${reason.status})${detail === "" ? "" : `: ${detail}`}${requestIdOf(reason)}`
 }
+
+const requestIdOf = (reason: { readonly requestId?: string | undefined }): string =>
+  reason.requestId === undefined ? "" : ` [request ${reason.requestId}]`
 
 /**
  * téo refused the request as malformed (400, or another 4xx without a type of
  * its own: 405, 409, 410…).
  *
  * @since 0.1.0
- * @category errors
+ * @category reasons
  */
 export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", answer) {
   override get message(): string {
-    return `téo refused the request: ${describeAnswer(this)}`
+    return `téo refused the request${describeAnswer(this)}`
   }
 
   /**
@@ -77,6 +79,24 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", a
   get isRetryable(): boolean {
     return false
   }
+
+  /**
+   * None.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return undefined
+  }
+
+  /**
+   * No: téo refused the request.
+   *
+   * @since 0.3.0
+   */
+  get mayHaveActed(): boolean {
+    return false
+  }
 }
 
 /**
@@ -84,10 +104,9 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", a
  * lists each field and téo's message, in French as téo writes them.
  *
  * @since 0.1.0
- * @category errors
+ * @category reasons
  */
 export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("ValidationFailed", {
-  ...call,
   status: Schema.optional(Schema.Number),
   title: Schema.optional(Schema.String),
   description: Schema.optional(Schema.String),
@@ -97,7 +116,7 @@ export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("Va
   override get message(): string {
     const fields = this.violations.map((violation) => `${violation.propertyPath}: ${violation.message}`).join("; ")
     const where = this.status === undefined ? "checked before sending" : `HTTP ${this.status}`
-    return `invalid data for ${this.method} ${this.path} (${where}): ${fields === "" ? (this.description ?? "") : fields}`
+    return `invalid data (${where}): ${fields === "" ? (this.description ?? "") : fields}`
   }
 
   /**
@@ -106,6 +125,24 @@ export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("Va
    * @since 0.1.0
    */
   get isRetryable(): boolean {
+    return false
+  }
+
+  /**
+   * None.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return undefined
+  }
+
+  /**
+   * No: téo refused the data, or nothing was sent.
+   *
+   * @since 0.3.0
+   */
+  get mayHaveActed(): boolean {
     return false
   }
 }
@@ -115,11 +152,11 @@ export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("Va
  * from another environment, or not valid for this resource.
  *
  * @since 0.1.0
- * @category errors
+ * @category reasons
  */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", answer) {
   override get message(): string {
-    return `téo refused the token: ${describeAnswer(this)}`
+    return `téo refused the token${describeAnswer(this)}`
   }
 
   /**
@@ -128,6 +165,24 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
    * @since 0.1.0
    */
   get isRetryable(): boolean {
+    return false
+  }
+
+  /**
+   * None.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return undefined
+  }
+
+  /**
+   * No: téo refused the token.
+   *
+   * @since 0.3.0
+   */
+  get mayHaveActed(): boolean {
     return false
   }
 }
@@ -136,11 +191,11 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
  * The token is valid but does not open this resource (403).
  *
  * @since 0.1.0
- * @category errors
+ * @category reasons
  */
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", answer) {
   override get message(): string {
-    return `téo forbids this: ${describeAnswer(this)} — check that TEO_ID is the instance holding this resource`
+    return `téo forbids this${describeAnswer(this)} — check that TEO_ID is the instance holding this resource`
   }
 
   /**
@@ -151,17 +206,35 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", answ
   get isRetryable(): boolean {
     return false
   }
+
+  /**
+   * None.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return undefined
+  }
+
+  /**
+   * No: téo refused the request.
+   *
+   * @since 0.3.0
+   */
+  get mayHaveActed(): boolean {
+    return false
+  }
 }
 
 /**
  * No such resource (404).
  *
  * @since 0.1.0
- * @category errors
+ * @category reasons
  */
 export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", answer) {
   override get message(): string {
-    return `not found: ${describeAnswer(this)}`
+    return `not found${describeAnswer(this)}`
   }
 
   /**
@@ -170,6 +243,24 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", answer)
    * @since 0.1.0
    */
   get isRetryable(): boolean {
+    return false
+  }
+
+  /**
+   * None.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return undefined
+  }
+
+  /**
+   * No: there was nothing to act on.
+   *
+   * @since 0.3.0
+   */
+  get mayHaveActed(): boolean {
     return false
   }
 }
@@ -179,11 +270,11 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", answer)
  * `Retry-After` when it sent one.
  *
  * @since 0.1.0
- * @category errors
+ * @category reasons
  */
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", waitable) {
   override get message(): string {
-    return `téo is rate limiting: ${describeAnswer(this)}`
+    return `téo is rate limiting${describeAnswer(this)}`
   }
 
   /**
@@ -194,6 +285,15 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   get isRetryable(): boolean {
     return true
   }
+
+  /**
+   * No: téo did not process the request, so any call may be tried again.
+   *
+   * @since 0.3.0
+   */
+  get mayHaveActed(): boolean {
+    return false
+  }
 }
 
 /**
@@ -201,20 +301,29 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
  * `Retry-After` when it sent one (503).
  *
  * @since 0.1.0
- * @category errors
+ * @category reasons
  */
 export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", waitable) {
   override get message(): string {
-    return `téo failed: ${describeAnswer(this)}`
+    return `téo failed${describeAnswer(this)}`
   }
 
   /**
-   * Yes, for a request that may be repeated (the retry policy only repeats
-   * writes that opted in).
+   * Yes, for a request that may be repeated (`mayHaveActed`: the retry policy
+   * only repeats writes that opted in).
    *
    * @since 0.1.0
    */
   get isRetryable(): boolean {
+    return true
+  }
+
+  /**
+   * Yes: téo may have applied a write before it failed.
+   *
+   * @since 0.3.0
+   */
+  get mayHaveActed(): boolean {
     return true
   }
 }
@@ -226,27 +335,44 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
  * included (`Deadline`).
  *
  * @since 0.1.0
- * @category errors
+ * @category reasons
  */
 export class RequestFailed extends Schema.TaggedError<RequestFailed>()("RequestFailed", {
-  ...call,
-  reason: Schema.Literals(["Transport", "Timeout", "Deadline"]),
+  kind: Schema.Literals(["Transport", "Timeout", "Deadline"]),
   detail: Schema.String,
   status: Schema.optional(Schema.Number)
 }) {
   override get message(): string {
     const status = this.status === undefined ? "" : `, HTTP ${this.status}`
-    return `no complete answer from téo for ${this.method} ${this.path} (${this.reason}${status}): ${this.detail}`
+    return `no complete answer from téo (${this.kind}${status}): ${this.detail}`
   }
 
   /**
    * Yes, but for a passed deadline; the retry policy only repeats requests
-   * that may be repeated.
+   * that may be repeated (`mayHaveActed`).
    *
    * @since 0.1.0
    */
   get isRetryable(): boolean {
-    return this.reason !== "Deadline"
+    return this.kind !== "Deadline"
+  }
+
+  /**
+   * None.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return undefined
+  }
+
+  /**
+   * Yes: the request may have reached téo before its answer was lost.
+   *
+   * @since 0.3.0
+   */
+  get mayHaveActed(): boolean {
+    return true
   }
 }
 
@@ -259,10 +385,9 @@ export class RequestFailed extends Schema.TaggedError<RequestFailed>()("RequestF
  * or the call was refused before sending (a target outside the API, status 0).
  *
  * @since 0.1.0
- * @category errors
+ * @category reasons
  */
 export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()("UnexpectedResponse", {
-  ...call,
   status: Schema.Number,
   issuePath: Schema.optional(Schema.String),
   detail: Schema.String,
@@ -270,8 +395,7 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()
 }) {
   override get message(): string {
     const where = this.issuePath === undefined ? "" : ` at ${this.issuePath}`
-    const requestId = this.requestId === undefined ? "" : ` [request ${this.requestId}]`
-    return `unexpected answer to ${this.method} ${this.path} (HTTP ${this.status})${where}: ${this.detail}${requestId}`
+    return `unexpected answer (HTTP ${this.status})${where}: ${this.detail}${requestIdOf(this)}`
   }
 
   /**
@@ -282,21 +406,133 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()
   get isRetryable(): boolean {
     return false
   }
+
+  /**
+   * None.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return undefined
+  }
+
+  /**
+   * Yes when téo answered (a write may have been applied before its answer
+   * was found wrong); no when the call was refused before sending (status 0).
+   *
+   * @since 0.3.0
+   */
+  get mayHaveActed(): boolean {
+    return this.status !== 0
+  }
 }
 
 /**
- * Every way a call to the téo API can fail, besides authentication.
+ * Every reason a call to the téo API can fail with, besides authentication:
+ * one class each.
+ *
+ * @since 0.3.0
+ * @category reasons
+ */
+export const TeoApiErrorReason: Schema.Union<
+  [
+    typeof BadRequest,
+    typeof ValidationFailed,
+    typeof Unauthorized,
+    typeof Forbidden,
+    typeof NotFound,
+    typeof RateLimited,
+    typeof ServerError,
+    typeof RequestFailed,
+    typeof UnexpectedResponse
+  ]
+> = Schema.Union([
+  BadRequest,
+  ValidationFailed,
+  Unauthorized,
+  Forbidden,
+  NotFound,
+  RateLimited,
+  ServerError,
+  RequestFailed,
+  UnexpectedResponse
+])
+
+/**
+ * One of the reasons `TeoApiErrorReason` lists.
+ *
+ * @since 0.3.0
+ * @category reasons
+ */
+export type TeoApiErrorReason = typeof TeoApiErrorReason.Type
+
+/**
+ * A call to the téo API failed: `method` and `path` (from the base URL, with
+ * the query) name the call, `reason` says why. `isRetryable`, `retryAfter`
+ * and `mayHaveActed` are the reason's.
+ *
+ * @example
+ * ```ts
+ * import { Dossiers, type DossierId } from "@teo-effect/api"
+ * import { Effect, Option } from "effect"
+ *
+ * declare const id: DossierId
+ *
+ * const program = Effect.gen(function* () {
+ *   const dossiers = yield* Dossiers
+ *   // A dossier téo does not have is `None`; every other failure stays a `TeoApiError`.
+ *   return yield* dossiers.get(id).pipe(
+ *     Effect.map(Option.some),
+ *     Effect.catchReason("TeoApiError", "NotFound", () => Effect.succeedNone)
+ *   )
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export type TeoApiError =
-  | BadRequest
-  | ValidationFailed
-  | Unauthorized
-  | Forbidden
-  | NotFound
-  | RateLimited
-  | ServerError
-  | RequestFailed
-  | UnexpectedResponse
+export class TeoApiError extends Schema.TaggedError<TeoApiError>()("TeoApiError", {
+  method: Schema.String,
+  path: Schema.String,
+  reason: TeoApiErrorReason
+}) {
+  override get message(): string {
+    return `${this.method} ${this.path}: ${this.reason.message}`
+  }
+
+  /**
+   * Whether trying again may help: the reason's.
+   *
+   * @since 0.1.0
+   */
+  get isRetryable(): boolean {
+    return this.reason.isRetryable
+  }
+
+  /**
+   * How long téo asked to wait (429, 503): the reason's.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return this.reason.retryAfter
+  }
+
+  /**
+   * Whether téo may have acted on the request (a 5xx, no complete answer):
+   * the reason's. A call that may not be repeated is not tried again then.
+   *
+   * @since 0.3.0
+   */
+  get mayHaveActed(): boolean {
+    return this.reason.mayHaveActed
+  }
+}
+
+/**
+ * Whether `u` is a `TeoApiError`.
+ *
+ * @since 0.3.0
+ * @category guards
+ */
+export const isTeoApiError: (u: unknown) => u is TeoApiError = (u) => u instanceof TeoApiError

@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { DossierId, Iri, type NewDossier, newDossierViolations, ValidationFailed } from "@teo-effect/api"
 import { Effect, Schema, Stream } from "effect"
-import { dossier, ldJson, makeApiHarness, uuid } from "./utils/harness.js"
+import { dossier, ldJson, makeApiHarness, reasonOf, uuid } from "./utils/harness.js"
 
 const serviceId = "5f1d7a3e-2b4c-4d6e-8f90-a1b2c3d4e5f6"
 
@@ -100,10 +100,10 @@ describe("Dossiers", () => {
           serviceId: "42"
         } as NewDossier)
       )
-      assert.instanceOf(error, ValidationFailed)
-      assert.isUndefined(error.status)
+      const reason = reasonOf(error, ValidationFailed)
+      assert.isUndefined(reason.status)
       const byField = Object.fromEntries(
-        error.violations.map((violation) => [violation.propertyPath, violation.message])
+        reason.violations.map((violation) => [violation.propertyPath, violation.message])
       )
       assert.deepStrictEqual(byField, {
         firstName: "Cette valeur ne doit pas être vide.",
@@ -112,7 +112,7 @@ describe("Dossiers", () => {
         serviceId: "Cette valeur n'est pas un UUID valide."
       })
       // One violation per field: a blank name breaks one rule, said once.
-      assert.lengthOf(error.violations, 4)
+      assert.lengthOf(reason.violations, 4)
       assert.lengthOf(harness.apiRequests(), 0)
       assert.lengthOf(harness.tokenRequests(), 0)
     })
@@ -131,10 +131,10 @@ describe("Dossiers", () => {
       const error = yield* Effect.flip(
         harness.dossiers.create({ firstName: "Léa", lastName: "Dupont", email: "lea@example.fr", serviceId })
       )
-      assert.instanceOf(error, ValidationFailed)
-      assert.strictEqual(error.status, 422)
+      const reason = reasonOf(error, ValidationFailed)
+      assert.strictEqual(reason.status, 422)
       assert.deepStrictEqual(
-        error.violations.map((violation) => [violation.propertyPath, violation.message]),
+        reason.violations.map((violation) => [violation.propertyPath, violation.message]),
         [["serviceId", "Cette prestation n'existe pas."]]
       )
     })

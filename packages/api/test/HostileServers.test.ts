@@ -13,7 +13,7 @@ import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { makeEndlessServer, runUntilDone } from "@teo-effect/test-support"
 import { Config, ConfigProvider, Duration, Effect, Exit, Layer, Redacted, Schema, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
-import { dossier, ldJson, makeApiHarness, uuid } from "./utils/harness.js"
+import { dossier, ldJson, makeApiHarness, reasonOf, uuid } from "./utils/harness.js"
 
 const path = `/production/dossiers/${uuid(1)}`
 
@@ -43,9 +43,9 @@ describe.each(clients)("on %s", (name, client) => {
       const harness = yield* makeApiHarness({ retry: false }, client)
       harness.api = () => ({ ...ldJson(200, dossier(1)), cutAfter: 30 })
       const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
-      assert.instanceOf(error, RequestFailed)
-      assert.strictEqual((error as RequestFailed).reason, "Transport")
-      assert.isTrue((error as RequestFailed).isRetryable)
+      const reason = reasonOf(error, RequestFailed)
+      assert.strictEqual(reason.kind, "Transport")
+      assert.isTrue(reason.isRetryable)
     })
   )
 
@@ -58,8 +58,8 @@ describe.each(clients)("on %s", (name, client) => {
           ? ldJson(200, dossier(1))
           : { status: 302, headers: { location: `${elsewhere}/stolen?copy=1` } }
       const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
-      assert.instanceOf(error, UnexpectedResponse)
-      assert.strictEqual((error as UnexpectedResponse).status, 302)
+      const reason = reasonOf(error, UnexpectedResponse)
+      assert.strictEqual(reason.status, 302)
       assert.include(error.message, elsewhere)
       assert.notInclude(error.message, "copy=1")
       assert.lengthOf(harness.apiRequests(), 1, "the redirect was not followed")
@@ -71,7 +71,7 @@ describe.each(clients)("on %s", (name, client) => {
       const harness = yield* makeApiHarness({}, client)
       harness.api = () => ({ status: 200, text: "<html>maintenance</html>", headers: { "content-type": "text/html" } })
       const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
-      assert.instanceOf(error, UnexpectedResponse)
+      reasonOf(error, UnexpectedResponse)
       assert.include(error.message, "text/html")
     })
   )
@@ -84,7 +84,7 @@ describe.each(clients)("on %s", (name, client) => {
       const harness = yield* makeApiHarness({ maxResponseBytes: 4096 }, client)
       harness.api = () => ({ ...ldJson(200, dossier(1, { notes: "x".repeat(10_000) })), chunked })
       const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
-      assert.instanceOf(error, UnexpectedResponse)
+      reasonOf(error, UnexpectedResponse)
       assert.include(error.message, "larger than 4 KiB")
     })
   )
@@ -97,10 +97,10 @@ describe.each(clients)("on %s", (name, client) => {
         harness.api = () => ({ status: 204 })
         const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
         const error = Exit.isSuccess(exit) ? exit.value : undefined
-        assert.instanceOf(error, UnexpectedResponse)
-        assert.strictEqual((error as UnexpectedResponse).status, 204)
+        const reason = reasonOf(error, UnexpectedResponse)
+        assert.strictEqual(reason.status, 204)
         assert.include(error?.message, "the answer has no body, where one was expected")
-        assert.isFalse((error as UnexpectedResponse).isRetryable)
+        assert.isFalse(reason.isRetryable)
         assert.lengthOf(harness.apiRequests(), 1, "not retried")
       })
   )
@@ -122,7 +122,7 @@ describe.each(clients)("on %s", (name, client) => {
       harness.api = () => ({ status: 200, text: "", headers })
       const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
       const error = Exit.isSuccess(exit) ? exit.value : undefined
-      assert.instanceOf(error, UnexpectedResponse)
+      reasonOf(error, UnexpectedResponse)
       assert.include(error?.message, "the answer's body is empty, where one was expected")
       assert.lengthOf(harness.apiRequests(), 1, "not retried")
     })
@@ -154,7 +154,7 @@ describe.each(clients)("on %s", (name, client) => {
           client
         )
         const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
-        assert.instanceOf(error, UnexpectedResponse)
+        reasonOf(error, UnexpectedResponse)
         // fetch inflates gzip (and is refused once 1 MiB is inflated); undici hands over the bytes as sent.
         assert.include(
           error.message,
@@ -178,7 +178,7 @@ describe.each(clients)("on %s", (name, client) => {
         }
         const harness = yield* makeApiHarness({ baseUrl: `${server.origin}/api` }, client)
         const error = yield* Effect.flip(harness.teoApi.page("/production/dossiers", JsonLdResource))
-        assert.instanceOf(error, UnexpectedResponse)
+        reasonOf(error, UnexpectedResponse)
         assert.include(error.message, "larger than 16 MiB")
         // Completes only once the client has closed the connection: an endless answer never ends otherwise.
         yield* server.closed(1)
@@ -207,8 +207,8 @@ describe("Retry-After", () => {
       const harness = yield* makeApiHarness({ retry: false })
       harness.api = () => ldJson(503, {}, { "retry-after": "7" })
       const error = yield* Effect.flip(harness.teoApi.get(path, JsonLdResource))
-      assert.instanceOf(error, ServerError)
-      assert.deepStrictEqual((error as ServerError).retryAfter, Duration.seconds(7))
+      const reason = reasonOf(error, ServerError)
+      assert.deepStrictEqual(reason.retryAfter, Duration.seconds(7))
     })
   )
 })
@@ -243,7 +243,7 @@ describe("pagination links", () => {
       harness.api = (_request, index) =>
         page(index % 2 === 0 ? "/api/production/dossiers?page=2#a" : "/api/production/dossiers?page=2#b")
       const error = yield* Effect.flip(Stream.runCollect(harness.teoApi.stream("/production/dossiers", JsonLdResource)))
-      assert.instanceOf(error, UnexpectedResponse)
+      reasonOf(error, UnexpectedResponse)
       assert.include(error.message, "loops")
       assert.isAtMost(harness.apiRequests().length, 3)
     })
@@ -258,7 +258,7 @@ describe("pagination links", () => {
         const error = yield* Effect.flip(
           Stream.runCollect(harness.teoApi.stream("/production/dossiers", JsonLdResource, undefined, { prefetch: 0 }))
         )
-        assert.instanceOf(error, UnexpectedResponse)
+        reasonOf(error, UnexpectedResponse)
         assert.include(error.message, "outside")
         assert.lengthOf(harness.apiRequests(), 1)
       })
@@ -276,8 +276,8 @@ describe("an overall deadline", () => {
       const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
       assert.isTrue(Exit.isSuccess(exit))
       const error = Exit.isSuccess(exit) ? exit.value : undefined
-      assert.instanceOf(error, RequestFailed)
-      assert.strictEqual((error as RequestFailed).reason, "Deadline")
+      const reason = reasonOf(error, RequestFailed)
+      assert.strictEqual(reason.kind, "Deadline")
       assert.isAtMost(harness.apiRequests().length, 4)
     })
   )

@@ -57,6 +57,21 @@ describe("metrics", () => {
       assert.strictEqual(delta("teo_api_call_duration_seconds", { operation: "get", outcome: "success" }), 1)
     })
   )
+
+  it.effect("a write that may not be repeated counts its failure by reason, and no retry", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      harness.api = () => ldJson(500, {})
+      const before = yield* snapshot
+      yield* Effect.flip(harness.teoApi.create("/production/dossiers", {}, JsonLdResource))
+      const after = yield* snapshot
+      const delta = (name: string, attributes: Record<string, string>) =>
+        countOf(after, name, attributes) - countOf(before, name, attributes)
+      assert.strictEqual(delta("teo_api_calls_total", { operation: "create", outcome: "ServerError" }), 1)
+      assert.strictEqual(delta("teo_api_retries_total", { operation: "create" }), 0)
+      assert.lengthOf(harness.apiRequests(), 1)
+    })
+  )
 })
 
 const snapshot = Metric.snapshot

@@ -7,7 +7,7 @@ import { JsonLdResource, TeoApi, type TeoApiOptions, UnexpectedResponse } from "
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { Config, ConfigProvider, Effect, Layer, Redacted, Schema } from "effect"
 import { FetchHttpClient, type HttpClient } from "effect/http"
-import { dossier, ldJson, makeApiHarness, uuid } from "./utils/harness.js"
+import { dossier, ldJson, makeApiHarness, reasonOf, uuid } from "./utils/harness.js"
 
 describe("requests", () => {
   it.effect("GET carries the bearer token and Accept: application/ld+json", () =>
@@ -91,7 +91,9 @@ describe("requests", () => {
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
       const error = yield* Effect.flip(harness.teoApi.get("https://elsewhere.example/api/x", Schema.Unknown))
-      assert.instanceOf(error, UnexpectedResponse)
+      const reason = reasonOf(error, UnexpectedResponse)
+      assert.strictEqual(reason.status, 0)
+      assert.isFalse(reason.mayHaveActed, "nothing was sent")
       assert.include(error.message, "refusing to send the téo token")
       assert.lengthOf(harness.apiRequests(), 0)
       assert.lengthOf(harness.tokenRequests(), 0)

@@ -8,7 +8,7 @@ import { JsonLdResource, RequestFailed } from "@teo-effect/api"
 import { ioTick } from "@teo-effect/test-support"
 import { Clock, Effect, Exit, Fiber } from "effect"
 import { TestClock } from "effect/testing"
-import { dossier, ldJson, makeApiHarness, uuid } from "./utils/harness.js"
+import { dossier, ldJson, makeApiHarness, reasonOf, uuid } from "./utils/harness.js"
 
 /** Moves the test clock by `millis`, 100 ms at a time, letting I/O progress. */
 const advance = (millis: number) =>
@@ -75,9 +75,9 @@ describe("timeouts", () => {
       yield* advance(1500)
       const exit = fiber.pollUnsafe()
       const error = exit !== undefined && Exit.isSuccess(exit) ? exit.value : undefined
-      assert.instanceOf(error, RequestFailed)
-      assert.strictEqual((error as RequestFailed).reason, "Timeout")
-      assert.include((error as RequestFailed).message, "1s")
+      const reason = reasonOf(error, RequestFailed)
+      assert.strictEqual(reason.kind, "Timeout")
+      assert.include(reason.message, "1s")
     })
   )
 })

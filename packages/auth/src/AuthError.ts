@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { type Duration, Schema } from "effect"
 
 /**
  * téo refused the client credentials (`invalid_client`): `CLIENT_ID` or
@@ -35,6 +35,15 @@ export class InvalidClient extends Schema.TaggedError<InvalidClient>()("InvalidC
    */
   get isRetryable(): boolean {
     return false
+  }
+
+  /**
+   * None: téo sends no `Retry-After` with this error.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return undefined
   }
 }
 
@@ -64,6 +73,15 @@ export class InvalidScope extends Schema.TaggedError<InvalidScope>()("InvalidSco
   get isRetryable(): boolean {
     return false
   }
+
+  /**
+   * None: téo sends no `Retry-After` with this error.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return undefined
+  }
 }
 
 /**
@@ -88,6 +106,15 @@ export class ExpiredToken extends Schema.TaggedError<ExpiredToken>()("ExpiredTok
    */
   get isRetryable(): boolean {
     return false
+  }
+
+  /**
+   * None: téo sends no `Retry-After` with this error.
+   *
+   * @since 0.3.0
+   */
+  get retryAfter(): Duration.Duration | undefined {
+    return undefined
   }
 }
 

@@ -12,8 +12,8 @@
  *   fails at once instead of waiting;
  * - a bounded number of retries: `times`, or `maxAttempts` for a budget the
  *   caller computes (the background refresh);
- * - only what the caller calls retryable (`isRetryable`), e.g. 5xx and
- *   network failures only for idempotent calls.
+ * - only what the error itself says may pass (`isRetryable`); the API adds
+ *   its own rule on top (5xx and network failures only for idempotent calls).
  *
  * @since 0.1.0
  */
@@ -79,34 +79,38 @@ export const withDefaults = (
       }
 
 /**
- * What the policy needs to know of a failure.
+ * What the policy reads of a failure: the error's own word on whether trying
+ * again may succeed, and the `Retry-After` téo sent with it, if any. Every
+ * error of teo-effect has both (`AuthError`, `TeoApiError`).
  *
- * @since 0.1.0
+ * @since 0.3.0
  * @category models
  */
-export interface Classifier<E> {
+export interface Retryable {
   /** Whether trying again may succeed. */
-  readonly isRetryable: (error: E) => boolean
+  readonly isRetryable: boolean
   /** The `Retry-After` téo sent with this failure, if any. */
-  readonly retryAfter: (error: E) => Duration.Duration | undefined
+  readonly retryAfter?: Duration.Duration | undefined
 }
 
 /**
- * The schedule for `Effect.retry`. Build it once and reuse it: it holds no
- * state of its own (each `Effect.retry` runs it afresh).
+ * The schedule for `Effect.retry`, for any error that says whether it is
+ * `isRetryable` and carries its `retryAfter`. Build it once and reuse it: it
+ * holds no state of its own (each `Effect.retry` runs it afresh). A caller
+ * with a rule of its own (the API repeats a write only when asked) narrows it
+ * with `Schedule.while`.
  *
  * @example
  * ```ts
  * import { RetryPolicy, TokenRequestFailed } from "@teo-effect/auth"
  * import { Duration, Effect } from "effect"
  *
- * const schedule = RetryPolicy.schedule(
- *   { times: 3, baseDelay: Duration.millis(500), maxDelay: Duration.seconds(10), maxRetryAfter: Duration.seconds(30) },
- *   {
- *     isRetryable: (error: TokenRequestFailed) => error.isRetryable,
- *     retryAfter: (error: TokenRequestFailed) => error.retryAfter
- *   }
- * )
+ * const schedule = RetryPolicy.schedule({
+ *   times: 3,
+ *   baseDelay: Duration.millis(500),
+ *   maxDelay: Duration.seconds(10),
+ *   maxRetryAfter: Duration.seconds(30)
+ * })
  * const request = Effect.fail(new TokenRequestFailed({ reason: "ServerError", detail: "busy", status: 503 }))
  * const retried = Effect.retry(request, schedule)
  * ```
@@ -114,46 +118,31 @@ export interface Classifier<E> {
  * @since 0.1.0
  * @category constructors
  */
-export const schedule = <E>(
+export const schedule = (
   settings: RetrySettings,
-  classifier: Classifier<E>,
   budget?: {
     /** Retries allowed, instead of `settings.times`. */
     readonly maxAttempts: number
   }
-): Schedule.Schedule<Duration.Duration, E> => {
+): Schedule.Schedule<Duration.Duration, Retryable> => {
   const maxMillis = Duration.toMillis(settings.maxDelay)
   const maxRetryAfterMillis = Duration.toMillis(settings.maxRetryAfter)
   const times = budget?.maxAttempts ?? settings.times
   return Schedule.exponential(settings.baseDelay).pipe(
-    Schedule.setInputType<E>(),
+    Schedule.setInputType<Retryable>(),
     Schedule.modifyDelay(({ input, duration }) =>
       Effect.map(Random.next, (random) => {
         // Full jitter over the exponential delay, capped…
         const backoff = Math.round(Math.min(maxMillis, Duration.toMillis(duration)) * random)
         // …and téo's Retry-After as a floor.
-        const retryAfter = classifier.retryAfter(input)
+        const retryAfter = input.retryAfter
         return Duration.millis(retryAfter === undefined ? backoff : Math.max(backoff, Duration.toMillis(retryAfter)))
       })
     ),
     Schedule.while(({ input, attempt }) => {
-      if (attempt > times || !classifier.isRetryable(input)) return false
-      const retryAfter = classifier.retryAfter(input)
+      if (attempt > times || !input.isRetryable) return false
+      const retryAfter = input.retryAfter
       return retryAfter === undefined || Duration.toMillis(retryAfter) <= maxRetryAfterMillis
     })
   )
 }
-
-/**
- * `self`, retried with `policy` while it fails with an error `isRetryable`
- * says may pass: `Effect.retry` with `while` (measured: no cost to a call
- * next to a hand-written retry, docs/decisions/0006-effect-pieces.md).
- *
- * @since 0.1.0
- * @category combinators
- */
-export const retry = <A, E, R, B>(
-  self: Effect.Effect<A, E, R>,
-  policy: Schedule.Schedule<B, E>,
-  isRetryable: (error: E) => boolean
-): Effect.Effect<A, E, R> => Effect.retry(self, { schedule: policy, while: isRetryable })

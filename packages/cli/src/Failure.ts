@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { TeoApiError, TeoApiErrorReason } from "@teo-effect/api"
 import { configErrorMessage } from "@teo-effect/auth"
 import type { FakeTeoCommand } from "@teo-effect/testing"
 import { Cause, Match, Predicate, Schema } from "effect"
@@ -67,7 +68,8 @@ export interface Report {
  * Every typed failure a `teo` command can end with: the errors of the
  * commands in `Teo.ts` (as effect/cli gathers them), and those of the real
  * `teo fake-server` from `@teo-effect/testing`, which `Teo.ts` types as its
- * stand-in. A new error in a command is a compile error in `byTag` below.
+ * stand-in. A new error in a command is a compile error in `byTag` below, a
+ * new reason of `TeoApiError` one in `byReason`.
  * effect/cli's own `CliError` is handled in `Teo.main`, before this.
  */
 type Failure = Command.Error<typeof command> | Command.Error<ReturnType<typeof FakeTeoCommand.make>>
@@ -121,6 +123,39 @@ const tokenRequestFailed = Match.type<Extract<Failure, { readonly _tag: "TokenRe
   })
 )
 
+/**
+ * The exit code and hint of a failed API call, by its reason; the message is
+ * the error's own (the call, then the reason), but for `ValidationFailed`.
+ */
+const byReason = Match.type<TeoApiErrorReason>().pipe(
+  Match.tagsExhaustive({
+    RequestFailed: () =>
+      hinted(
+        ExitCode.network,
+        "API téo injoignable : vérifiez le réseau et TEO_API_URL. / téo's API unreachable: check the network and TEO_API_URL."
+      ),
+    Unauthorized: () =>
+      hinted(
+        ExitCode.authentication,
+        "Token refusé : révoqué ou d'un autre environnement. / Token refused: revoked, or from another environment."
+      ),
+    // Checked before sending (no status): the data given is wrong, a usage error.
+    ValidationFailed:
+      (reason) =>
+      (_: TeoApiError): Report => ({
+        code: reason.status === undefined ? ExitCode.usage : ExitCode.api,
+        message: `données invalides / invalid data:\n${violationsOf(reason)}`
+      }),
+    NotFound: () => hinted(ExitCode.api, "Introuvable : vérifiez l'identifiant. / Not found: check the id."),
+    Forbidden: () => hinted(ExitCode.api, "Accès refusé : vérifiez TEO_ID. / Access denied: check TEO_ID."),
+    RateLimited: () =>
+      hinted(ExitCode.api, "Trop de requêtes : réessayez plus tard. / Too many requests: try again later."),
+    BadRequest: () => plain(ExitCode.api),
+    ServerError: () => plain(ExitCode.api),
+    UnexpectedResponse: () => plain(ExitCode.api)
+  })
+)
+
 const byTag: Handlers = {
   UsageError: plain(ExitCode.usage),
   ConfigError: (error) => ({
@@ -141,29 +176,11 @@ const byTag: Handlers = {
     "Token expiré : relancez la commande pour en obtenir un nouveau. / Expired token: run the command again to get a new one."
   ),
   TokenRequestFailed: tokenRequestFailed,
-  RequestFailed: hinted(
-    ExitCode.network,
-    "API téo injoignable : vérifiez le réseau et TEO_API_URL. / téo's API unreachable: check the network and TEO_API_URL."
-  ),
-  Unauthorized: hinted(
-    ExitCode.authentication,
-    "Token refusé : révoqué ou d'un autre environnement. / Token refused: revoked, or from another environment."
-  ),
-  // Checked before sending (no status): the data given is wrong, a usage error.
-  ValidationFailed: (failure) => ({
-    code: failure.status === undefined ? ExitCode.usage : ExitCode.api,
-    message: `données invalides / invalid data:\n${violationsOf(failure)}`
-  }),
-  NotFound: hinted(ExitCode.api, "Introuvable : vérifiez l'identifiant. / Not found: check the id."),
+  TeoApiError: (error) => byReason(error.reason)(error),
   DossierNotFound: hinted(
     ExitCode.api,
     "Introuvable : vérifiez le numéro du dossier. / Not found: check the dossier's number."
   ),
-  Forbidden: hinted(ExitCode.api, "Accès refusé : vérifiez TEO_ID. / Access denied: check TEO_ID."),
-  RateLimited: hinted(ExitCode.api, "Trop de requêtes : réessayez plus tard. / Too many requests: try again later."),
-  BadRequest: plain(ExitCode.api),
-  ServerError: plain(ExitCode.api),
-  UnexpectedResponse: plain(ExitCode.api),
   FakeTeoUnreachable: hinted(
     ExitCode.network,
     "FakeTeo injoignable : lancez `teo fake-server` dans un autre terminal. / FakeTeo unreachable: run `teo fake-server` in another terminal."

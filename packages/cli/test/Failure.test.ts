@@ -4,7 +4,20 @@
  * 5 network, 1 unexpected).
  */
 import { describe, expect, it } from "@effect/vitest"
-import { ValidationFailed, Violation } from "@teo-effect/api"
+import {
+  BadRequest,
+  Forbidden,
+  NotFound,
+  RateLimited,
+  RequestFailed,
+  ServerError,
+  TeoApiError,
+  type TeoApiErrorReason,
+  Unauthorized,
+  UnexpectedResponse,
+  ValidationFailed,
+  Violation
+} from "@teo-effect/api"
 import { TeoCredentials, TokenRequestFailed, TokenRequestFailureReason } from "@teo-effect/auth"
 import { ExitCode } from "@teo-effect/cli"
 import { Effect, Redacted } from "effect"
@@ -17,17 +30,16 @@ const failure = (tag: string, fields: Record<string, unknown> = {}) => ({
   ...fields
 })
 
+/** A failed API call with `reason`. */
+const apiError = (reason: TeoApiErrorReason) =>
+  new TeoApiError({ method: "GET", path: "/production/dossiers/0b6c", reason })
+
 describe("reportOf", () => {
   it.each([
     ["InvalidClient", ExitCode.authentication, "CLIENT_SECRET"],
     ["InvalidScope", ExitCode.authentication, "TEO_ID"],
     ["ExpiredToken", ExitCode.authentication, "Token expiré"],
-    ["Unauthorized", ExitCode.authentication, "Token refusé"],
-    ["RequestFailed", ExitCode.network, "TEO_API_URL"],
-    ["NotFound", ExitCode.api, "Introuvable"],
     ["DossierNotFound", ExitCode.api, "numéro du dossier"],
-    ["Forbidden", ExitCode.api, "Accès refusé"],
-    ["RateLimited", ExitCode.api, "Trop de requêtes"],
     ["FakeTeoUnreachable", ExitCode.network, "teo fake-server"],
     ["FakeTeoUnexpectedAnswer", ExitCode.api, "--fake-url"],
     ["FakeTeoStartError", ExitCode.usage, "--port"]
@@ -38,8 +50,33 @@ describe("reportOf", () => {
     expect(report.hint).toContain(" / ")
   })
 
-  it.each(["BadRequest", "ServerError", "UnexpectedResponse"])("%s: exit 4, its message only", (tag) => {
-    expect(reportOf(failure(tag))).toStrictEqual({ code: ExitCode.api, message: `${tag} happened` })
+  it.each([
+    [new Unauthorized({ status: 401 }), ExitCode.authentication, "Token refusé"],
+    [new RequestFailed({ kind: "Transport", detail: "reset" }), ExitCode.network, "TEO_API_URL"],
+    [new RequestFailed({ kind: "Timeout", detail: "30s" }), ExitCode.network, "TEO_API_URL"],
+    [new NotFound({ status: 404 }), ExitCode.api, "Introuvable"],
+    [new Forbidden({ status: 403 }), ExitCode.api, "Accès refusé"],
+    [new RateLimited({ status: 429 }), ExitCode.api, "Trop de requêtes"]
+  ] as const)("TeoApiError (%s): exit %i, the call's message, its hint in French and English", (reason, code, hint) => {
+    const error = apiError(reason)
+    const report = reportOf(error)
+    expect(report).toMatchObject({ code, message: error.message })
+    expect(report.message).toContain("GET /production/dossiers/0b6c: ")
+    expect(report.hint).toContain(hint)
+    expect(report.hint).toContain(" / ")
+  })
+
+  it.each([
+    new BadRequest({ status: 409 }),
+    new ServerError({ status: 503 }),
+    new UnexpectedResponse({ status: 200, detail: "not JSON" })
+  ])("TeoApiError (%s): exit 4, its message only", (reason) => {
+    const error = apiError(reason)
+    expect(reportOf(error)).toStrictEqual({ code: ExitCode.api, message: error.message })
+  })
+
+  it("a reason's tag alone is no failure of teo's: exit 1", () => {
+    expect(reportOf(failure("NotFound")).code).toBe(ExitCode.unexpected)
   })
 
   it("TokenRequestFailed: network (5) when téo's auth server is not reached, authentication (3) otherwise", () => {
@@ -65,14 +102,13 @@ describe("reportOf", () => {
   })
 
   it("ValidationFailed: each violation; usage (2) when checked before sending, API (4) when téo refused", () => {
-    const fields = {
-      method: "POST",
-      path: "/dossiers",
-      violations: [new Violation({ propertyPath: "name", message: "obligatoire" })]
-    }
+    const violations = [new Violation({ propertyPath: "name", message: "obligatoire" })]
     const expected = "données invalides / invalid data:\n  name: obligatoire"
-    expect(reportOf(new ValidationFailed(fields))).toStrictEqual({ code: ExitCode.usage, message: expected })
-    expect(reportOf(new ValidationFailed({ ...fields, status: 422 }))).toStrictEqual({
+    expect(reportOf(apiError(new ValidationFailed({ violations })))).toStrictEqual({
+      code: ExitCode.usage,
+      message: expected
+    })
+    expect(reportOf(apiError(new ValidationFailed({ violations, status: 422 })))).toStrictEqual({
       code: ExitCode.api,
       message: expected
     })

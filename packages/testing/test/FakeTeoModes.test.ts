@@ -4,7 +4,7 @@
  */
 import { createServer } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
-import { Dossiers, Teo, UnexpectedResponse } from "@teo-effect/api"
+import { Dossiers, Teo, TeoApiError, UnexpectedResponse } from "@teo-effect/api"
 import { runUntilDone } from "@teo-effect/test-support"
 import { FakeTeo, FakeTeoStartError, type RunningFakeTeo } from "@teo-effect/testing"
 import { Effect, Exit, Layer, Stream } from "effect"
@@ -109,7 +109,9 @@ describe("in memory", () => {
       const retried = yield* Effect.forkChild(dossiers.page())
       assert.isTrue(Exit.isSuccess(yield* runUntilDone(retried)))
       yield* fake.failNext("api", 1, "malformed")
-      assert.instanceOf(yield* Effect.flip(dossiers.page()), UnexpectedResponse)
+      const malformed = yield* Effect.flip(dossiers.page())
+      assert.instanceOf(malformed, TeoApiError)
+      assert.instanceOf(malformed.reason, UnexpectedResponse)
       const stats = yield* fake.stats
       assert.strictEqual(stats.tokenRequests, 1)
       assert.deepStrictEqual(stats.apiByStatus, { "200": 3, reset: 1 })

@@ -3,7 +3,7 @@
  * what a user's integration test looks like with `TeoTest.layer`.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Dossiers, type Iri, Prestations, UnexpectedResponse, ValidationFailed } from "@teo-effect/api"
+import { Dossiers, type Iri, Prestations, TeoApiError, UnexpectedResponse, ValidationFailed } from "@teo-effect/api"
 import { AccessToken, InvalidClient, InvalidScope, TeoCredentials } from "@teo-effect/auth"
 import { runUntilDone } from "@teo-effect/test-support"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
@@ -119,7 +119,8 @@ describe("TeoTest.layer against FakeTeo", () => {
       assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
       yield* fake.failNext("api", 1, "malformed")
       const error = yield* Effect.flip(dossiers.page())
-      assert.instanceOf(error, UnexpectedResponse)
+      assert.instanceOf(error, TeoApiError)
+      assert.instanceOf(error.reason, UnexpectedResponse)
     }).pipe(Effect.provide(TeoTest.layer()))
   )
 
@@ -167,9 +168,10 @@ describe("TeoTest.layer against FakeTeo", () => {
       const local = yield* Effect.flip(
         dossiers.create({ firstName: "Léa", lastName: "Dupont", email: "pas-un-email", serviceId: "x" })
       )
-      assert.instanceOf(local, ValidationFailed)
+      assert.instanceOf(local, TeoApiError)
+      assert.instanceOf(local.reason, ValidationFailed)
       assert.includeMembers(
-        local.violations.map((violation) => violation.message),
+        local.reason.violations.map((violation) => violation.message),
         ["Cette valeur n'est pas une adresse email valide."]
       )
       const remote = yield* Effect.flip(
@@ -180,10 +182,11 @@ describe("TeoTest.layer against FakeTeo", () => {
           serviceId: "5f1d7a3e-2b4c-4d6e-8f90-a1b2c3d4e5f6"
         })
       )
-      assert.instanceOf(remote, ValidationFailed)
-      assert.strictEqual(remote.status, 422)
+      assert.instanceOf(remote, TeoApiError)
+      assert.instanceOf(remote.reason, ValidationFailed)
+      assert.strictEqual(remote.reason.status, 422)
       assert.deepStrictEqual(
-        remote.violations.map((violation) => [violation.propertyPath, violation.message]),
+        remote.reason.violations.map((violation) => [violation.propertyPath, violation.message]),
         [["serviceId", "Cette prestation n'existe pas."]]
       )
     }).pipe(Effect.provide(TeoTest.layer()))

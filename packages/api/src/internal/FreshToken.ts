@@ -13,10 +13,10 @@ import type { TeoApiError, Unauthorized } from "../TeoApiError.js"
 const isExpiredMessage = (message: string | undefined): boolean =>
   message !== undefined && expiredTokenMessages.some((expired) => message.toLowerCase().includes(expired))
 
-const asExpired = (second: Unauthorized): Effect.Effect<never, ExpiredToken | Unauthorized> =>
+const asExpired = (second: Unauthorized, error: TeoApiError): Effect.Effect<never, ExpiredToken | TeoApiError> =>
   isExpiredMessage(second.description) || isExpiredMessage(second.title)
     ? Effect.fail(new ExpiredToken(second.description === undefined ? {} : { description: second.description }))
-    : Effect.fail(second)
+    : Effect.fail(error)
 
 /**
  * Runs `request` with the current token; on a 401, once more with a fresh one.
@@ -28,10 +28,10 @@ export const once = <A>(
   request: (token: Token) => Effect.Effect<A, TeoApiError>
 ): Effect.Effect<A, TeoApiError | AuthError> =>
   Effect.flatMap(accessToken.get, (token) =>
-    Effect.catchTag(request(token), "Unauthorized", () =>
+    Effect.catchReason(request(token), "TeoApiError", "Unauthorized", () =>
       accessToken.invalidate(token).pipe(
         Effect.andThen(accessToken.get),
-        Effect.flatMap((fresh) => Effect.catchTag(request(fresh), "Unauthorized", asExpired))
+        Effect.flatMap((fresh) => Effect.catchReason(request(fresh), "TeoApiError", "Unauthorized", asExpired))
       )
     )
   )

@@ -9,7 +9,7 @@
 import type { AuthError } from "@teo-effect/auth"
 import { type Array as Arr, Effect, Option, Stream } from "effect"
 import type { HydraCollection } from "../HydraCollection.js"
-import { type TeoApiError, UnexpectedResponse } from "../TeoApiError.js"
+import { TeoApiError, UnexpectedResponse } from "../TeoApiError.js"
 import type { Query } from "../TeoApiOptions.js"
 import type { Targets } from "./Target.js"
 
@@ -59,12 +59,10 @@ export const stream = <A>(options: {
                     : undefined
               if (refused !== undefined) {
                 return Effect.fail(
-                  new UnexpectedResponse({
+                  new TeoApiError({
                     method: "GET",
                     path: "refused" in from ? current.target : from.path,
-                    status: 200,
-                    issuePath: "view.next",
-                    detail: refused
+                    reason: new UnexpectedResponse({ status: 200, issuePath: "view.next", detail: refused })
                   })
                 )
               }

@@ -19,7 +19,8 @@ import {
   RateLimited,
   RequestFailed,
   ServerError,
-  type TeoApiError,
+  TeoApiError,
+  type TeoApiErrorReason,
   Unauthorized,
   UnexpectedResponse,
   ValidationFailed
@@ -50,6 +51,10 @@ const requestIdOf = (headers: Headers.Headers): string | undefined => {
 
 const maxTextLength = 500
 
+/** `reason`, as the error of `call`. */
+const failed = (call: Call, reason: TeoApiErrorReason): TeoApiError =>
+  new TeoApiError({ method: call.method, path: call.path, reason })
+
 const clean = (text: string | undefined, secrets: ReadonlyArray<string>): string | undefined =>
   text === undefined
     ? undefined
@@ -74,13 +79,14 @@ export const failure = (
   if (status >= 300 && status < 400) {
     return Effect.as(
       TeoHttp.discard(response),
-      new UnexpectedResponse({
-        method: call.method,
-        path: call.path,
-        status,
-        detail: `téo redirects to ${TeoHttp.redirectOrigin(headers, call.href)}; redirects are not followed`,
-        ...(requestId === undefined ? {} : { requestId })
-      })
+      failed(
+        call,
+        new UnexpectedResponse({
+          status,
+          detail: `téo redirects to ${TeoHttp.redirectOrigin(headers, call.href)}; redirects are not followed`,
+          ...(requestId === undefined ? {} : { requestId })
+        })
+      )
     )
   }
   return TeoHttp.readText(response, headers, call.maxBytes).pipe(
@@ -90,8 +96,6 @@ export const failure = (
       const title = clean(body.title, call.secrets)
       const description = clean(body.description, call.secrets)
       const fields = {
-        method: call.method,
-        path: call.path,
         status,
         ...(title === undefined ? {} : { title }),
         ...(description === undefined ? {} : { description }),
@@ -101,8 +105,8 @@ export const failure = (
         const retryAfter = TeoHttp.retryAfter(headers, nowMillis)
         return retryAfter === undefined ? fields : { ...fields, retryAfter }
       }
-      return HttpClientResponse.matchStatus(response, {
-        401: (): TeoApiError => new Unauthorized(fields),
+      const reason = HttpClientResponse.matchStatus(response, {
+        401: (): TeoApiErrorReason => new Unauthorized(fields),
         403: () => new Forbidden(fields),
         404: () => new NotFound(fields),
         422: () => new ValidationFailed({ ...fields, violations: body.violations }),
@@ -110,9 +114,9 @@ export const failure = (
         503: () => new ServerError(waited()),
         "5xx": () => new ServerError(fields),
         "4xx": () => new BadRequest(fields),
-        orElse: () =>
-          new UnexpectedResponse({ method: call.method, path: call.path, status, detail: "unexpected status" })
+        orElse: () => new UnexpectedResponse({ status, detail: "unexpected status" })
       })
+      return failed(call, reason)
     })
   )
 }
@@ -155,18 +159,19 @@ export const decode = <A>(
   response: HttpClientResponse.HttpClientResponse,
   headers: Headers.Headers,
   schema: Schema.Decoder<A>
-): Effect.Effect<A, UnexpectedResponse | RequestFailed> => {
+): Effect.Effect<A, TeoApiError> => {
   const status = response.status
   const unexpected = (detail: string, issuePath?: string) => {
     const requestId = requestIdOf(headers)
-    return new UnexpectedResponse({
-      method: call.method,
-      path: call.path,
-      status,
-      detail,
-      ...(issuePath === undefined || issuePath === "" ? {} : { issuePath }),
-      ...(requestId === undefined ? {} : { requestId })
-    })
+    return failed(
+      call,
+      new UnexpectedResponse({
+        status,
+        detail,
+        ...(issuePath === undefined || issuePath === "" ? {} : { issuePath }),
+        ...(requestId === undefined ? {} : { requestId })
+      })
+    )
   }
   const contentType = headers["content-type"]
   if (!TeoHttp.isBodiless(status) && !TeoHttp.isJson(contentType)) {
@@ -179,13 +184,14 @@ export const decode = <A>(
   return TeoHttp.readText(response, headers, call.maxBytes).pipe(
     Effect.mapError((failure) =>
       failure._tag === "ReadFailed"
-        ? new RequestFailed({
-            method: call.method,
-            path: call.path,
-            reason: "Transport",
-            status,
-            detail: `the connection failed while the answer was read (${failure.detail})`
-          })
+        ? failed(
+            call,
+            new RequestFailed({
+              kind: "Transport",
+              status,
+              detail: `the connection failed while the answer was read (${failure.detail})`
+            })
+          )
         : unexpected(`the answer is larger than ${TeoHttp.formatBytes(failure.limit)} (maxResponseBytes)`)
     ),
     Effect.flatMap((text) => {

@@ -4,7 +4,9 @@
  * its API (`/api/…`, answered by the test), and the real layers are built
  * against it: credentials, `AccessToken`, `TeoApi`, `Dossiers`, `FetchHttpClient`.
  */
-import { Dossiers, TeoApi, type TeoApiOptions } from "@teo-effect/api"
+
+import { assert } from "@effect/vitest"
+import { Dossiers, TeoApi, TeoApiError, type TeoApiErrorReason, type TeoApiOptions } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { makeScriptedServer, type RecordedRequest, type Reply, tokenReply } from "@teo-effect/test-support"
 import { Context, Effect, Layer, Redacted } from "effect"
@@ -90,3 +92,11 @@ export const dossier = (n: number, extra: Record<string, unknown> = {}) => ({
   status: "En cours",
   ...extra
 })
+
+/** The reason of `error`, asserted a `TeoApiError` whose reason is a `Reason`. */
+export const reasonOf = <R extends TeoApiErrorReason>(error: unknown, Reason: new (...args: never) => R): R => {
+  assert.instanceOf(error, TeoApiError)
+  const reason = error.reason
+  if (!(reason instanceof Reason)) return assert.fail(`the reason is ${reason._tag}, not ${Reason.name}`)
+  return reason
+}
