@@ -9,8 +9,8 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Dossiers, Prestations, TeoApi } from "@teo-effect/api"
-import { AccessToken, TeoCredentials } from "@teo-effect/auth"
+import { type Dossiers, type Prestations, Teo, TeoApi } from "@teo-effect/api"
+import { type AccessToken, TeoConfig, TeoCredentials, type TeoCredentialsOptions } from "@teo-effect/auth"
 import { Config, Console, Context, Effect, FileSystem, Layer, Option, Redacted } from "effect"
 import { HttpClient } from "effect/http"
 import { UsageError } from "./Failure.js"
@@ -48,36 +48,38 @@ const countingClient = (tokenUrl: string, embedded: boolean) =>
   Layer.effectContext(
     Effect.gen(function* () {
       const client = yield* HttpClient.HttpClient
-      let tokens = 0
-      let api = 0
+      const counts = { tokens: 0, api: 0 }
       const counted = HttpClient.tapRequest(client, (request) =>
         Effect.sync(() => {
-          if (request.url.startsWith(tokenUrl)) tokens++
-          else api++
+          if (request.url.startsWith(tokenUrl)) counts.tokens++
+          else counts.api++
         })
       )
       return Context.make(HttpClient.HttpClient, counted).pipe(
-        Context.add(Traffic, Traffic.of({ tokenRequests: () => tokens, apiRequests: () => api, embedded }))
+        Context.add(
+          Traffic,
+          Traffic.of({ tokenRequests: () => counts.tokens, apiRequests: () => counts.api, embedded })
+        )
       )
     })
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
-/** The services for a connection with these credentials. */
-const services = (
-  credentials: Layer.Layer<TeoCredentials, Config.ConfigError>,
-  tokenUrl: string,
-  apiUrl: string,
-  embedded: boolean,
-  allowPlainHttp = false
-) =>
-  Layer.merge(Dossiers.layer, Prestations.layer).pipe(
-    Layer.provideMerge(TeoApi.layer({ baseUrl: apiUrl, allowPlainHttp })),
-    Layer.provideMerge(AccessToken.layer()),
-    Layer.provideMerge(credentials),
-    Layer.provideMerge(countingClient(tokenUrl, embedded))
+/** `Teo.layer` with these credentials, on the counting undici client. */
+const services = (credentials: TeoCredentialsOptions, apiUrl: string, embedded: boolean) =>
+  TeoCredentials.make(credentials).pipe(
+    Effect.map(({ tokenUrl }) =>
+      Teo.layer({ credentials, api: { baseUrl: apiUrl, allowPlainHttp: credentials.allowPlainHttp === true } }).pipe(
+        Layer.provideMerge(countingClient(tokenUrl, embedded))
+      )
+    )
   )
 
-const env = (name: string) => Config.option(Config.String(name))
+/** The flag's value, or else the variable's (only read when the flag is not given). */
+const orVariable = <A>(
+  flag: Option.Option<A>,
+  variable: Config.Config<A>
+): Effect.Effect<Option.Option<A>, Config.ConfigError> =>
+  Option.isSome(flag) ? Effect.succeed(flag) : Config.option(variable)
 
 /** The flag that gives each credential, for the message that says it is missing. */
 const flagOf: Record<string, string> = {
@@ -131,16 +133,13 @@ export const connect = (
           Effect.mapError(() => new UsageError({ message: `--client-secret-file: cannot read ${path}` }))
         )
     })
-    const envClientId = yield* env("TEO_CLIENT_ID")
-    const envSecret = yield* Config.option(Config.Redacted("TEO_CLIENT_SECRET"))
-    const envTeoId = yield* env("TEO_ID")
     const resolved = {
-      clientId: Option.orElse(flags.clientId, () => envClientId),
-      clientSecret: Option.orElse(
+      clientId: yield* orVariable(flags.clientId, TeoConfig.clientId),
+      clientSecret: yield* orVariable(
         Option.orElse(flags.clientSecret, () => fromFile),
-        () => envSecret
+        TeoConfig.clientSecret
       ),
-      teoId: Option.orElse(flags.teoId, () => envTeoId)
+      teoId: yield* orVariable(flags.teoId, TeoConfig.teoId)
     }
     const presence: ReadonlyArray<readonly [string, boolean]> = [
       ["TEO_CLIENT_ID", Option.isSome(resolved.clientId)],
@@ -157,13 +156,8 @@ export const connect = (
         `Using an embedded FakeTeo (${flags.fake ? "--fake" : "TEO_FAKE"}): generated data, not téo's. / FakeTeo embarqué (${flags.fake ? "--fake" : "TEO_FAKE"}) : données générées, pas celles de téo.`
       )
       return Layer.unwrap(
-        Effect.map(Effect.service(FakeTeo), (fake) =>
-          services(
-            TeoCredentials.layer({ ...fake.credentials, tokenUrl: fake.tokenUrl }),
-            fake.tokenUrl,
-            fake.apiUrl,
-            true
-          )
+        Effect.flatMap(Effect.service(FakeTeo), (fake) =>
+          services({ ...fake.credentials, tokenUrl: fake.tokenUrl }, fake.apiUrl, true)
         )
       ).pipe(
         Layer.provide(
@@ -184,23 +178,18 @@ export const connect = (
         })
       )
     }
-    const envAuthUrl = yield* env("TEO_AUTH_URL")
-    const envApiUrl = yield* env("TEO_API_URL")
-    const tokenUrlInput = Option.getOrElse(
-      Option.orElse(flags.authUrl, () => envAuthUrl),
-      () => TeoCredentials.defaultTokenUrl
+    const allowPlainHttp = yield* TeoConfig.allowPlainHttp
+    const tokenUrl = yield* orVariable(flags.authUrl, TeoConfig.authUrl({ allowPlainHttp }))
+    const apiUrl = yield* orVariable(flags.apiUrl, TeoConfig.apiUrl({ allowPlainHttp }))
+    return yield* services(
+      {
+        allowPlainHttp,
+        clientId: Option.getOrThrow(resolved.clientId),
+        clientSecret: Option.getOrThrow(resolved.clientSecret),
+        teoId: Option.getOrThrow(resolved.teoId),
+        tokenUrl: Option.getOrUndefined(tokenUrl) ?? TeoCredentials.defaultTokenUrl
+      },
+      Option.getOrUndefined(apiUrl) ?? TeoApi.defaultBaseUrl,
+      false
     )
-    const allowPlainHttp = yield* Config.Boolean("TEO_ALLOW_PLAIN_HTTP").pipe(Config.withDefault(false))
-    const credentials = yield* TeoCredentials.make({
-      allowPlainHttp,
-      clientId: Option.getOrThrow(resolved.clientId),
-      clientSecret: Option.getOrThrow(resolved.clientSecret),
-      teoId: Option.getOrThrow(resolved.teoId),
-      tokenUrl: tokenUrlInput
-    })
-    const apiUrl = Option.getOrElse(
-      Option.orElse(flags.apiUrl, () => envApiUrl),
-      () => TeoApi.defaultBaseUrl
-    )
-    return services(Layer.succeed(TeoCredentials, credentials), credentials.tokenUrl, apiUrl, false, allowPlainHttp)
   })

@@ -97,7 +97,13 @@ const settingNames = {
   clientSecret: "TEO_CLIENT_SECRET (or --client-secret-file)",
   teoId: "TEO_ID (or --teo-id)",
   tokenUrl: "TEO_AUTH_URL (or --auth-url)",
-  baseUrl: "TEO_API_URL (or --api-url)"
+  baseUrl: "TEO_API_URL (or --api-url)",
+  // The same settings as read from the environment (TeoConfig), by the variable's name.
+  TEO_CLIENT_ID: "TEO_CLIENT_ID (or --client-id)",
+  TEO_CLIENT_SECRET: "TEO_CLIENT_SECRET (or --client-secret-file)",
+  TEO_ID: "TEO_ID (or --teo-id)",
+  TEO_AUTH_URL: "TEO_AUTH_URL (or --auth-url)",
+  TEO_API_URL: "TEO_API_URL (or --api-url)"
 }
 
 const authServerUnreachable = hinted(
