@@ -6,13 +6,19 @@
  *
  * @since 0.1.0
  */
-import { AccessToken, type AccessTokenOptions, TeoCredentials, type TeoCredentialsOptions } from "@teo-effect/auth"
+import {
+  AccessToken,
+  type AccessTokenOptions,
+  type TeoConfig,
+  TeoCredentials,
+  type TeoCredentialsOptions
+} from "@teo-effect/auth"
 import { type Config, Layer, type Scope } from "effect"
 import type { HttpClient } from "effect/http"
 import { Dossiers } from "./Dossiers.js"
 import { Prestations } from "./Prestations.js"
 import { TeoApi } from "./TeoApi.js"
-import type { TeoApiOptions } from "./TeoApiOptions.js"
+import type * as TeoApiOptions from "./TeoApiOptions.js"
 
 /**
  * The services `Teo.layer` and `Teo.layerConfig` provide.
@@ -31,7 +37,21 @@ export type Services = TeoCredentials | AccessToken | TeoApi | Dossiers | Presta
 export interface Options<R = never> {
   /** The token's options; `store: RedisTokenStore.make()` shares it across a fleet (needs `Redis`). */
   readonly token?: AccessTokenOptions<R>
-  readonly api?: Omit<TeoApiOptions, "baseUrl">
+  readonly api?: Omit<TeoApiOptions.TeoApiOptions, "baseUrl">
+}
+
+/**
+ * `Teo.layerConfig`'s options: the token's, and the credentials' and the
+ * API's as `TeoCredentials.layerConfig` and `TeoApi.layerConfig` take them —
+ * `Config`s of your own where the `TEO_*` variables should not be read.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface ConfigOptions<R = never> {
+  readonly token?: AccessTokenOptions<R>
+  readonly credentials?: TeoConfig.Values<TeoCredentialsOptions>
+  readonly api?: TeoApiOptions.ConfigOptions
 }
 
 /** What the layers need from the application: an `HttpClient`, and what the token store needs (`Redis`). */
@@ -40,7 +60,7 @@ type Needs<R> = HttpClient.HttpClient | Exclude<Exclude<R, Scope.Scope>, TeoCred
 const wire = <R>(
   credentials: Layer.Layer<TeoCredentials, Config.ConfigError>,
   api: Layer.Layer<TeoApi, Config.ConfigError, AccessToken | HttpClient.HttpClient>,
-  options: Options<R>
+  options: { readonly token?: AccessTokenOptions<R> | undefined }
 ): Layer.Layer<Services, Config.ConfigError, Needs<R>> =>
   Layer.merge(Dossiers.layer, Prestations.layer).pipe(
     Layer.provideMerge(api),
@@ -76,8 +96,10 @@ const wire = <R>(
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig = <R = never>(options: Options<R> = {}): Layer.Layer<Services, Config.ConfigError, Needs<R>> =>
-  wire(TeoCredentials.layerConfig(), TeoApi.layerConfig(options.api), options)
+export const layerConfig = <R = never>(
+  options: ConfigOptions<R> = {}
+): Layer.Layer<Services, Config.ConfigError, Needs<R>> =>
+  wire(TeoCredentials.layerConfig(options.credentials), TeoApi.layerConfig(options.api), options)
 
 /**
  * Everything from values: the credentials as `TeoCredentials.layer` takes
@@ -87,6 +109,6 @@ export const layerConfig = <R = never>(options: Options<R> = {}): Layer.Layer<Se
  * @category layers
  */
 export const layer = <R = never>(
-  options: Options<R> & { readonly credentials: TeoCredentialsOptions; readonly api?: TeoApiOptions }
+  options: Options<R> & { readonly credentials: TeoCredentialsOptions; readonly api?: TeoApiOptions.TeoApiOptions }
 ): Layer.Layer<Services, Config.ConfigError, Needs<R>> =>
   wire(TeoCredentials.layer(options.credentials), TeoApi.layer(options.api), options)

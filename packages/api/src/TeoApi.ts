@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { AccessToken, type AuthError, RetryPolicy, TeoCredentials, type Token } from "@teo-effect/auth"
+import { AccessToken, type AuthError, RetryPolicy, TeoConfig, TeoCredentials, type Token } from "@teo-effect/auth"
 import { TeoHttp } from "@teo-effect/auth/internal"
 import {
   Clock,
@@ -463,23 +463,30 @@ export class TeoApi extends Context.Service<
   ): Layer.Layer<TeoApi, Config.ConfigError, AccessToken | HttpClient.HttpClient> => Layer.effect(TeoApi, make(options))
 
   /**
-   * The layer with the base URL from `TEO_API_URL` when set (default
-   * `https://teoapp.fr/api`), and `options` for the rest.
+   * The layer with `baseUrl` and `allowPlainHttp` from `Config`s — by default
+   * `TEO_API_URL` when set (else `https://teoapp.fr/api`) and
+   * `TEO_ALLOW_PLAIN_HTTP` (see `TeoConfig`) — and `options` for the rest.
+   *
+   * @example
+   * ```ts
+   * import { TeoApi } from "@teo-effect/api"
+   * import { Config } from "effect"
+   *
+   * const ApiLive = TeoApi.layerConfig({ baseUrl: Config.String("TEO_SANDBOX_API_URL"), deadline: "1 minute" })
+   * ```
    *
    * @since 0.1.0
    */
   static readonly layerConfig = (
-    options: Omit<TeoApiOptions.TeoApiOptions, "baseUrl"> = {}
-  ): Layer.Layer<TeoApi, Config.ConfigError, AccessToken | HttpClient.HttpClient> =>
-    Layer.unwrap(
-      Config.Boolean("TEO_ALLOW_PLAIN_HTTP").pipe(
-        Config.withDefault(options.allowPlainHttp === true),
-        Config.flatMap((allowPlainHttp) =>
-          Config.schema(TeoApiOptions.BaseUrl(allowPlainHttp), "TEO_API_URL").pipe(
-            Config.withDefault(TeoApiOptions.defaultBaseUrl),
-            Config.map((baseUrl) => TeoApi.layer({ ...options, baseUrl, allowPlainHttp }))
-          )
+    options: TeoApiOptions.ConfigOptions = {}
+  ): Layer.Layer<TeoApi, Config.ConfigError, AccessToken | HttpClient.HttpClient> => {
+    const { baseUrl, allowPlainHttp, ...rest } = options
+    return Layer.unwrap(
+      Config.flatMap(allowPlainHttp ?? TeoConfig.allowPlainHttp, (allowPlainHttp = false) =>
+        Config.map(baseUrl ?? TeoConfig.apiUrl({ allowPlainHttp }), (baseUrl) =>
+          TeoApi.layer({ ...rest, allowPlainHttp, baseUrl: baseUrl ?? TeoApiOptions.defaultBaseUrl })
         )
       )
     )
+  }
 }

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { RetryPolicy } from "@teo-effect/auth"
+import { RetryPolicy, type TeoConfig } from "@teo-effect/auth"
 import { DurationOption, EndpointUrl, TeoHttp } from "@teo-effect/auth/internal"
 import { Config, type Duration, Effect, Schema } from "effect"
 
@@ -89,6 +89,17 @@ export interface WriteOptions {
    */
   readonly retry?: boolean
 }
+
+/**
+ * `TeoApi.layerConfig`'s options: those of `TeoApi.layer`, with `baseUrl` and
+ * `allowPlainHttp` as `Config`s (by default `TEO_API_URL` and
+ * `TEO_ALLOW_PLAIN_HTTP`).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type ConfigOptions = Omit<TeoApiOptions, "baseUrl" | "allowPlainHttp"> &
+  TeoConfig.Values<Pick<TeoApiOptions, "baseUrl" | "allowPlainHttp">>
 
 /**
  * Default base URL of téo's API.

@@ -55,6 +55,41 @@ describe("Teo.layerConfig", () => {
     })
   )
 
+  it.effect("takes Config values of the application's for credentials and API, the TEO_* variables for the rest", () =>
+    Effect.gen(function* () {
+      const server = yield* teo
+      const env = {
+        TEO_CLIENT_ID: "acme-integration",
+        VAULT_SECRET: "s3cret-CANARY-own-config",
+        TEO_ID: "acme-formation",
+        TEO_AUTH_URL: `${server.origin}/oauth2/token`,
+        SANDBOX_API: `${server.origin}/api`
+      }
+      const layer = Teo.layerConfig({
+        credentials: { clientSecret: Config.Redacted("VAULT_SECRET") },
+        api: { baseUrl: Config.String("SANDBOX_API") }
+      }).pipe(
+        Layer.provide(NodeHttpClient.layerUndici),
+        Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))
+      )
+      const { page, credentials } = yield* Effect.provide(everything, layer, { local: true })
+      assert.lengthOf(page.member, 2)
+      assert.strictEqual(Redacted.value(credentials.clientSecret), "s3cret-CANARY-own-config")
+      assert.strictEqual(server.requests.at(-1)?.url.replace(/\?.*$/, ""), "/api/production/dossiers")
+      // A base URL from the application's Config is checked as TeoApi.layer checks it.
+      const refused = yield* Effect.flip(
+        Layer.build(
+          TeoApi.layerConfig({ baseUrl: Config.succeed("https://teoapp.fr/api?x=1") }).pipe(
+            Layer.provide(AccessToken.layer()),
+            Layer.provide(TeoCredentials.layer({ clientId: "c", clientSecret: Redacted.make("s"), teoId: "t" })),
+            Layer.provide(NodeHttpClient.layerUndici)
+          )
+        )
+      )
+      assert.include(refused.message, `"baseUrl"`)
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("fails with a ConfigError naming a missing variable", () =>
     Effect.gen(function* () {
       const layer = Teo.layerConfig().pipe(
