@@ -9,9 +9,9 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { PartnerLinkHttp } from "@teo-effect/auth"
+import { PartnerLinkHttp, TeoConfig } from "@teo-effect/auth"
 import { TeoHttp } from "@teo-effect/auth/internal"
-import { Config, Console, Duration, Effect, Option, Predicate, Schema } from "effect"
+import { Console, Duration, Effect, Option, Predicate, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { HttpBody, HttpClient } from "effect/http"
 import { fakeAskedBy } from "../Connection.js"
@@ -163,11 +163,9 @@ const fakeOrigin = (flag: Option.Option<string>) =>
   Option.match(flag, {
     onSome: (url) => Effect.succeed(new URL(url).origin),
     onNone: () =>
-      Effect.map(Config.option(Config.String("TEO_AUTH_URL")), (authUrl) =>
-        Option.getOrElse(
-          Option.flatMap(authUrl, (url) => Option.fromNullishOr(URL.parse(url)?.origin)),
-          () => "http://127.0.0.1:4010"
-        )
+      // A local FakeTeo: plain http allowed; a TEO_AUTH_URL that is not a URL is an error, not the default port.
+      Effect.map(TeoConfig.authUrl({ allowPlainHttp: true }), (authUrl) =>
+        authUrl === undefined ? "http://127.0.0.1:4010" : new URL(authUrl).origin
       )
   })
 
