@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Config, Console, Effect, Exit, Result } from "effect"
+import { Cause, Config, Console, Effect, Exit, Predicate, Result } from "effect"
 import { CliError, CliOutput, Command } from "effect/cli"
 import * as DossiersCreate from "./commands/DossiersCreate.js"
 import * as DossiersGet from "./commands/DossiersGet.js"
@@ -52,6 +52,9 @@ const standIn = (failure: Effect.Effect<never, Unavailable>) =>
 
 type FakeServer = ReturnType<typeof standIn>
 
+/** A command named `fake-server`: what the stand-in stands for (its flags are the loaded package's own). */
+const isFakeServer = (made: unknown): made is FakeServer => Command.isCommand(made) && made.name === "fake-server"
+
 /**
  * The same command as the `fake-teo` executable — the same flags, the same
  * lines — from `@teo-effect/testing`, loaded now. Typed as the stand-in, so
@@ -65,13 +68,16 @@ const realFakeServer: Effect.Effect<FakeServer, Unavailable> = Effect.flatMap(
   (testing) =>
     Effect.try({
       try: () => {
-        const fakeTeoCommand: unknown = (testing as { readonly FakeTeoCommand?: unknown }).FakeTeoCommand
-        if (typeof (fakeTeoCommand as { readonly make?: unknown } | undefined)?.make !== "function") {
+        // Another version of the package may have another shape: each step is checked, not assumed.
+        const fakeTeoCommand: unknown = Predicate.hasProperty(testing, "FakeTeoCommand")
+          ? testing.FakeTeoCommand
+          : undefined
+        if (!Predicate.hasProperty(fakeTeoCommand, "make") || !Predicate.isFunction(fakeTeoCommand.make)) {
           throw new Error("it has no FakeTeoCommand.make")
         }
-        const made: unknown = testing.FakeTeoCommand.make("fake-server", "teo fake-server")
-        if (!Command.isCommand(made)) throw new Error("its FakeTeoCommand.make does not make a command")
-        return made as unknown as FakeServer
+        const made: unknown = fakeTeoCommand.make("fake-server", "teo fake-server")
+        if (!isFakeServer(made)) throw new Error("its FakeTeoCommand.make does not make the fake-server command")
+        return made
       },
       catch: (error) =>
         new TestingPackage.TestingLoadFailed({

@@ -7,14 +7,14 @@
  * @since 0.1.0
  */
 import type { AuthError } from "@teo-effect/auth"
-import { type Array as Arr, Effect, Option, Stream } from "effect"
+import { Array as Arr, Effect, Option, Stream } from "effect"
 import type { HydraCollection } from "../HydraCollection.js"
 import { TeoApiError, UnexpectedResponse } from "../TeoApiError.js"
 import type { Query } from "../TeoApiOptions.js"
 import type { Targets } from "./Target.js"
 
 const pageOf = <A>(members: ReadonlyArray<A>): ReadonlyArray<Arr.NonEmptyReadonlyArray<A>> =>
-  members.length === 0 ? [] : [members as Arr.NonEmptyReadonlyArray<A>]
+  Arr.isReadonlyArrayNonEmpty(members) ? [members] : []
 
 interface Cursor {
   readonly target: string
@@ -51,25 +51,21 @@ export const stream = <A>(options: {
               if (next === undefined) return Effect.succeed([members, Option.none<Cursor>()] as const)
               const from = options.targets.resolve(current.target)
               const resolved = "refused" in from ? from : options.targets.link(next, from.href)
-              const refused =
-                "refused" in resolved
-                  ? `the next page ${next} is outside the API: ${resolved.refused}`
-                  : seen.has(resolved.href)
-                    ? `the next page ${next} was already fetched: the collection loops`
-                    : undefined
-              if (refused !== undefined) {
-                return Effect.fail(
+              const refuse = (detail: string) =>
+                Effect.fail(
                   new TeoApiError({
                     method: "GET",
                     path: "refused" in from ? current.target : from.path,
-                    reason: new UnexpectedResponse({ status: 200, issuePath: "view.next", detail: refused })
+                    reason: new UnexpectedResponse({ status: 200, issuePath: "view.next", detail })
                   })
                 )
-              }
-              seen.add((resolved as { readonly href: string }).href)
+              if ("refused" in resolved) return refuse(`the next page ${next} is outside the API: ${resolved.refused}`)
+              if (seen.has(resolved.href))
+                return refuse(`the next page ${next} was already fetched: the collection loops`)
+              seen.add(resolved.href)
               return Effect.succeed([
                 members,
-                Option.some<Cursor>({ target: (resolved as { readonly href: string }).href, query: undefined })
+                Option.some<Cursor>({ target: resolved.href, query: undefined })
               ] as const)
             })
           )
