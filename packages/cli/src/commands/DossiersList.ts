@@ -15,11 +15,14 @@ import { Progress } from "../Progress.js"
 import { connected } from "../Root.js"
 
 /** `--columns`: names of `dossierColumns`, comma-separated; an unknown one is refused, naming the known ones. */
+/** A column of the table (`ColumnNames` has refused every other name already). */
+const isColumn = (name: string): name is keyof typeof dossierColumns => Object.hasOwn(dossierColumns, name)
+
 const ColumnNames = Schema.String.pipe(
   Schema.decodeTo(
     Schema.Array(Schema.String).check(
       Schema.makeFilter((names: ReadonlyArray<string>) => {
-        const unknown = names.filter((name) => !Object.hasOwn(dossierColumns, name))
+        const unknown = names.filter((name) => !isColumn(name))
         return unknown.length === 0
           ? true
           : `no column ${unknown.map((name) => JSON.stringify(name)).join(", ")}; the columns are ${Object.keys(dossierColumns).join(", ")}`
@@ -68,9 +71,10 @@ export const command = Command.make(
   ({ limit, pageSize, format, stats, columns }) =>
     connected(
       Effect.gen(function* () {
-        const shown = Option.getOrElse(columns, () => defaultDossierColumns as ReadonlyArray<string>).map(
-          (name) => dossierColumns[name as keyof typeof dossierColumns]
-        )
+        const shown = Option.getOrElse(
+          Option.map(columns, (names) => names.filter(isColumn)),
+          () => defaultDossierColumns
+        ).map((name) => dossierColumns[name])
         // A table is for reading: bounded by default (one more read, to tell whether the bound cut it).
         const bounded = format === "table" && Option.isNone(limit)
         const take = Option.isSome(limit)
