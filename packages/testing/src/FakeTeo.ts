@@ -7,7 +7,7 @@
  */
 import { createServer } from "node:http"
 import { NodeHttpServer, NodeHttpServerRequest } from "@effect/platform-node"
-import { Clock, Context, Duration, Effect, Exit, Layer, Redacted, Ref, Schema, Scope } from "effect"
+import { Clock, Context, Duration, Effect, Exit, Layer, Predicate, Redacted, Ref, Schema, Scope } from "effect"
 import { FetchHttpClient, type HttpClient, HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
 import { type FakeDossier, makeDossiers, makePrestations } from "./FakeData.js"
 import type { Fake, FakeProfile } from "./internal/Fake.js"
@@ -269,13 +269,15 @@ const serveOnSocket = (fake: Fake, port: number): Effect.Effect<string, FakeTeoS
       )
     ).pipe(
       Effect.mapError((error) => {
-        const cause = error.cause as { code?: unknown; message?: unknown } | undefined
+        const cause: unknown = error.cause
+        const message =
+          Predicate.hasProperty(cause, "message") && Predicate.isString(cause.message) ? cause.message : error.message
         return new FakeTeoStartError({
           port,
           reason:
-            cause?.code === "EADDRINUSE"
+            Predicate.hasProperty(cause, "code") && cause.code === "EADDRINUSE"
               ? "the port is in use (choose another, or 0 for any free one)"
-              : String(cause?.message ?? error.message)
+              : message
         })
       })
     )

@@ -50,9 +50,10 @@ const jsonObject = (bytes: Uint8Array, what: string): Result.Result<Readonly<Rec
 /** `token` taken apart, or a sentence saying why it is not a canonical compact JWS. */
 export const parse = (token: string): Result.Result<CompactJws, string> => {
   if (token.length > maxLength) return Result.fail(`it is longer than ${maxLength} characters`)
-  const parts = token.split(".")
-  if (parts.length !== 3) return Result.fail("it does not have three dot-separated parts")
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string]
+  const [headerPart, payloadPart, signaturePart, ...more] = token.split(".")
+  if (headerPart === undefined || payloadPart === undefined || signaturePart === undefined || more.length > 0) {
+    return Result.fail("it does not have three dot-separated parts")
+  }
   const headerBytes = canonicalBytes(headerPart)
   const payloadBytes = canonicalBytes(payloadPart)
   const signature = canonicalBytes(signaturePart)
