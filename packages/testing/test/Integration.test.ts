@@ -1,13 +1,16 @@
 /**
  * The real @teo-effect/auth and @teo-effect/api against FakeTeo over HTTP:
- * what a user's integration test looks like with `TeoTest.layer`.
+ * what a user's integration test looks like with `TeoTest.layer`. Where a
+ * retry waits, the test awaits that wait's start (`watchingSleeps`) and moves
+ * the clock by exactly its length; retries with no wait to check are made at
+ * once (`withoutJitter`) — never clock steps against socket I/O.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Dossiers, type Iri, Prestations, TeoApiError, UnexpectedResponse, ValidationFailed } from "@teo-effect/api"
 import { AccessToken, InvalidClient, InvalidScope, TeoCredentials } from "@teo-effect/auth"
-import { runUntilDone } from "@teo-effect/test-support"
+import { watchingSleeps, withoutJitter } from "@teo-effect/test-support"
 import { FakeTeo, TeoTest } from "@teo-effect/testing"
-import { Effect, Exit, Layer, Redacted, Stream } from "effect"
+import { Duration, Effect, Exit, Fiber, Layer, Redacted, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 
@@ -82,30 +85,37 @@ describe("TeoTest.layer against FakeTeo", () => {
   )
 
   it.effect("honours the rate limit's Retry-After", () =>
-    Effect.gen(function* () {
-      const dossiers = yield* Dossiers
-      const fake = yield* FakeTeo
-      const fiber = yield* Effect.forkChild(
-        Effect.all(Array.from({ length: 3 }, () => dossiers.page({ itemsPerPage: 1 })))
-      )
-      const exit = yield* runUntilDone(fiber, "500 millis")
-      assert.isTrue(Exit.isSuccess(exit))
-      const stats = yield* fake.stats
-      assert.strictEqual(stats.apiByStatus["200"], 3)
-      assert.isAtLeast(stats.apiByStatus["429"] ?? 0, 1)
-      const requests = yield* fake.requests
-      const limited = requests.find((request) => request.status === 429)
-      const after = requests.filter((request) => request.status === 200).at(-1)
-      assert.isAtLeast((after?.at ?? 0) - (limited?.at ?? 0), 1000, "waited for Retry-After")
-    }).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { rateLimit: { requests: 2, window: "10 seconds" } } })))
+    watchingSleeps((sleeps) =>
+      Effect.gen(function* () {
+        const dossiers = yield* Dossiers
+        const fake = yield* FakeTeo
+        const page = dossiers.page({ itemsPerPage: 1 })
+        // The token, and the first of the window's 2 requests.
+        yield* page
+        const fiber = yield* Effect.forkChild(Effect.all([page, page]))
+        // The third is refused: Retry-After is the rest of the 10 s window, all of it at 0 s (the backoff drawn is
+        // shorter). The call waits that long, then tries again.
+        const waited = yield* sleeps.next((duration) => Duration.toMillis(duration) === 10_000)
+        yield* TestClock.adjust(waited)
+        const exit = yield* Fiber.await(fiber)
+        assert.isTrue(Exit.isSuccess(exit))
+        const stats = yield* fake.stats
+        assert.strictEqual(stats.apiByStatus["200"], 3)
+        assert.isAtLeast(stats.apiByStatus["429"] ?? 0, 1)
+        const requests = yield* fake.requests
+        const limited = requests.find((request) => request.status === 429)
+        const after = requests.filter((request) => request.status === 200).at(-1)
+        assert.isAtLeast((after?.at ?? 0) - (limited?.at ?? 0), 1000, "waited for Retry-After")
+      })
+    ).pipe(Effect.provide(TeoTest.layer({ fakeTeo: { rateLimit: { requests: 2, window: "10 seconds" } } })))
   )
 
   it.effect("a 500 on a GET is retried", () =>
     Effect.gen(function* () {
       const fake = yield* FakeTeo
       yield* fake.failNext("api", 1, "500")
-      const fiber = yield* Effect.forkChild((yield* Dossiers).page())
-      assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
+      // Retried at once (no backoff drawn): nothing to time against the socket.
+      assert.isTrue(Exit.isSuccess(yield* Effect.exit(withoutJitter((yield* Dossiers).page()))))
       assert.deepStrictEqual((yield* fake.stats).apiByStatus, { "200": 1, "500": 1 })
     }).pipe(Effect.provide(TeoTest.layer()))
   )
@@ -115,8 +125,8 @@ describe("TeoTest.layer against FakeTeo", () => {
       const fake = yield* FakeTeo
       const dossiers = yield* Dossiers
       yield* fake.failNext("api", 1, "reset")
-      const fiber = yield* Effect.forkChild(dossiers.page())
-      assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
+      // Retried at once (no backoff drawn): nothing to time against the socket.
+      assert.isTrue(Exit.isSuccess(yield* Effect.exit(withoutJitter(dossiers.page()))))
       yield* fake.failNext("api", 1, "malformed")
       const error = yield* Effect.flip(dossiers.page())
       assert.instanceOf(error, TeoApiError)
