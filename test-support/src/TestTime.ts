@@ -1,6 +1,11 @@
 /**
- * Moving the `TestClock` while real I/O happens: the tests talk to real
- * servers over loopback, whose progress needs event-loop turns, not time.
+ * Moving the `TestClock` while real I/O happens, by event-loop turns — the
+ * polling issue 25 removes. Only `packages/api/test` still uses these
+ * (`runUntilDone` in Observability, Retries and HostileServers, `ioTick` in
+ * Timeouts); new tests wait on events instead: `ScriptedServer.received`,
+ * `makeEventCount`, `watchingSleeps`, an in-memory transport
+ * (`makeInMemoryServer`, `FakeTeo.layerInMemory`) or `withoutJitter`. Delete
+ * this module once those files are converted.
  */
 import { Duration, Effect, type Exit, type Fiber } from "effect"
 import { TestClock } from "effect/testing"
@@ -24,15 +29,4 @@ export const runUntilDone = <A, E>(fiber: Fiber.Fiber<A, E>, step: Duration.Inpu
     return yield* Effect.die(
       new Error(`fiber not done after 20000 steps of ${Duration.format(Duration.fromInputUnsafe(step))}`)
     )
-  })
-
-/** Runs `effect` until `done` holds of its result, letting I/O progress between tries (bounded). */
-export const eventually = <A, E, R>(effect: Effect.Effect<A, E, R>, done: (a: A) => boolean) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < 5_000; i++) {
-      const value = yield* effect
-      if (done(value)) return value
-      yield* ioTick
-    }
-    return yield* Effect.die(new Error("condition not reached after 5000 tries"))
   })
