@@ -107,11 +107,11 @@ describe("stream", () => {
     })
   )
 
-  // Which pages are requested when: in memory, each request recorded the moment it is made, so that
-  // what has not been requested yet is known without waiting on sockets.
+  // Which pages are requested when: in memory (the harness's default), each request recorded the moment it
+  // is made, so that what has not been requested yet is known without waiting on sockets.
   it.effect("fetches one page ahead by default, and no further (back-pressure)", () =>
     Effect.gen(function* () {
-      const harness = yield* makeApiHarness({}, "memory")
+      const harness = yield* makeApiHarness()
       serveCollection(harness, "prefixed")
       const first = yield* harness.dossiers.list().pipe(Stream.take(1), Stream.runCollect)
       assert.lengthOf(first, 1)
@@ -124,7 +124,7 @@ describe("stream", () => {
 
   it.effect("with prefetch 1, page 2 is requested while page 1 is still being consumed", () =>
     Effect.gen(function* () {
-      const harness = yield* makeApiHarness({ prefetch: 1 }, "memory")
+      const harness = yield* makeApiHarness({ prefetch: 1 })
       serveCollection(harness, "prefixed")
       // The consumer holds the first dossier until page 2 has been asked for: with no prefetch it never would.
       const [requestsWhenFirstItemArrived] = yield* harness.dossiers.list().pipe(
@@ -144,7 +144,7 @@ describe("stream", () => {
 
   it.effect("with prefetch 0, a page is fetched only when needed", () =>
     Effect.gen(function* () {
-      const harness = yield* makeApiHarness({ prefetch: 0 }, "memory")
+      const harness = yield* makeApiHarness({ prefetch: 0 })
       serveCollection(harness, "prefixed")
       const seen = yield* harness.dossiers.list().pipe(
         Stream.mapEffect(() => Effect.sync(() => harness.apiRequests().length)),

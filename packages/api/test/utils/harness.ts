@@ -1,16 +1,26 @@
 /**
- * Test wiring for `@teo-effect/api`: one scripted server on loopback plays
- * both téo's token endpoint (`/oauth2/token`, a fresh token per request) and
- * its API (`/api/…`, answered by the test), and the real layers are built
- * against it: credentials, `AccessToken`, `TeoApi`, `Dossiers`, `FetchHttpClient`.
+ * Test wiring for `@teo-effect/api`: one scripted server plays both téo's
+ * token endpoint (`/oauth2/token`, a fresh token per request) and its API
+ * (`/api/…`, answered by the test), and the real layers are built against it:
+ * credentials, `AccessToken`, `TeoApi`, `Dossiers`, `FetchHttpClient`. In
+ * memory by default (`FetchHttpClient` over the script's `fetch`: no socket,
+ * so the test clock alone decides what happens when); on loopback when a test
+ * is about the wire and gives the client that reaches it.
  */
 
 import { assert } from "@effect/vitest"
 import { Dossiers, TeoApi, TeoApiError, type TeoApiErrorReason, type TeoApiOptions } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
-import { makeScriptedServer, type RecordedRequest, type Reply, tokenReply } from "@teo-effect/test-support"
+import {
+  makeInMemoryServer,
+  makeScriptedServer,
+  type RecordedRequest,
+  type Reply,
+  scriptedClient,
+  tokenReply
+} from "@teo-effect/test-support"
 import { Context, Effect, Layer, Redacted } from "effect"
-import { FetchHttpClient, type HttpClient } from "effect/http"
+import type { HttpClient } from "effect/http"
 
 export interface ApiHarness {
   readonly origin: string
@@ -27,16 +37,17 @@ export interface ApiHarness {
 const isTokenRequest = (request: RecordedRequest) => request.url.startsWith("/oauth2/token")
 
 /**
- * `transport`: a client over loopback (the default, `FetchHttpClient`), or
- * `"memory"`: the same script answered in memory, each request recorded the
- * moment it is made — for tests about which requests are made when.
+ * The layers over the script, for one test: in memory unless given a `client`
+ * — each request recorded the moment it is made and answered without I/O, so
+ * that once a request has arrived (`received`), `TestClock.adjust` by the
+ * exact backoff or timeout decides what happens next. With a `client`
+ * (`FetchHttpClient.layer`, `NodeHttpClient.layerUndici`…), the script listens
+ * on 127.0.0.1 and `client` reaches it over a real socket: for tests whose
+ * subject is the wire.
  */
-export const makeApiHarness = (
-  options: TeoApiOptions = {},
-  transport: Layer.Layer<HttpClient.HttpClient> | "memory" = FetchHttpClient.layer
-) =>
+export const makeApiHarness = (options: TeoApiOptions = {}, client?: Layer.Layer<HttpClient.HttpClient>) =>
   Effect.gen(function* () {
-    const server = yield* makeScriptedServer
+    const server = client === undefined ? yield* makeInMemoryServer : yield* makeScriptedServer
     let tokens = 0
     let apiCalls = 0
     const harness = {
@@ -60,11 +71,7 @@ export const makeApiHarness = (
             tokenUrl: `${server.origin}/oauth2/token`
           })
         ),
-        Layer.provide(
-          transport === "memory"
-            ? FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, server.fetch)))
-            : transport
-        )
+        Layer.provide(client ?? scriptedClient(server))
       )
     )
     return Object.assign(harness, {
