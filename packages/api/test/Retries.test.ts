@@ -1,22 +1,23 @@
 /**
  * What is tried again, when, and how often: 401 (fresh token, once), 429
  * (Retry-After), 5xx / network / timeout (GET only unless asked), with the
- * test clock for every wait.
+ * test clock for every wait — in memory: once the request that starts a wait
+ * has arrived (`received`, token requests counted), `TestClock.adjust` by the
+ * wait's exact bound moves the call on, and `Fiber.await` takes its end.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { JsonLdResource, RateLimited, RequestFailed, ServerError, Unauthorized } from "@teo-effect/api"
 import { ExpiredToken } from "@teo-effect/auth"
-import { runUntilDone } from "@teo-effect/test-support"
-import { Effect, Exit } from "effect"
+import { Effect, Exit, Fiber } from "effect"
+import { TestClock } from "effect/testing"
 import { dossier, ldJson, makeApiHarness, reasonOf, uuid } from "./utils/harness.js"
 
 const path = `/production/dossiers/${uuid(1)}`
 const ok = ldJson(200, dossier(1))
 const unauthorized = (message: string) => ldJson(401, { code: 401, message })
 
-/** Runs `effect` to the end, moving the test clock as it waits. */
-const settle = <A, E>(effect: Effect.Effect<A, E>) =>
-  Effect.flatMap(Effect.forkChild(effect), (fiber) => runUntilDone(fiber, "250 millis"))
+/** Full jitter over the default backoff (500 ms, doubled): each wait's upper bound, in order. */
+const backoffBounds = ["500 millis", "1 second"] as const
 
 describe("401", () => {
   it.effect("fetches a fresh token and tries once more: one extra token request", () =>
@@ -75,7 +76,13 @@ describe("401", () => {
       const harness = yield* makeApiHarness({ retry: { times: 2 } })
       harness.api = (_request, index) =>
         index === 0 ? unauthorized("Expired JWT Token") : index < 3 ? ldJson(503, {}) : ok
-      const exit = yield* settle(harness.teoApi.get(path, JsonLdResource))
+      const fiber = yield* Effect.forkChild(harness.teoApi.get(path, JsonLdResource))
+      // token-1, the 401, token-2, the first 503: its backoff, then the second 503's.
+      yield* harness.received(4)
+      yield* TestClock.adjust(backoffBounds[0])
+      yield* harness.received(5)
+      yield* TestClock.adjust(backoffBounds[1])
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       // 401, then 503 and 503 retried twice, then 200.
       assert.lengthOf(harness.apiRequests(), 4)
@@ -88,12 +95,16 @@ describe("429", () => {
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
       harness.api = (_request, index) => (index === 0 ? ldJson(429, {}, { "retry-after": "7" }) : ok)
-      const exit = yield* settle(harness.teoApi.get(path, JsonLdResource))
+      const fiber = yield* Effect.forkChild(harness.teoApi.get(path, JsonLdResource))
+      yield* harness.received(2)
+      yield* TestClock.adjust("6999 millis")
+      assert.lengthOf(harness.apiRequests(), 1, "not before the 7 s")
+      yield* TestClock.adjust("1 millis")
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       const [first, second] = harness.apiRequests().map((request) => request.at)
-      const waited = (second ?? 0) - (first ?? 0)
-      assert.isAtLeast(waited, 7000)
-      assert.isAtMost(waited, 7750)
+      // Retry-After is a floor over the backoff (at most 0.5 s here): exactly 7 s.
+      assert.strictEqual((second ?? 0) - (first ?? 0), 7000)
     })
   )
 
@@ -105,11 +116,15 @@ describe("429", () => {
         // The test clock started at 0: twelve seconds after the epoch, as an HTTP date.
         return ldJson(429, {}, { "retry-after": new Date(12_000).toUTCString() })
       }
-      const exit = yield* settle(harness.teoApi.get(path, JsonLdResource))
+      const fiber = yield* Effect.forkChild(harness.teoApi.get(path, JsonLdResource))
+      yield* harness.received(2)
+      yield* TestClock.adjust("11999 millis")
+      assert.lengthOf(harness.apiRequests(), 1, "not before the date")
+      yield* TestClock.adjust("1 millis")
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       const [, second] = harness.apiRequests().map((request) => request.at)
-      assert.isAtLeast(second ?? 0, 12_000)
-      assert.isAtMost(second ?? 0, 12_750)
+      assert.strictEqual(second, 12_000)
     })
   )
 
@@ -127,7 +142,12 @@ describe("429", () => {
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
       harness.api = (_request, index) => (index < 2 ? ldJson(429, {}) : ldJson(201, dossier(1)))
-      const exit = yield* settle(harness.teoApi.create("/production/dossiers", {}, JsonLdResource))
+      const fiber = yield* Effect.forkChild(harness.teoApi.create("/production/dossiers", {}, JsonLdResource))
+      yield* harness.received(2)
+      yield* TestClock.adjust(backoffBounds[0])
+      yield* harness.received(3)
+      yield* TestClock.adjust(backoffBounds[1])
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       assert.lengthOf(harness.apiRequests(), 3)
     })
@@ -139,14 +159,19 @@ describe("5xx, network failures, timeouts", () => {
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
       harness.api = () => ldJson(502, {})
-      const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
+      const fiber = yield* Effect.forkChild(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
+      yield* harness.received(2)
+      yield* TestClock.adjust(backoffBounds[0])
+      yield* harness.received(3)
+      yield* TestClock.adjust(backoffBounds[1])
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       if (Exit.isSuccess(exit)) reasonOf(exit.value, ServerError)
       assert.lengthOf(harness.apiRequests(), 3)
       // Full jitter: each wait is between 0 and 0.5 s, then 0 and 1 s.
       const [a, b, c] = harness.apiRequests().map((request) => request.at)
-      assert.isAtMost((b ?? 0) - (a ?? 0), 750)
-      assert.isAtMost((c ?? 0) - (b ?? 0), 1250)
+      assert.isAtMost((b ?? 0) - (a ?? 0), 500)
+      assert.isAtMost((c ?? 0) - (b ?? 0), 1000)
     })
   )
 
@@ -164,7 +189,12 @@ describe("5xx, network failures, timeouts", () => {
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
       harness.api = (_request, index) => (index === 0 ? ldJson(500, {}) : ldJson(201, dossier(1)))
-      const exit = yield* settle(harness.teoApi.create("/production/dossiers", {}, JsonLdResource, { retry: true }))
+      const fiber = yield* Effect.forkChild(
+        harness.teoApi.create("/production/dossiers", {}, JsonLdResource, { retry: true })
+      )
+      yield* harness.received(2)
+      yield* TestClock.adjust(backoffBounds[0])
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       assert.lengthOf(harness.apiRequests(), 2)
     })
@@ -174,7 +204,10 @@ describe("5xx, network failures, timeouts", () => {
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
       harness.api = (_request, index) => (index === 0 ? { reset: true } : ok)
-      const exit = yield* settle(harness.teoApi.get(path, JsonLdResource))
+      const fiber = yield* Effect.forkChild(harness.teoApi.get(path, JsonLdResource))
+      yield* harness.received(2)
+      yield* TestClock.adjust(backoffBounds[0])
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       assert.lengthOf(harness.apiRequests(), 2)
 
@@ -189,7 +222,10 @@ describe("5xx, network failures, timeouts", () => {
     Effect.gen(function* () {
       const harness = yield* makeApiHarness({ timeout: "5 seconds", retry: false })
       harness.api = () => new Promise(() => {})
-      const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
+      const fiber = yield* Effect.forkChild(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
+      yield* harness.received(2)
+      yield* TestClock.adjust("5 seconds")
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       if (Exit.isSuccess(exit)) {
         assert.strictEqual(reasonOf(exit.value, RequestFailed).kind, "Timeout")
