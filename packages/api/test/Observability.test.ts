@@ -1,10 +1,13 @@
 /**
  * A span per call, with low-cardinality attributes; the token in none of them.
+ * In memory: a call's retry waits its backoff once the failed request has
+ * arrived, and the test clock is moved by that backoff's bound.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { JsonLdResource } from "@teo-effect/api"
-import { capture, capturedText, runUntilDone } from "@teo-effect/test-support"
-import { Effect, Exit, Metric } from "effect"
+import { capture, capturedText } from "@teo-effect/test-support"
+import { Effect, Exit, Fiber, Metric } from "effect"
+import { TestClock } from "effect/testing"
 import { dossier, ldJson, makeApiHarness, uuid } from "./utils/harness.js"
 
 describe("spans", () => {
@@ -15,7 +18,10 @@ describe("spans", () => {
           const harness = yield* makeApiHarness()
           harness.api = (_request, index) => (index === 0 ? ldJson(503, {}) : ldJson(200, dossier(1)))
           const fiber = yield* Effect.forkChild(harness.teoApi.get(`/production/dossiers/${uuid(1)}`, JsonLdResource))
-          assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
+          // The token and the 503; the retry after at most 0.5 s (the first backoff).
+          yield* harness.received(2)
+          yield* TestClock.adjust("500 millis")
+          assert.isTrue(Exit.isSuccess(yield* Fiber.await(fiber)))
         })
       )
       const [span] = captured.spans.filter((span) => span.name === "TeoApi.get")
@@ -46,7 +52,10 @@ describe("metrics", () => {
         index === 0 ? ldJson(503, {}) : index === 1 ? ldJson(200, dossier(1)) : ldJson(404, {})
       const before = yield* snapshot
       const fiber = yield* Effect.forkChild(harness.teoApi.get(`/production/dossiers/${uuid(1)}`, JsonLdResource))
-      assert.isTrue(Exit.isSuccess(yield* runUntilDone(fiber)))
+      // The token and the 503; the retry after at most 0.5 s (the first backoff).
+      yield* harness.received(2)
+      yield* TestClock.adjust("500 millis")
+      assert.isTrue(Exit.isSuccess(yield* Fiber.await(fiber)))
       yield* Effect.flip(harness.teoApi.get(`/production/dossiers/${uuid(2)}`, JsonLdResource))
       const after = yield* snapshot
       const delta = (name: string, attributes: Record<string, string>) =>
