@@ -3,23 +3,25 @@
  * redirects elsewhere, bodies that are absent, empty, not JSON, too large,
  * endless or inflating past the limit, pagination
  * links that loop or climb out of the API, texts that echo the token, calls
- * that never end — on both `FetchHttpClient` and undici.
+ * that never end — on both `FetchHttpClient` and undici, over loopback (the
+ * socket is the subject: a retry there follows its failure at once, with
+ * `withoutJitter`, so no clock is stepped against socket I/O). What is about
+ * the rules, not the wire (Retry-After, masking, pagination links, the
+ * deadline), runs in memory, the clock moved by exact durations once the
+ * request that starts a wait has arrived.
  */
 import { gzipSync } from "node:zlib"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { JsonLdResource, RequestFailed, ServerError, TeoApi, UnexpectedResponse } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
-import { makeEndlessServer, runUntilDone } from "@teo-effect/test-support"
-import { Config, ConfigProvider, Duration, Effect, Exit, Layer, Redacted, Schema, Stream } from "effect"
+import { makeEndlessServer, withoutJitter } from "@teo-effect/test-support"
+import { Config, ConfigProvider, Duration, Effect, Exit, Fiber, Layer, Redacted, Schema, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
+import { TestClock } from "effect/testing"
 import { dossier, ldJson, makeApiHarness, reasonOf, uuid } from "./utils/harness.js"
 
 const path = `/production/dossiers/${uuid(1)}`
-
-/** Runs `effect` to the end, moving the test clock as it waits. */
-const settle = <A, E>(effect: Effect.Effect<A, E>) =>
-  Effect.flatMap(Effect.forkChild(effect), (fiber) => runUntilDone(fiber, "250 millis"))
 
 const clients = [
   ["FetchHttpClient", FetchHttpClient.layer],
@@ -32,7 +34,8 @@ describe.each(clients)("on %s", (name, client) => {
       const harness = yield* makeApiHarness({}, client)
       harness.api = (_request, index) =>
         index === 0 ? { ...ldJson(200, dossier(1)), cutAfter: 30 } : ldJson(200, dossier(1))
-      const exit = yield* settle(harness.teoApi.get(path, JsonLdResource))
+      // No jitter drawn: the retry's backoff is 0, made as soon as the cut is known.
+      const exit = yield* Effect.exit(withoutJitter(harness.teoApi.get(path, JsonLdResource)))
       assert.isTrue(Exit.isSuccess(exit))
       assert.lengthOf(harness.apiRequests(), 2)
     })
@@ -95,11 +98,11 @@ describe.each(clients)("on %s", (name, client) => {
       Effect.gen(function* () {
         const harness = yield* makeApiHarness({}, client)
         harness.api = () => ({ status: 204 })
-        const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
-        const error = Exit.isSuccess(exit) ? exit.value : undefined
+        // Were it retried, with no jitter drawn the retry would follow at once (and be counted).
+        const error = yield* Effect.flip(withoutJitter(harness.teoApi.get(path, JsonLdResource)))
         const reason = reasonOf(error, UnexpectedResponse)
         assert.strictEqual(reason.status, 204)
-        assert.include(error?.message, "the answer has no body, where one was expected")
+        assert.include(error.message, "the answer has no body, where one was expected")
         assert.isFalse(reason.isRetryable)
         assert.lengthOf(harness.apiRequests(), 1, "not retried")
       })
@@ -120,10 +123,10 @@ describe.each(clients)("on %s", (name, client) => {
     Effect.gen(function* () {
       const harness = yield* makeApiHarness({}, client)
       harness.api = () => ({ status: 200, text: "", headers })
-      const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
-      const error = Exit.isSuccess(exit) ? exit.value : undefined
+      // Were it retried, with no jitter drawn the retry would follow at once (and be counted).
+      const error = yield* Effect.flip(withoutJitter(harness.teoApi.get(path, JsonLdResource)))
       reasonOf(error, UnexpectedResponse)
-      assert.include(error?.message, "the answer's body is empty, where one was expected")
+      assert.include(error.message, "the answer's body is empty, where one was expected")
       assert.lengthOf(harness.apiRequests(), 1, "not retried")
     })
   )
@@ -195,10 +198,17 @@ describe("Retry-After", () => {
       const harness = yield* makeApiHarness()
       harness.api = (_request, index) =>
         index === 0 ? ldJson(503, {}, { "retry-after": "3" }) : ldJson(200, dossier(1))
-      const exit = yield* settle(harness.teoApi.get(path, JsonLdResource))
+      const fiber = yield* Effect.forkChild(harness.teoApi.get(path, JsonLdResource))
+      // The token and the 503.
+      yield* harness.received(2)
+      yield* TestClock.adjust("2999 millis")
+      assert.lengthOf(harness.apiRequests(), 1, "not before the 3 s")
+      yield* TestClock.adjust("1 millis")
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       const [first, second] = harness.apiRequests().map((request) => request.at)
-      assert.isAtLeast((second ?? 0) - (first ?? 0), 3000)
+      // A floor over the backoff (at most 0.5 s here): exactly 3 s.
+      assert.strictEqual((second ?? 0) - (first ?? 0), 3000)
     })
   )
 
@@ -273,12 +283,24 @@ describe("an overall deadline", () => {
         retry: { times: 10, baseDelay: "2 seconds", maxDelay: "2 seconds" }
       })
       harness.api = () => ldJson(503, {}, { "retry-after": "2" })
-      const exit = yield* settle(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
+      const fiber = yield* Effect.forkChild(Effect.flip(harness.teoApi.get(path, JsonLdResource)))
+      // Every wait is 2 s (the backoff's cap, Retry-After's floor): attempts at 0, 2 and 4 s; the deadline at 5 s.
+      yield* harness.received(2)
+      yield* TestClock.adjust("2 seconds")
+      yield* harness.received(3)
+      yield* TestClock.adjust("2 seconds")
+      yield* harness.received(4)
+      yield* TestClock.adjust("1 second")
+      const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
       const error = Exit.isSuccess(exit) ? exit.value : undefined
       const reason = reasonOf(error, RequestFailed)
       assert.strictEqual(reason.kind, "Deadline")
       assert.isAtMost(harness.apiRequests().length, 4)
+      assert.deepStrictEqual(
+        harness.apiRequests().map((request) => request.at),
+        [0, 2000, 4000]
+      )
     })
   )
 })
