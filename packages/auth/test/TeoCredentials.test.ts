@@ -1,7 +1,7 @@
 import { inspect } from "node:util"
 import { assert, describe, it } from "@effect/vitest"
 import { configErrorMessage, TeoCredentials } from "@teo-effect/auth"
-import { Config, ConfigProvider, Effect, Layer, Logger, Redacted } from "effect"
+import { Cause, Config, ConfigProvider, Effect, Exit, Layer, Logger, Redacted } from "effect"
 
 const secret = "s3cr3t-canary-7f2a"
 
@@ -71,6 +71,21 @@ describe("TeoCredentials.layerConfig()", () => {
         { allowPlainHttp: Config.succeed(true) }
       )
       assert.strictEqual(plain.tokenUrl, "http://auth.example.test/oauth2/token")
+    })
+  )
+
+  it.effect.each([
+    "https://u:s3cr3tPW#x@auth.example.test",
+    " https://u:s3cr3tPW@auth.example.test",
+    "https://u:s3cr/3tPW?@auth.example.test",
+    "https://auth.example.test/token?key=s3cr3tPW"
+  ])("never repeats a password or a query of TEO_AUTH_URL=%j, however it is spelled", (url) =>
+    Effect.gen(function* () {
+      const exit = yield* Effect.exit(fromEnv({ ...env, TEO_AUTH_URL: url }, { allowPlainHttp: Config.succeed(false) }))
+      const text = Exit.isFailure(exit)
+        ? `${configErrorMessage(Cause.squash(exit.cause) as Config.ConfigError)} ${String(Cause.squash(exit.cause))}`
+        : ""
+      assert.notInclude(text, "s3cr")
     })
   )
 

@@ -10,8 +10,15 @@
  */
 import { Schema, SchemaTransformation } from "effect"
 
-/** `input` with any `user:password@` part masked, for error messages. */
-const masked = (input: string): string => input.replace(/^([a-z][a-z0-9+.-]*:\/*)[^/?#]*@/i, "$1***@")
+/**
+ * `input` for error messages: everything up to its last `@` masked (a password
+ * may hold an unencoded `#`, `/` or `?`, or the value a leading space), and
+ * any query or fragment (which may carry a key) left out.
+ */
+const masked = (input: string): string =>
+  input
+    .replace(/^(\s*[a-z][a-z0-9+.-]*:\/*)?.*@/i, (_all, scheme: string | undefined) => `${scheme ?? ""}***@`)
+    .replace(/[?#].*$/s, (rest) => (rest.length > 1 ? `${rest.charAt(0)}…` : rest))
 
 const isLoopback = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname)
@@ -39,7 +46,7 @@ export const problem = (input: string, options: { readonly allowPlainHttp: boole
     return `must not carry a user name or password, got ${JSON.stringify(masked(input))} (téo's credentials go in TEO_CLIENT_ID and TEO_CLIENT_SECRET)`
   }
   if (url.protocol === "http:" && !options.allowPlainHttp && !isLoopback(url.hostname)) {
-    return `must use https, got ${JSON.stringify(input)} (plain http is only allowed for 127.0.0.1, localhost or [::1]; set TEO_ALLOW_PLAIN_HTTP=true or allowPlainHttp to allow it elsewhere)`
+    return `must use https, got ${JSON.stringify(masked(input))} (plain http is only allowed for 127.0.0.1, localhost or [::1]; set TEO_ALLOW_PLAIN_HTTP=true or allowPlainHttp to allow it elsewhere)`
   }
   return undefined
 }
@@ -85,6 +92,8 @@ export const BaseUrl = (allowPlainHttp: boolean) =>
       const refused = problem(input, { allowPlainHttp })
       if (refused !== undefined) return refused
       const url = new URL(input)
-      return (url.search === "" && url.hash === "") || `must have no query or fragment, got ${JSON.stringify(input)}`
+      return (
+        (url.search === "" && url.hash === "") || `must have no query or fragment, got ${JSON.stringify(masked(input))}`
+      )
     })
   )
