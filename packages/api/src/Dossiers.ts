@@ -9,17 +9,21 @@ import { createDossierPath, dossiersPath, newDossierKeys } from "./Assumptions.j
 import { Dossier, DossierId, type NewDossier, newDossierViolations } from "./Dossier.js"
 import type { HydraCollection } from "./HydraCollection.js"
 import type { Iri } from "./JsonLd.js"
+import type { ReadPage } from "./ReadPage.js"
 import { TeoApi } from "./TeoApi.js"
 import { TeoApiError, ValidationFailed } from "./TeoApiError.js"
-import type { Query, WriteOptions } from "./TeoApiOptions.js"
+import type { Query, ReadOptions, WriteOptions } from "./TeoApiOptions.js"
 
 const isDossierId = Schema.is(DossierId)
 
 const make = Effect.gen(function* () {
   const api = yield* TeoApi
 
-  const list = (query?: Query): Stream.Stream<Dossier, TeoApiError | AuthError> =>
-    api.stream(dossiersPath, Dossier, query)
+  const list = (query?: Query, options?: ReadOptions): Stream.Stream<Dossier, TeoApiError | AuthError> =>
+    api.stream(dossiersPath, Dossier, query, options)
+
+  const pages = (query?: Query, options?: ReadOptions): Stream.Stream<ReadPage<Dossier>, TeoApiError | AuthError> =>
+    api.pages(dossiersPath, Dossier, query, options)
 
   const page = (query?: Query): Effect.Effect<HydraCollection<Dossier>, TeoApiError | AuthError> =>
     api.page(dossiersPath, Dossier, query)
@@ -41,7 +45,7 @@ const make = Effect.gen(function* () {
     return api.create(createDossierPath, body, Dossier, options)
   }
 
-  return Dossiers.of({ list, page, get, create })
+  return Dossiers.of({ list, pages, page, get, create })
 })
 
 /**
@@ -66,8 +70,18 @@ const make = Effect.gen(function* () {
 export class Dossiers extends Context.Service<
   Dossiers,
   {
-    /** Every dossier, page after page (`query` is passed through: `itemsPerPage`, filters…). */
-    readonly list: (query?: Query) => Stream.Stream<Dossier, TeoApiError | AuthError>
+    /**
+     * Every dossier, in téo's order (`query` is passed through: `itemsPerPage`,
+     * filters…); the pages after the first read concurrently once téo says
+     * how many there are (see `TeoApi.stream`).
+     */
+    readonly list: (query?: Query, options?: ReadOptions) => Stream.Stream<Dossier, TeoApiError | AuthError>
+    /**
+     * The same read page by page, with its progress and a cursor to resume from.
+     *
+     * @since 0.3.0
+     */
+    readonly pages: (query?: Query, options?: ReadOptions) => Stream.Stream<ReadPage<Dossier>, TeoApiError | AuthError>
     /** One page of dossiers (`page`, `itemsPerPage`, filters…). */
     readonly page: (query?: Query) => Effect.Effect<HydraCollection<Dossier>, TeoApiError | AuthError>
     /** One dossier, by UUID or IRI. */

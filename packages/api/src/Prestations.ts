@@ -11,13 +11,13 @@ import type { Iri } from "./JsonLd.js"
 import { Prestation, PrestationId } from "./Prestation.js"
 import { TeoApi } from "./TeoApi.js"
 import type { TeoApiError } from "./TeoApiError.js"
-import type { Query } from "./TeoApiOptions.js"
+import type { Query, ReadOptions } from "./TeoApiOptions.js"
 
 const isPrestationId = Schema.is(PrestationId)
 
 const make = Effect.map(Effect.service(TeoApi), (api) =>
   Prestations.of({
-    list: (query) => api.stream(prestationsPath, Prestation, query),
+    list: (query, options) => api.stream(prestationsPath, Prestation, query, options),
     get: (idOrIri) => api.get(isPrestationId(idOrIri) ? `${prestationsPath}/${idOrIri}` : idOrIri, Prestation)
   })
 )
@@ -43,8 +43,8 @@ const make = Effect.map(Effect.service(TeoApi), (api) =>
 export class Prestations extends Context.Service<
   Prestations,
   {
-    /** Every prestation, page after page. */
-    readonly list: (query?: Query) => Stream.Stream<Prestation, TeoApiError | AuthError>
+    /** Every prestation, as `TeoApi.stream` reads a collection. */
+    readonly list: (query?: Query, options?: ReadOptions) => Stream.Stream<Prestation, TeoApiError | AuthError>
     /** One prestation, by UUID or IRI. */
     readonly get: (idOrIri: PrestationId | Iri) => Effect.Effect<Prestation, TeoApiError | AuthError>
   }

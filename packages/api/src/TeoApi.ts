@@ -38,6 +38,7 @@ import * as Responses from "./internal/Responses.js"
 import * as Target from "./internal/Target.js"
 import * as Timeouts from "./internal/Timeouts.js"
 import { Iri } from "./JsonLd.js"
+import type { ReadPage } from "./ReadPage.js"
 import { isTeoApiError, RequestFailed, TeoApiError, UnexpectedResponse } from "./TeoApiError.js"
 import * as TeoApiOptions from "./TeoApiOptions.js"
 
@@ -277,19 +278,35 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     })
   )
 
+  const read = <A>(
+    target: string,
+    item: Schema.Decoder<A>,
+    query?: Query,
+    readOptions?: TeoApiOptions.ReadOptions
+  ) => ({
+    targets,
+    page: (target: string, query: Query | undefined) => page(target, item, query),
+    target,
+    query,
+    prefetch: readOptions?.prefetch ?? settings.prefetch,
+    concurrency: settings.concurrency,
+    ordered: readOptions?.ordered ?? true,
+    from: readOptions?.from
+  })
+
   const stream = <A>(
     target: string,
     item: Schema.Decoder<A>,
     query?: Query,
-    streamOptions?: { readonly prefetch?: number }
-  ): Stream.Stream<A, TeoApiError | AuthError> =>
-    Pagination.stream({
-      targets,
-      page: (target, query) => page(target, item, query),
-      target,
-      query,
-      prefetch: streamOptions?.prefetch ?? settings.prefetch
-    })
+    readOptions?: TeoApiOptions.ReadOptions
+  ): Stream.Stream<A, TeoApiError | AuthError> => Pagination.stream(read(target, item, query, readOptions))
+
+  const pages = <A>(
+    target: string,
+    item: Schema.Decoder<A>,
+    query?: Query,
+    readOptions?: TeoApiOptions.ReadOptions
+  ): Stream.Stream<ReadPage<A>, TeoApiError | AuthError> => Pagination.pages(read(target, item, query, readOptions))
 
   /** A write: `create` (POST, JSON-LD) or `update` (PATCH, merge patch); retried only when asked. */
   const write =
@@ -336,7 +353,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     )
   )()
 
-  return TeoApi.of({ get, page, stream, create, update, remove, entrypoint })
+  return TeoApi.of({ get, page, stream, pages, create, update, remove, entrypoint })
 })
 
 /**
@@ -409,13 +426,31 @@ export class TeoApi extends Context.Service<
       item: Schema.Decoder<A>,
       query?: Query
     ) => Effect.Effect<HydraCollection<A>, TeoApiError | AuthError>
-    /** Every item of a collection, following `view.next` page after page. */
+    /**
+     * Every item of a collection. Once the first page says where the
+     * collection ends (`last`, or `totalItems`), the other pages are read
+     * `concurrency` at a time (the layer's option, default 10) and their
+     * items emitted in order; otherwise page after page by `next` links.
+     * Items seen twice in one read (same `@id`) are emitted once.
+     */
     readonly stream: <A>(
       target: string,
       item: Schema.Decoder<A>,
       query?: Query,
-      options?: { readonly prefetch?: number }
+      options?: TeoApiOptions.ReadOptions
     ) => Stream.Stream<A, TeoApiError | AuthError>
+    /**
+     * The same read as `stream`, page by page: each page's items with the
+     * read's progress and the cursor a later read can start from.
+     *
+     * @since 0.3.0
+     */
+    readonly pages: <A>(
+      target: string,
+      item: Schema.Decoder<A>,
+      query?: Query,
+      options?: TeoApiOptions.ReadOptions
+    ) => Stream.Stream<ReadPage<A>, TeoApiError | AuthError>
     /** `POST` a JSON-LD body; the answer decoded with `schema`. Not retried on 5xx unless asked. */
     readonly create: <A>(
       target: string,

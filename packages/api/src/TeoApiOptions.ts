@@ -44,8 +44,18 @@ export interface TeoApiOptions {
    * once). `false` switches retries off.
    */
   readonly retry?: false | RetryPolicy.RetryOptions
-  /** Pages a `stream` fetches ahead of its consumer. Default 1; 0 fetches a page only when needed. */
+  /** Pages a `stream` fetches ahead of its consumer, past its window. Default 1; 0 fetches a page only when needed. */
   readonly prefetch?: number
+  /**
+   * Pages a `stream` or `pages` requests at once, once the first page says
+   * where the collection ends (its `last` link, or `totalItems`): the size
+   * of the window of pages held in memory. Default 10, at most 64; 1 reads
+   * one page after the other. A `rateLimit` still caps the requests per
+   * window whatever this is.
+   *
+   * @since 0.3.0
+   */
+  readonly concurrency?: number
   /** The largest answer read, in bytes; a larger one is `UnexpectedResponse`. Default 16 MiB. */
   readonly maxResponseBytes?: number
   /** Accept a plain `http:` base URL to another host than this machine. Default `false`. */
@@ -91,6 +101,27 @@ export interface WriteOptions {
 }
 
 /**
+ * Options of a whole-collection read (`stream`, `pages`, `list`).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface ReadOptions {
+  /**
+   * `false` emits pages as they arrive rather than in the collection's
+   * order (no page waits for a slower one before it). Default `true`.
+   */
+  readonly ordered?: boolean | undefined
+  /**
+   * A `cursor` from an earlier read of the same collection (see `ReadPage`):
+   * this read starts at that page, with the query the cursor carries.
+   */
+  readonly from?: string | undefined
+  /** Pages fetched ahead of the consumer, past the window. Default: the layer's `prefetch`. */
+  readonly prefetch?: number | undefined
+}
+
+/**
  * `TeoApi.layerConfig`'s options: those of `TeoApi.layer`, with `baseUrl` and
  * `allowPlainHttp` as `Config`s (by default `TEO_API_URL` and
  * `TEO_ALLOW_PLAIN_HTTP`).
@@ -117,6 +148,14 @@ export const defaultBaseUrl = "https://teoapp.fr/api"
  */
 export const BaseUrl = EndpointUrl.BaseUrl
 
+/**
+ * Pages read at once by default: with 50 ms per answer, 100 pages in about
+ * 0.55 s rather than 5 s one after the other.
+ *
+ * @since 0.3.0
+ */
+export const defaultConcurrency = 10
+
 const Settings = (allowPlainHttp: boolean) =>
   Schema.Struct({
     baseUrl: BaseUrl(allowPlainHttp),
@@ -124,6 +163,7 @@ const Settings = (allowPlainHttp: boolean) =>
     deadline: Schema.UndefinedOr(DurationOption.Positive),
     retry: RetryPolicy.RetrySettings,
     prefetch: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
+    concurrency: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 64 })),
     maxResponseBytes: Schema.Int.check(Schema.isBetween({ minimum: 1024, maximum: 1024 * 1024 * 1024 })),
     rateLimit: Schema.UndefinedOr(
       Schema.Struct({
@@ -163,6 +203,7 @@ export const resolve = (options: TeoApiOptions): Effect.Effect<TeoApiSettings, C
         maxRetryAfter: "60 seconds"
       }),
       prefetch: options.prefetch ?? 1,
+      concurrency: options.concurrency ?? defaultConcurrency,
       maxResponseBytes: options.maxResponseBytes ?? TeoHttp.defaultApiResponseLimit,
       rateLimit:
         options.rateLimit === undefined

@@ -16,10 +16,11 @@ export * from "./HydraError.js"
 export * from "./JsonLd.js"
 export * from "./Prestation.js"
 export * from "./Prestations.js"
+export * from "./ReadPage.js"
 /**
  * @since 0.1.0
  */
 export * as Teo from "./Teo.js"
 export * from "./TeoApi.js"
 export * from "./TeoApiError.js"
-export type { Query, TeoApiOptions, WriteOptions } from "./TeoApiOptions.js"
+export type { Query, ReadOptions, TeoApiOptions, WriteOptions } from "./TeoApiOptions.js"

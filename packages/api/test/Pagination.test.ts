@@ -3,7 +3,8 @@
  * loop guard, the origin guard, and fetching ahead with back-pressure.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { UnexpectedResponse } from "@teo-effect/api"
+import { NotFound, UnexpectedResponse } from "@teo-effect/api"
+import { withoutJitter } from "@teo-effect/test-support"
 import { Effect, Stream } from "effect"
 import { type ApiHarness, dossier, ldJson, makeApiHarness, reasonOf } from "./utils/harness.js"
 
@@ -109,9 +110,9 @@ describe("stream", () => {
 
   // Which pages are requested when: in memory (the harness's default), each request recorded the moment it
   // is made, so that what has not been requested yet is known without waiting on sockets.
-  it.effect("fetches one page ahead by default, and no further (back-pressure)", () =>
+  it.effect("one page at a time (concurrency 1), fetches one page ahead by default, and no further", () =>
     Effect.gen(function* () {
-      const harness = yield* makeApiHarness()
+      const harness = yield* makeApiHarness({ concurrency: 1 })
       serveCollection(harness, "prefixed")
       const first = yield* harness.dossiers.list().pipe(Stream.take(1), Stream.runCollect)
       assert.lengthOf(first, 1)
@@ -124,7 +125,7 @@ describe("stream", () => {
 
   it.effect("with prefetch 1, page 2 is requested while page 1 is still being consumed", () =>
     Effect.gen(function* () {
-      const harness = yield* makeApiHarness({ prefetch: 1 })
+      const harness = yield* makeApiHarness({ prefetch: 1, concurrency: 1 })
       serveCollection(harness, "prefixed")
       // The consumer holds the first dossier until page 2 has been asked for: with no prefetch it never would.
       const [requestsWhenFirstItemArrived] = yield* harness.dossiers.list().pipe(
@@ -142,9 +143,9 @@ describe("stream", () => {
     })
   )
 
-  it.effect("with prefetch 0, a page is fetched only when needed", () =>
+  it.effect("one page at a time with prefetch 0, a page is fetched only when needed", () =>
     Effect.gen(function* () {
-      const harness = yield* makeApiHarness({ prefetch: 0 })
+      const harness = yield* makeApiHarness({ prefetch: 0, concurrency: 1 })
       serveCollection(harness, "prefixed")
       const seen = yield* harness.dossiers.list().pipe(
         Stream.mapEffect(() => Effect.sync(() => harness.apiRequests().length)),
@@ -152,6 +153,328 @@ describe("stream", () => {
         Stream.runCollect
       )
       assert.deepStrictEqual(seen, [1, 1, 1, 2], "the whole first page is read with one request, then page 2")
+    })
+  )
+})
+
+// Whole-collection reads: once the first page says where the collection ends, the other pages concurrently.
+
+const collectionPath = "/api/production/dossiers"
+
+interface Book {
+  /** Pages in the collection, 3 dossiers each. */
+  readonly pages: number
+  /** Whether the view has a `last` link (default true) and the page `totalItems` (default true). */
+  readonly last?: boolean
+  readonly total?: boolean
+  /** The dossiers of page `n` (default: 3 numbered from (n - 1) × 3 + 1). */
+  readonly members?: (page: number) => ReadonlyArray<unknown>
+  /** The `last` link as served (default: page `pages` of the collection). */
+  readonly lastLink?: string
+  /** The `next` link of page `n` (default: page n + 1, up to `pages`). */
+  readonly next?: (page: number) => string | undefined
+}
+
+const itemsOf = (page: number) => [1, 2, 3].map((i) => dossier((page - 1) * 3 + i))
+
+/** Page `n` of `book`, as API Platform 3 serves it. */
+const bookPage = (book: Book, url: string) => {
+  const page = Number(new URL(url, "http://x").searchParams.get("page") ?? "1")
+  const next = book.next ? book.next(page) : page < book.pages ? `${collectionPath}?page=${page + 1}` : undefined
+  return ldJson(200, {
+    "@id": collectionPath,
+    "@type": "hydra:Collection",
+    "hydra:member": (book.members ?? itemsOf)(page),
+    ...(book.total === false ? {} : { "hydra:totalItems": book.pages * 3 }),
+    "hydra:view": {
+      "@id": `${collectionPath}?page=${page}`,
+      "hydra:first": `${collectionPath}?page=1`,
+      ...(book.last === false ? {} : { "hydra:last": book.lastLink ?? `${collectionPath}?page=${book.pages}` }),
+      ...(next === undefined ? {} : { "hydra:next": next })
+    }
+  })
+}
+
+const pageOf = (url: string) => Number(new URL(url, "http://x").searchParams.get("page") ?? "1")
+
+/**
+ * Serves `book`, holding the answers after the first: once `window` of them
+ * are waiting (or the last page is), they are answered last-asked first, so
+ * that pages arrive out of order. Records the most requests in flight.
+ */
+const serveHeld = (harness: ApiHarness, book: Book, window: number) => {
+  const held: Array<() => void> = []
+  const state = { inFlight: 0, most: 0, requested: new Set<number>() }
+  harness.api = (request) => {
+    const page = pageOf(request.url)
+    if (page === 1 && !request.url.includes("page=")) return bookPage(book, request.url)
+    state.requested.add(page)
+    state.inFlight += 1
+    state.most = Math.max(state.most, state.inFlight)
+    return new Promise((answer) => {
+      held.push(() => {
+        state.inFlight -= 1
+        answer(bookPage(book, request.url))
+      })
+      if (held.length >= window || page === book.pages) {
+        for (const release of held.splice(0).reverse()) release()
+      }
+    })
+  }
+  return state
+}
+
+const lastNames = (items: ReadonlyArray<{ readonly lastName?: string | null | undefined }>) =>
+  items.map((item) => item.lastName)
+const expectedNames = (pages: number) => Array.from({ length: pages * 3 }, (_, i) => `Martin-${i + 1}`)
+
+describe("whole-collection reads", () => {
+  it.effect("read the pages after the first concurrently, from téo's last link, and emit them in order", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 3 })
+      const state = serveHeld(harness, { pages: 10 }, 3)
+      const all = yield* Stream.runCollect(harness.dossiers.list())
+      assert.deepStrictEqual(lastNames(all), expectedNames(10))
+      assert.strictEqual(state.most, 3, "the window: 3 pages in flight, never more")
+      assert.deepStrictEqual(
+        [...state.requested].sort((a, b) => a - b),
+        [2, 3, 4, 5, 6, 7, 8, 9, 10]
+      )
+      assert.lengthOf(harness.apiRequests(), 10, "each page once")
+    })
+  )
+
+  it.effect("by default, ten pages in flight at once", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      const state = serveHeld(harness, { pages: 21 }, 10)
+      const all = yield* Stream.runCollect(harness.dossiers.list())
+      assert.deepStrictEqual(lastNames(all), expectedNames(21))
+      assert.strictEqual(state.most, 10)
+    })
+  )
+
+  it.effect("keep the rest of téo's links as written, and only change the page number", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      const query = "itemsPerPage=3&order%5BlastName%5D=asc&status=En%20cours"
+      serveHeld(
+        harness,
+        {
+          pages: 4,
+          lastLink: `${collectionPath}?${query}&page=4`,
+          next: (page) => (page < 4 ? `${collectionPath}?${query}&page=${page + 1}` : undefined)
+        },
+        3
+      )
+      yield* Stream.runCollect(harness.dossiers.list({ itemsPerPage: 3 }))
+      assert.deepStrictEqual(
+        harness
+          .apiRequests()
+          .slice(1)
+          .map((request) => request.url)
+          .sort(),
+        [2, 3, 4].map((page) => `${collectionPath}?${query}&page=${page}`)
+      )
+    })
+  )
+
+  it.effect("without a last link, totalItems and the first page's size give the pages, from the next link", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      const state = serveHeld(harness, { pages: 8, last: false }, 4)
+      const all = yield* Stream.runCollect(harness.dossiers.list())
+      assert.deepStrictEqual(lastNames(all), expectedNames(8))
+      assert.strictEqual(state.most, 4)
+    })
+  )
+
+  it.effect("without a last link or totalItems, follow next links one page after the other", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      const state = serveHeld(harness, { pages: 5, last: false, total: false }, 1)
+      const all = yield* Stream.runCollect(harness.dossiers.list())
+      assert.deepStrictEqual(lastNames(all), expectedNames(5))
+      assert.strictEqual(state.most, 1)
+    })
+  )
+
+  it.effect("a last link that differs from the next link but for its page number is not a plan: next links", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      const state = serveHeld(
+        harness,
+        { pages: 4, total: false, lastLink: `${collectionPath}?page=4&status=Termin%C3%A9` },
+        1
+      )
+      const all = yield* Stream.runCollect(harness.dossiers.list())
+      assert.deepStrictEqual(lastNames(all), expectedNames(4))
+      assert.strictEqual(state.most, 1)
+    })
+  )
+
+  it.effect("a last link outside the API is never requested: the pages come from the next link and totalItems", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      serveHeld(harness, { pages: 4, lastLink: "https://evil.example/api/production/dossiers?page=4" }, 3)
+      const all = yield* Stream.runCollect(harness.dossiers.list())
+      assert.deepStrictEqual(lastNames(all), expectedNames(4))
+      assert.isTrue(harness.apiRequests().every((request) => request.url.startsWith(collectionPath)))
+    })
+  )
+
+  it.effect("ordered: false emits each page as it arrives", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 3 })
+      serveHeld(harness, { pages: 4 }, 3)
+      const all = yield* Stream.runCollect(harness.dossiers.list(undefined, { ordered: false }))
+      const order = lastNames(all)
+      assert.sameMembers(order, expectedNames(4))
+      assert.deepStrictEqual(order.slice(0, 3), ["Martin-1", "Martin-2", "Martin-3"], "the first page first")
+      assert.notDeepEqual(order, expectedNames(4), "pages 2–4 answered last-asked first, emitted so")
+    })
+  )
+
+  it.effect("a page that fails fails the read once the pages before it are emitted", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      harness.api = (request) =>
+        pageOf(request.url) === 3
+          ? ldJson(404, { "@type": "hydra:Error", "hydra:description": "Not Found" })
+          : bookPage({ pages: 6 }, request.url)
+      const emitted: Array<string> = []
+      const error = yield* Effect.flip(
+        Stream.runForEach(harness.dossiers.list(), (item) => Effect.sync(() => emitted.push(item.lastName ?? "")))
+      )
+      reasonOf(error, NotFound)
+      assert.include(error.message, "page=3")
+      assert.deepStrictEqual(emitted, expectedNames(2))
+    })
+  )
+
+  it.effect("a page that fails once is retried on its own", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      const answered = new Set<number>()
+      harness.api = (request) => {
+        const page = pageOf(request.url)
+        if (page === 3 && !answered.has(3)) {
+          answered.add(3)
+          return ldJson(503, { "@type": "hydra:Error", "hydra:description": "Service Unavailable" })
+        }
+        return bookPage({ pages: 5 }, request.url)
+      }
+      const all = yield* withoutJitter(Stream.runCollect(harness.dossiers.list()))
+      assert.deepStrictEqual(lastNames(all), expectedNames(5))
+      const asked = harness.apiRequests().map((request) => pageOf(request.url))
+      assert.deepStrictEqual(
+        asked.sort((a, b) => a - b),
+        [1, 2, 3, 3, 4, 5]
+      )
+    })
+  )
+
+  it.effect("an item seen twice in one read (the collection shifted) is emitted once", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      // A dossier created at the front while the read runs: page 2 starts with page 1's last dossier.
+      const members = (page: number) => (page === 2 ? [dossier(3), dossier(4), dossier(5)] : itemsOf(page))
+      harness.api = (request) => bookPage({ pages: 3, members }, request.url)
+      const read = yield* Stream.runCollect(harness.dossiers.pages())
+      assert.deepStrictEqual(lastNames(read.flatMap((page) => page.items)), [
+        "Martin-1",
+        "Martin-2",
+        "Martin-3",
+        "Martin-4",
+        "Martin-5",
+        "Martin-7",
+        "Martin-8",
+        "Martin-9"
+      ])
+      assert.strictEqual(read.at(-1)?.progress.items, 8)
+    })
+  )
+
+  it.effect("a collection that grew: the last known page's next link is followed to the new end", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      // The first page says 3 pages; by the time page 3 is read, there are 5.
+      harness.api = (request) =>
+        pageOf(request.url) === 1 ? bookPage({ pages: 3 }, request.url) : bookPage({ pages: 5 }, request.url)
+      const all = yield* Stream.runCollect(harness.dossiers.list())
+      assert.deepStrictEqual(lastNames(all), expectedNames(5))
+    })
+  )
+
+  it.effect("a collection that shrank: an empty page ends the read, without error", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 2 })
+      harness.api = (request) =>
+        bookPage({ pages: 6, members: (page) => (page <= 3 ? itemsOf(page) : []) }, request.url)
+      const all = yield* Stream.runCollect(harness.dossiers.list())
+      assert.deepStrictEqual(lastNames(all), expectedNames(3))
+      assert.isAtMost(harness.apiRequests().length, 6)
+    })
+  )
+
+  it.effect("a last link far past the end (hostile or wrong) stops at the first empty page", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 3 })
+      harness.api = (request) =>
+        bookPage(
+          { pages: 3, lastLink: `${collectionPath}?page=999999999`, members: (p) => (p <= 3 ? itemsOf(p) : []) },
+          request.url
+        )
+      const all = yield* Stream.runCollect(harness.dossiers.list())
+      assert.deepStrictEqual(lastNames(all), expectedNames(3))
+      assert.isAtMost(harness.apiRequests().length, 1 + 3 + 3, "the pages, and no more than a window past them")
+    })
+  )
+
+  it.effect("pages: progress (pages / total, items) and the cursor of each page", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 3 })
+      harness.api = (request) => bookPage({ pages: 4 }, request.url)
+      const read = yield* Stream.runCollect(harness.dossiers.pages())
+      assert.deepStrictEqual(
+        read.map((page) => page.progress),
+        [1, 2, 3, 4].map((n) => ({ pages: n, totalPages: 4, items: n * 3, totalItems: 12 }))
+      )
+      assert.deepStrictEqual(
+        read.map((page) => page.cursor),
+        [`${collectionPath}?page=2`, `${collectionPath}?page=3`, `${collectionPath}?page=4`, undefined]
+      )
+    })
+  )
+
+  it.effect("a read resumes from the cursor a stopped read left", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 3 })
+      harness.api = (request) => bookPage({ pages: 5 }, request.url)
+      const firstRun = yield* Stream.runCollect(harness.dossiers.pages().pipe(Stream.take(2)))
+      const cursor = firstRun.at(-1)?.cursor
+      assert.strictEqual(cursor, `${collectionPath}?page=3`)
+      const before = harness.apiRequests().length
+      const secondRun = yield* Stream.runCollect(harness.dossiers.pages(undefined, { from: cursor }))
+      assert.deepStrictEqual(lastNames([...firstRun, ...secondRun].flatMap((page) => page.items)), expectedNames(5))
+      assert.strictEqual(harness.apiRequests()[before]?.url, `${collectionPath}?page=3`, "starts at the cursor")
+      assert.deepStrictEqual(
+        secondRun.map((page) => page.progress.pages),
+        [1, 2, 3]
+      )
+      assert.strictEqual(secondRun[0]?.progress.totalPages, 3)
+    })
+  )
+
+  it.effect("a cursor of another collection is refused before any request", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      const error = yield* Effect.flip(
+        Stream.runCollect(harness.dossiers.list(undefined, { from: "/api/production/prestations?page=2" }))
+      )
+      reasonOf(error, UnexpectedResponse)
+      assert.include(error.message, "not a page of")
+      assert.lengthOf(harness.apiRequests(), 0)
     })
   )
 })
