@@ -94,3 +94,17 @@ export const requestIdHeaders = ["x-request-id", "request-id", "x-correlation-id
  * @category endpoints
  */
 export const prestationsPath = "/production/prestations"
+
+/**
+ * ASSUMED: a page of a collection is chosen by the query parameter `page`
+ * (API Platform's default, `page=1` the first), and téo's `last` and `next`
+ * links differ only by it. A whole-collection read takes the page numbers
+ * of the pages after the first from téo's own `last` link (or `next` link
+ * and `totalItems`), changing this parameter only; when téo's links do not
+ * have it, or differ otherwise, the read follows the `next` links one page
+ * after the other.
+ *
+ * @since 0.3.0
+ * @category endpoints
+ */
+export const pageParameter = "page"

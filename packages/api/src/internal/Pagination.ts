@@ -16,6 +16,7 @@
  */
 import type { AuthError } from "@teo-effect/auth"
 import { Array as Arr, Effect, Option, Predicate, Stream } from "effect"
+import { pageParameter as pageParameterName } from "../Assumptions.js"
 import type { HydraCollection } from "../HydraCollection.js"
 import type { ReadPage } from "../ReadPage.js"
 import { TeoApiError, UnexpectedResponse } from "../TeoApiError.js"
@@ -39,12 +40,12 @@ export interface Options<A> {
   readonly from: string | undefined
 }
 
-/** The `page` parameter of a link: its only one, a positive integer as written (`page=7`). */
-const pageParameter = /(^|[?&])page=([1-9][0-9]{0,8})(?=&|$)/
+/** The page parameter of a link (`Assumptions.pageParameter`): its only one, a positive integer as written. */
+const pageParameter = new RegExp(`(^|[?&])${pageParameterName}=([1-9][0-9]{0,8})(?=&|$)`)
 
 const pageNumber = (href: string): number | undefined => {
   const search = URL.parse(href)?.search ?? ""
-  if (search.split(/[?&]/).filter((pair) => pair.startsWith("page=")).length !== 1) return undefined
+  if (search.split(/[?&]/).filter((pair) => pair.startsWith(`${pageParameterName}=`)).length !== 1) return undefined
   const digits = pageParameter.exec(search)?.[2]
   return digits === undefined ? undefined : Number(digits)
 }
@@ -52,7 +53,10 @@ const pageNumber = (href: string): number | undefined => {
 /** `href` with its `page` parameter set to `page`, the rest of téo's link as it was written. */
 const withPage = (href: string, page: number): string => {
   const url = new URL(href)
-  url.search = url.search.replace(pageParameter, (_match, separator: string) => `${separator}page=${page}`)
+  url.search = url.search.replace(
+    pageParameter,
+    (_match, separator: string) => `${separator}${pageParameterName}=${page}`
+  )
   return url.href
 }
 
