@@ -74,10 +74,15 @@ export const clientLayer = (kind: ClientKind): Layer.Layer<HttpClient.HttpClient
   kind === "fetch" ? FetchHttpClient.layer : undiciLayer
 
 /** teo-effect's layers against `target`, as an application composes them. */
-export const teoEffectLayer = (target: Target, kind: ClientKind = "undici") =>
+export const teoEffectLayer = (
+  target: Target,
+  kind: ClientKind = "undici",
+  /** TeoApi options over the defaults (e.g. a `rateLimit`); none by default. */
+  api: Omit<NonNullable<Parameters<typeof TeoApi.layer>[0]>, "baseUrl"> = {}
+) =>
   Dossiers.layer.pipe(
     // Default options, as a user gets them: retries, timeout, spans and metrics on.
-    Layer.provideMerge(TeoApi.layer({ baseUrl: target.apiUrl })),
+    Layer.provideMerge(TeoApi.layer({ ...api, baseUrl: target.apiUrl })),
     Layer.provideMerge(AccessToken.layer()),
     Layer.provide(
       TeoCredentials.layer({

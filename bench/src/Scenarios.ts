@@ -4,7 +4,7 @@
  * round by round, and each figure is the median of the rounds.
  */
 import { Dossier, Dossiers, HydraCollection } from "@teo-effect/api"
-import type { FakeTeoOptions } from "@teo-effect/testing"
+import type { FakeProfile, FakeTeoOptions } from "@teo-effect/testing"
 import { Effect, ManagedRuntime, Schema, Stream } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import { request as undiciRequest } from "undici"
@@ -33,6 +33,8 @@ export interface Sizes {
   readonly stallSeconds: number
   readonly streamDossiers: number
   readonly decodeDossiers: number
+  /** Dossiers of the bulk read (30 a page, 50 ms per answer). */
+  readonly bulkDossiers: number
 }
 
 export const sizes = {
@@ -43,7 +45,8 @@ export const sizes = {
     overheadConcurrent: 64,
     stallSeconds: 1,
     streamDossiers: 300,
-    decodeDossiers: 300
+    decodeDossiers: 300,
+    bulkDossiers: 300
   },
   quick: {
     rounds: 3,
@@ -52,7 +55,8 @@ export const sizes = {
     overheadConcurrent: 5000,
     stallSeconds: 4,
     streamDossiers: 100_000,
-    decodeDossiers: 30_000
+    decodeDossiers: 30_000,
+    bulkDossiers: 3000
   },
   full: {
     rounds: 5,
@@ -61,7 +65,8 @@ export const sizes = {
     overheadConcurrent: 20_000,
     stallSeconds: 30,
     streamDossiers: 100_000,
-    decodeDossiers: 100_000
+    decodeDossiers: 100_000,
+    bulkDossiers: 3000
   }
 } satisfies Record<string, Sizes>
 
@@ -164,6 +169,8 @@ export const herd = (size: Sizes) =>
 // 2. Per-call overhead --------------------------------------------------------
 
 export interface OverheadResult {
+  /** FakeTeo's profile: `rich` (every field the library knows of, API Platform's headers) or `documented` (téo's documented fields only). */
+  readonly profile: FakeProfile
   readonly contender: string
   readonly concurrency: number
   readonly requestsPerSecond: number
@@ -189,9 +196,22 @@ const overheadContenders = async (target: Target): Promise<Array<Contender>> => 
   teoEffect(target, { client: "undici", call: "raw" })
 ]
 
-export const overhead = (size: Sizes) =>
-  withFake({ dossiers: 95 }, async (_fake, target) => {
-    const contenders = await overheadContenders(target)
+/**
+ * The contenders on the documented profile: the floors, effect/http alone and
+ * teo-effect, on undici (the profile changes the answers, not the peers).
+ */
+const documentedContenders = async (target: Target): Promise<Array<Contender>> => [
+  await floor(target),
+  await undiciFloor(target),
+  await bareEffectHttp(target, "undici"),
+  teoEffect(target, { client: "undici", call: "dossiers" }),
+  teoEffect(target, { client: "undici", call: "raw" })
+]
+
+/** Per-call overhead on FakeTeo's `profile` (the contenders of `overheadContenders`, or of `documentedContenders`). */
+const overheadOn = (size: Sizes, profile: FakeProfile) =>
+  withFake({ dossiers: 95, profile }, async (_fake, target) => {
+    const contenders = await (profile === "rich" ? overheadContenders(target) : documentedContenders(target))
     // Warm up: connections, JIT, the token caches.
     for (const contender of contenders) for (let i = 0; i < 200; i++) await contender.page(30)
     const results: Array<OverheadResult> = []
@@ -229,6 +249,7 @@ export const overhead = (size: Sizes) =>
       for (const [contender, values] of rounds) {
         const rps = median(values.map((value) => value.rps))
         results.push({
+          profile,
           contender,
           concurrency,
           requestsPerSecond: rps,
@@ -242,6 +263,12 @@ export const overhead = (size: Sizes) =>
     for (const contender of contenders) await contender.close()
     return results
   })
+
+/** Per-call overhead on the rich profile, then on the documented one, each against its own fetch floor. */
+export const overhead = async (size: Sizes): Promise<ReadonlyArray<OverheadResult>> => [
+  ...(await overheadOn(size, "rich")),
+  ...(await overheadOn(size, "documented"))
+]
 
 // 3. Refresh stalls -----------------------------------------------------------
 

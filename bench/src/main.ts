@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { cpus, totalmem } from "node:os"
 import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
+import { bulk, bulkBudget, bulkLatency } from "./Bulk.ts"
 import { decode, herd, overhead, type Sizes, sizes, stalls, streaming } from "./Scenarios.ts"
 
 const args = process.argv.slice(2)
@@ -42,11 +43,12 @@ const scenario = async <A>(name: string, step: string, run: () => Promise<Readon
   log(`${step} ${name}…`)
   return run()
 }
-const herdResults = await scenario("herd", "1/5", () => herd(size))
-const overheadResults = await scenario("overhead", "2/5", () => overhead(size))
-const stallResults = await scenario("stalls", "3/5", () => stalls(size))
-const streamResults = await scenario("streaming", "4/5", () => streaming(size))
-const decodeResults = await scenario("decode", "5/5", () => decode(size))
+const herdResults = await scenario("herd", "1/6", () => herd(size))
+const overheadResults = await scenario("overhead", "2/6", () => overhead(size))
+const stallResults = await scenario("stalls", "3/6", () => stalls(size))
+const streamResults = await scenario("streaming", "4/6", () => streaming(size))
+const decodeResults = await scenario("decode", "5/6", () => decode(size))
+const bulkResults = await scenario("bulk", "6/6", () => bulk(size))
 const seconds = (performance.now() - started) / 1000
 
 const results = {
@@ -59,7 +61,8 @@ const results = {
   overhead: overheadResults,
   stalls: stallResults,
   streaming: streamResults,
-  decode: decodeResults
+  decode: decodeResults,
+  bulk: bulkResults
 }
 
 mkdirSync(dirname(out), { recursive: true })
@@ -88,8 +91,9 @@ console.log(
     ),
     table(
       `2. Per-call overhead: a 30-dossier page (${size.overheadSequential} calls at concurrency 1, ${size.overheadConcurrent} at 64)`,
-      ["contender", "concurrency", "requests/s", "× fetch floor", "p50 ms", "p99 ms", "client CPU µs/call"],
+      ["profile", "contender", "concurrency", "requests/s", "× fetch floor", "p50 ms", "p99 ms", "client CPU µs/call"],
       overheadResults.map((r) => [
+        r.profile,
         r.contender,
         String(r.concurrency),
         fixed(r.requestsPerSecond),
@@ -120,6 +124,39 @@ console.log(
       `5. Decode cost (${decodeResults[0]?.dossiers ?? 0} dossiers)`,
       ["contender", "µs per dossier"],
       decodeResults.map((r) => [r.contender, fixed(r.microsPerDossier, 2)])
+    ),
+    table(
+      `6. Bulk read: ${size.bulkDossiers} dossiers, 30 a page, ${bulkLatency} ms per API answer`,
+      [
+        "contender",
+        "wall ms",
+        "× hand loop",
+        "items",
+        "complete",
+        "in order",
+        "API requests",
+        "peak heap Δ MB",
+        "peak RSS Δ MB"
+      ],
+      bulkResults.map((r) => [
+        r.contender,
+        fixed(r.wallMillis),
+        fixed(r.speedUp, 2),
+        fixed(r.items),
+        r.complete ? "yes" : "NO",
+        r.inOrder ? "yes" : "no",
+        fixed(r.apiRequests),
+        fixed(r.peakHeapGrowthMb, 1),
+        fixed(r.peakRssGrowthMb, 1)
+      ])
+    ),
+    ...bulkResults.flatMap((r) =>
+      r.idealMillis === undefined || r.ratioToIdeal === undefined
+        ? []
+        : [
+            `Rate budget ${bulkBudget.limit} per ${bulkBudget.windowMillis} ms: ideal ${fixed(r.idealMillis)} ms (the first page, then window ⌈pages / ${bulkBudget.limit}⌉ − 1 opening, then one answer — an answer being the hand loop's time per page), measured ${fixed(r.wallMillis)} ms: ${fixed(r.ratioToIdeal, 3)} × the ideal.`,
+            ""
+          ]
     )
   ].join("\n")
 )
