@@ -1,12 +1,14 @@
 /**
- * `teo dossiers list`: streams the dossiers, following téo's pages, as a
- * table that fits the terminal, JSON or NDJSON; a progress line on stderr
- * while it runs (on a terminal), and a summary with `--stats`.
+ * `teo dossiers list`: streams the dossiers, in téo's order, as a table that
+ * fits the terminal, JSON or NDJSON — read with `Dossiers.pages`, the pages
+ * after the first concurrently once téo says how many there are; a progress
+ * line on stderr after each page (on a terminal), and a summary with
+ * `--stats`.
  *
  * @since 0.1.0
  */
-import { Dossiers } from "@teo-effect/api"
-import { Clock, Console, Effect, Option, Schema, SchemaTransformation, Stream } from "effect"
+import { Dossiers, type ReadProgress } from "@teo-effect/api"
+import { Array as Arr, Clock, Console, Effect, Option, Schema, SchemaTransformation, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
 import { Traffic } from "../Connection.js"
 import * as Flags from "../Flags.js"
@@ -34,6 +36,20 @@ const ColumnNames = Schema.String.pipe(
     })
   )
 )
+
+/**
+ * The progress line after a page: pages read and dossiers, each out of its
+ * total when téo gave one, and the rate since the command started
+ * (`page 12/100 · 360/3000 dossiers · 2400 dossiers/s…`).
+ *
+ * @since 0.3.0
+ * @category formatting
+ */
+export const progressLine = (progress: ReadProgress, elapsedMillis: number): string => {
+  const of = (total: number | undefined) => (total === undefined ? "" : `/${total}`)
+  const rate = Math.round(progress.items / Math.max(0.001, elapsedMillis / 1000))
+  return `page ${progress.pages}${of(progress.totalPages)} · ${progress.items}${of(progress.totalItems)} dossiers · ${rate} dossiers/s…`
+}
 
 /** The dossiers a table shows without `--limit`: a table is for reading; ndjson and json have no bound. */
 const tableDefaultLimit = 100
@@ -86,29 +102,38 @@ export const command = Command.make(
         const traffic = yield* Traffic
         const progress = yield* Progress
         const started = yield* Clock.currentTimeMillis
-        let count = 0
-        const all = dossiers.list(Option.isSome(pageSize) ? { itemsPerPage: pageSize.value } : undefined).pipe(
-          Option.isSome(take) ? Stream.take(take.value) : (stream) => stream,
-          Stream.tap(() => {
-            count++
-            if (!progress.enabled || count % 30 !== 0) return Effect.void
-            return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-              const seconds = Math.max(0.001, (now - started) / 1000)
-              return progress.show(
-                `${count} dossiers · ${traffic.apiRequests()} pages · ${Math.round(count / seconds)} dossiers/s…`
-              )
-            })
-          })
-        )
+        const query = Option.isSome(pageSize) ? { itemsPerPage: pageSize.value } : undefined
+        const all = dossiers
+          // A bounded read fetches a page only once the one before is consumed: the stream cut at
+          // the bound, no more pages than the concurrent window are read past it.
+          .pages(query, Option.isSome(take) ? { prefetch: 0 } : undefined)
+          .pipe(
+            Stream.tap((page) =>
+              progress.enabled
+                ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                    progress.show(progressLine(page.progress, now - started))
+                  )
+                : Effect.void
+            ),
+            Stream.map((page) => page.items),
+            Stream.filter(Arr.isReadonlyArrayNonEmpty),
+            Stream.flattenArray,
+            Option.isSome(take) ? Stream.take(take.value) : (stream) => stream
+          )
         // The progress line is erased before the data: the table must not start after it.
-        if (format === "ndjson") {
-          yield* Stream.runForEach(all, (dossier) => Console.log(JSON.stringify(dossier)))
-          yield* progress.clear
-        } else {
+        const count = yield* Effect.gen(function* () {
+          if (format === "ndjson") {
+            const printed = yield* Stream.runFoldEffect(
+              all,
+              () => 0,
+              (n, dossier) => Effect.as(Console.log(JSON.stringify(dossier)), n + 1)
+            )
+            yield* progress.clear
+            return printed
+          }
           const read = yield* Stream.runCollect(all)
           const cut = bounded && read.length > tableDefaultLimit
           const collected = cut ? read.slice(0, tableDefaultLimit) : read
-          if (cut) count = tableDefaultLimit
           yield* progress.clear
           yield* Console.log(format === "json" ? json(collected) : table(collected, shown, yield* tableWidth))
           if (cut) {
@@ -116,7 +141,8 @@ export const command = Command.make(
               `the first ${tableDefaultLimit} dossiers are shown, and there are more: --limit N for another number, --format ndjson for all of them`
             )
           }
-        }
+          return collected.length
+        })
         if (stats) {
           const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000
           const pages = traffic.apiRequests()
