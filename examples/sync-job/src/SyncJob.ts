@@ -1,13 +1,14 @@
 /**
- * The nightly sync a téo customer writes: every dossier into a CSV file, page
- * by page. After each page the file and a checkpoint (the next page's link)
- * are on disk, so a run that fails — téo down, network gone — resumes where it
- * stopped instead of starting over.
+ * The nightly sync a téo customer writes: every dossier into a CSV file, read
+ * with `Dossiers.pages` (the pages after the first concurrently, emitted in
+ * téo's order). After each page the file and a checkpoint (the page's
+ * `cursor`: where a later read starts) are on disk, so a run that fails —
+ * téo down, network gone — resumes where it stopped instead of starting over.
  */
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
-import { Dossier, Dossiers, TeoApi, type TeoApiError } from "@teo-effect/api"
+import { type Dossier, Dossiers, type TeoApiError } from "@teo-effect/api"
 import type { AuthError } from "@teo-effect/auth"
-import { Console, Effect } from "effect"
+import { Console, Effect, Schema, Stream } from "effect"
 
 export interface SyncOptions {
   /** The CSV file to write. */
@@ -23,6 +24,16 @@ export interface SyncSummary {
   readonly pages: number
   readonly resumed: boolean
   readonly seconds: number
+}
+
+/** The checkpoint file cannot be read, or is not one this job wrote: the run does not start. */
+export class CheckpointUnreadable extends Schema.TaggedError<CheckpointUnreadable>()("CheckpointUnreadable", {
+  path: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `the checkpoint ${this.path} is not one this job wrote (${this.detail}); remove it to sync from the start`
+  }
 }
 
 const columns = ["id", "number", "lastName", "firstName", "email", "status", "startDate", "endDate"] as const
@@ -46,11 +57,35 @@ const row = (dossier: Dossier): string =>
     .map(csvCell)
     .join(",")
 
-interface Checkpoint {
-  readonly next: string
-  readonly dossiers: number
-  readonly pages: number
-}
+const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+
+/**
+ * What is on disk after a page: the dossiers and pages written so far, and
+ * the cursor of the first page not read yet — `null` once the read is
+ * complete (the CSV is then only waiting to be published).
+ */
+const Checkpoint = Schema.Struct({
+  cursor: Schema.NullOr(Schema.String.check(Schema.isNonEmpty())),
+  dossiers: Count,
+  pages: Count
+})
+type Checkpoint = typeof Checkpoint.Type
+
+const decodeCheckpoint = Schema.decodeUnknownEffect(Schema.fromJsonString(Checkpoint))
+
+/** The checkpoint at `path`, when there is one; one that cannot be read or decoded is `CheckpointUnreadable`. */
+const readCheckpoint = (path: string): Effect.Effect<Checkpoint | undefined, CheckpointUnreadable> =>
+  existsSync(path)
+    ? Effect.try({
+        try: () => readFileSync(path, "utf8"),
+        catch: (cause) => new CheckpointUnreadable({ path, detail: String(cause) })
+      }).pipe(
+        Effect.flatMap(decodeCheckpoint),
+        Effect.mapError((error) =>
+          error._tag === "SchemaError" ? new CheckpointUnreadable({ path, detail: error.message }) : error
+        )
+      )
+    : Effect.succeed(undefined)
 
 /**
  * Syncs every dossier into `options.output`, resuming from `options.checkpoint`
@@ -58,37 +93,43 @@ interface Checkpoint {
  * the file is renamed to `output` once every page is in: a run that fails
  * leaves the last complete CSV as it was.
  */
-export const sync = (options: SyncOptions): Effect.Effect<SyncSummary, TeoApiError | AuthError, Dossiers | TeoApi> =>
+export const sync = (
+  options: SyncOptions
+): Effect.Effect<SyncSummary, TeoApiError | AuthError | CheckpointUnreadable, Dossiers> =>
   Effect.gen(function* () {
-    const api = yield* TeoApi
     const dossiers = yield* Dossiers
     const started = Date.now()
-    const saved: Checkpoint | undefined = existsSync(options.checkpoint)
-      ? (JSON.parse(readFileSync(options.checkpoint, "utf8")) as Checkpoint)
-      : undefined
+    const saved = yield* readCheckpoint(options.checkpoint)
     const partial = `${options.output}.partial`
     if (saved === undefined) writeFileSync(partial, `${columns.join(",")}\n`)
-    let next: string | undefined = saved?.next
-    let count = saved?.dossiers ?? 0
-    let pages = saved?.pages ?? 0
-    if (saved !== undefined) yield* Console.error(`resuming after ${count} dossiers (${pages} pages)`)
-    do {
-      const page =
-        next === undefined
-          ? yield* dossiers.page({ itemsPerPage: options.pageSize ?? 100 })
-          : yield* api.page(next, Dossier)
-      appendFileSync(partial, page.member.map((dossier) => `${row(dossier)}\n`).join(""))
-      count += page.member.length
-      pages++
-      next = page.view?.next
-      if (next !== undefined) writeFileSync(options.checkpoint, JSON.stringify({ next, dossiers: count, pages }))
-      yield* Console.error(
-        `${count}${page.totalItems === undefined ? "" : `/${page.totalItems}`} dossiers, ${pages} pages`
+    else yield* Console.error(`resuming after ${saved.dossiers} dossiers (${saved.pages} pages)`)
+    const before = { dossiers: saved?.dossiers ?? 0, pages: saved?.pages ?? 0 }
+    // Where this run stands, as the checkpoint says it after each page.
+    const done = { ...before }
+    // A checkpoint whose cursor is null: every page was written, only the publishing was left.
+    const written = saved?.cursor === null
+    if (!written) {
+      yield* dossiers.pages({ itemsPerPage: options.pageSize ?? 100 }, { from: saved?.cursor ?? undefined }).pipe(
+        Stream.runForEach(({ items, progress, cursor }) =>
+          Effect.suspend(() => {
+            appendFileSync(partial, items.map((dossier) => `${row(dossier)}\n`).join(""))
+            done.dossiers = before.dossiers + progress.items
+            done.pages = before.pages + progress.pages
+            const checkpoint: Checkpoint = { cursor: cursor ?? null, ...done }
+            writeFileSync(options.checkpoint, JSON.stringify(checkpoint))
+            const of = (total: number | undefined) => (total === undefined ? "" : `/${total}`)
+            // This read's pages count from where it started; the run's, from the first page.
+            const totalPages = progress.totalPages === undefined ? undefined : before.pages + progress.totalPages
+            return Console.error(
+              `${done.dossiers}${of(progress.totalItems)} dossiers, ${done.pages}${of(totalPages)} pages`
+            )
+          })
+        )
       )
-    } while (next !== undefined)
+    }
     renameSync(partial, options.output)
     rmSync(options.checkpoint, { force: true })
-    const summary = { dossiers: count, pages, resumed: saved !== undefined, seconds: (Date.now() - started) / 1000 }
+    const summary = { ...done, resumed: saved !== undefined, seconds: (Date.now() - started) / 1000 }
     yield* Console.error(
       `synced ${summary.dossiers} dossiers in ${summary.pages} pages, ${summary.seconds.toFixed(1)} s${summary.resumed ? " (resumed)" : ""}`
     )

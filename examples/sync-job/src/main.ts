@@ -21,7 +21,9 @@ sync({ output, checkpoint: `${output}.checkpoint.json` }).pipe(
     Console.error(
       error._tag === "ConfigError"
         ? `sync not started: ${configErrorMessage(error)}`
-        : `sync failed: ${error.message}\n${output} is unchanged; run again to resume.`
+        : error._tag === "CheckpointUnreadable"
+          ? `sync not started: ${error.message}`
+          : `sync failed: ${error.message}\n${output} is unchanged; run again to resume.`
     )
   ),
   NodeRuntime.runMain({ disableErrorReporting: true })
