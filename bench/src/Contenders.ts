@@ -7,7 +7,7 @@
  */
 import { OAuth2Client, OAuth2Fetch } from "@badgateway/oauth2-client"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Dossiers, TeoApi } from "@teo-effect/api"
+import { Dossiers, TeoApi, UndiciHttpClient } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { Effect, Layer, ManagedRuntime, Redacted, Schema } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
@@ -57,7 +57,7 @@ const withTokenGetter = (name: string, target: Target, getToken: () => Promise<s
 })
 
 /** The HTTP clients teo-effect is measured on. */
-export type ClientKind = "fetch" | "undici"
+export type ClientKind = "fetch" | "undici" | "own"
 
 /**
  * One undici dispatcher for the whole run, shared by the undici floor and
@@ -70,8 +70,11 @@ const undiciLayer = NodeHttpClient.layerUndiciNoDispatcher.pipe(
   Layer.provide(Layer.succeed(NodeHttpClient.Dispatcher, dispatcher))
 )
 
+/** teo-effect's own client on undici's `request` (UndiciHttpClient), on the same dispatcher. */
+const ownLayer = Layer.succeed(HttpClient.HttpClient, UndiciHttpClient.make(dispatcher))
+
 export const clientLayer = (kind: ClientKind): Layer.Layer<HttpClient.HttpClient> =>
-  kind === "fetch" ? FetchHttpClient.layer : undiciLayer
+  kind === "fetch" ? FetchHttpClient.layer : kind === "own" ? ownLayer : undiciLayer
 
 /** teo-effect's layers against `target`, as an application composes them. */
 export const teoEffectLayer = (
@@ -116,7 +119,7 @@ export const teoEffect = (
   return {
     name:
       options.name ??
-      `teo-effect ${call === "dossiers" ? "Dossiers.page()" : "TeoApi.page(Unknown)"} on ${kind === "fetch" ? "FetchHttpClient" : "undici"}`,
+      `teo-effect ${call === "dossiers" ? "Dossiers.page()" : "TeoApi.page(Unknown)"} on ${kind === "fetch" ? "FetchHttpClient" : kind === "own" ? "UndiciHttpClient" : "undici"}`,
     token: () => runtime.runPromise(getToken.pipe(Effect.map((token) => Redacted.value(token.value)))),
     page: (pageSize) =>
       runtime.runPromise(
@@ -148,7 +151,7 @@ export const bareEffectHttp = async (target: Target, kind: ClientKind): Promise<
     Effect.flatMap(client.execute(request), (response) => response.json)
   )
   return {
-    name: `effect/http alone (execute + json) on ${kind === "fetch" ? "FetchHttpClient" : "undici"}`,
+    name: `effect/http alone (execute + json) on ${kind === "fetch" ? "FetchHttpClient" : kind === "own" ? "UndiciHttpClient" : "undici"}`,
     token: async () => token,
     page: async () => {
       const body = (await runtime.runPromise(call)) as { "hydra:member": ReadonlyArray<unknown> }

@@ -1,15 +1,16 @@
 /**
  * Profiles one contender's page call with FakeTeo in a child process:
  *
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/src/profile.ts [dossiers|raw|bare] [undici|fetch] [calls] [concurrency]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/src/profile.ts [dossiers|raw|bare|floor] [undici|fetch|own] [calls] [concurrency]
  *
- * `raw` is `TeoApi.page(path, Schema.Unknown)`, `bare` effect/http alone.
+ * `raw` is `TeoApi.page(path, Schema.Unknown)`, `bare` effect/http alone, `floor` the fetch
+ * (`fetch`) or undici (`undici`) floor. `own` as the client is UndiciHttpClient.
  *
  * Prints the calls per second and the client CPU µs per call; the profile
  * (open it in Chrome DevTools) covers the client process only. `FAKE_PROF=1`
  * profiles the FakeTeo process too (into /tmp/fprof).
  */
-import { bareEffectHttp, type ClientKind, teoEffect } from "./Contenders.ts"
+import { bareEffectHttp, type ClientKind, floor, teoEffect, undiciFloor } from "./Contenders.ts"
 import { startRemoteFake } from "./FakeProcess.ts"
 
 const [call = "dossiers", client = "undici", callsArg = "5000", concurrencyArg = "1"] = process.argv.slice(2)
@@ -24,9 +25,11 @@ const target = {
   teoId: fake.env.TEO_ID
 }
 const contender =
-  call === "bare"
-    ? await bareEffectHttp(target, client as ClientKind)
-    : teoEffect(target, { call: call === "raw" ? "raw" : "dossiers", client: client as ClientKind })
+  call === "floor"
+    ? await (client === "fetch" ? floor(target) : undiciFloor(target))
+    : call === "bare"
+      ? await bareEffectHttp(target, client as ClientKind)
+      : teoEffect(target, { call: call === "raw" ? "raw" : "dossiers", client: client as ClientKind })
 for (let i = 0; i < 500; i++) await contender.page(30)
 const cpu = process.cpuUsage()
 const started = performance.now()

@@ -24,3 +24,7 @@ export * as Teo from "./Teo.js"
 export * from "./TeoApi.js"
 export * from "./TeoApiError.js"
 export type { Query, ReadOptions, TeoApiOptions, WriteOptions } from "./TeoApiOptions.js"
+/**
+ * @since 0.3.0
+ */
+export * as UndiciHttpClient from "./UndiciHttpClient.js"

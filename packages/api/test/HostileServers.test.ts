@@ -13,7 +13,14 @@
 import { gzipSync } from "node:zlib"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { JsonLdResource, RequestFailed, ServerError, TeoApi, UnexpectedResponse } from "@teo-effect/api"
+import {
+  JsonLdResource,
+  RequestFailed,
+  ServerError,
+  TeoApi,
+  UndiciHttpClient,
+  UnexpectedResponse
+} from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { makeEndlessServer, withoutJitter } from "@teo-effect/test-support"
 import { Config, ConfigProvider, Duration, Effect, Exit, Fiber, Layer, Redacted, Schema, Stream } from "effect"
@@ -25,7 +32,8 @@ const path = `/production/dossiers/${uuid(1)}`
 
 const clients = [
   ["FetchHttpClient", FetchHttpClient.layer],
-  ["undici", NodeHttpClient.layerUndici]
+  ["undici", NodeHttpClient.layerUndici],
+  ["UndiciHttpClient", UndiciHttpClient.layer]
 ] as const
 
 describe.each(clients)("on %s", (name, client) => {
