@@ -6,6 +6,9 @@
  * (against the budget's ideal time). Contenders interleaved round by round;
  * each figure is the median of the rounds.
  */
+
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { type Dossier, Dossiers } from "@teo-effect/api"
 import { AccessToken } from "@teo-effect/auth"
 import { Effect, ManagedRuntime, Stream } from "effect"
@@ -23,6 +26,8 @@ export interface BulkResult {
   /** Dossiers in the collection. */
   readonly dossiers: number
   readonly wallMillis: number
+  /** Each round's wall time, in the order run (the noise around the median). */
+  readonly wallMillisByRound: ReadonlyArray<number>
   /** The hand-written loop's wall time over this one's. */
   readonly speedUp: number
   readonly items: number
@@ -53,9 +58,22 @@ export interface BulkResult {
 export const idealUnderBudget = (pages: number, answerMillis: number, limit: number, windowMillis: number): number =>
   pages <= 1 ? answerMillis : Math.max((Math.ceil(pages / limit) - 1) * windowMillis, answerMillis) + answerMillis
 
-/** Peak `heapUsed` and RSS over their values at the start, sampled every 10 ms while `body` runs. */
+/**
+ * A full garbage collection, so that each run starts from what is live: the
+ * bench runs without `--expose-gc`, so the flag is set now and `gc` taken from
+ * a fresh context (V8 exposes it there once the flag is on).
+ */
+const collectGarbage: () => void =
+  globalThis.gc ??
+  (() => {
+    setFlagsFromString("--expose-gc")
+    const gc: unknown = runInNewContext("gc")
+    return typeof gc === "function" ? () => gc() : () => {}
+  })()
+
+/** Peak `heapUsed` and RSS over their values at the start (after a full GC), sampled every 10 ms while `body` runs. */
 const measureMemory = async <A>(body: () => Promise<A>) => {
-  globalThis.gc?.()
+  collectGarbage()
   const start = process.memoryUsage()
   const peak = { heap: start.heapUsed, rss: start.rss }
   const sample = () => {
@@ -197,6 +215,7 @@ export const bulk = async (size: Sizes): Promise<ReadonlyArray<BulkResult>> => {
         contender,
         dossiers,
         wallMillis,
+        wallMillisByRound: values.map((value) => value.wallMillis),
         speedUp: handWall / wallMillis,
         items,
         complete: items === dossiers,
