@@ -8,6 +8,13 @@
 /**
  * @since 0.1.0
  */
+
+/**
+ * `UndiciHttpClient` from `@teo-effect/auth`, here too: the client of choice on Node.
+ *
+ * @since 0.3.0
+ */
+export { UndiciHttpClient } from "@teo-effect/auth"
 export * as ApiMetrics from "./ApiMetrics.js"
 export * from "./Dossier.js"
 export * from "./Dossiers.js"
@@ -24,7 +31,3 @@ export * as Teo from "./Teo.js"
 export * from "./TeoApi.js"
 export * from "./TeoApiError.js"
 export type { Query, ReadOptions, TeoApiOptions, WriteOptions } from "./TeoApiOptions.js"
-/**
- * @since 0.3.0
- */
-export * as UndiciHttpClient from "./UndiciHttpClient.js"

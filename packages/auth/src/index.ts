@@ -43,3 +43,7 @@ export * from "./Token.js"
  * @since 0.2.0
  */
 export * as TokenStore from "./TokenStore.js"
+/**
+ * @since 0.3.0
+ */
+export * as UndiciHttpClient from "./UndiciHttpClient.js"

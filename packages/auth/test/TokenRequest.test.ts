@@ -14,7 +14,8 @@ import {
   ExpiredToken,
   InvalidClient,
   InvalidScope,
-  TokenRequestFailed
+  TokenRequestFailed,
+  UndiciHttpClient
 } from "@teo-effect/auth"
 import { makeEndlessServer, oauthError, type Reply, tokenReply, withoutJitter } from "@teo-effect/test-support"
 import { Context, DateTime, Duration, Effect, Exit, Fiber, Layer, Redacted, Schema } from "effect"
@@ -435,7 +436,8 @@ describe("hostile answers", () => {
 
 const clients = [
   ["FetchHttpClient", FetchHttpClient.layer],
-  ["undici", NodeHttpClient.layerUndici]
+  ["undici", NodeHttpClient.layerUndici],
+  ["UndiciHttpClient", UndiciHttpClient.layer]
 ] as const
 
 describe.each(clients)("answers without the body a token response needs, on %s", (name, client) => {

@@ -4,14 +4,14 @@
  * `NodeHttpClient.layerUndici`), over real sockets on 127.0.0.1 — the socket
  * is the subject. What TeoApi asks of a client under hostile answers (bodies
  * cut short, endless, too large, redirects) runs on all three in
- * HostileServers.test.ts.
+ * packages/api's HostileServers.test.ts, and the token endpoint's in TokenRequest.test.ts.
  */
 
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { UndiciHttpClient } from "@teo-effect/api"
+import { UndiciHttpClient } from "@teo-effect/auth"
 import { makeEndlessServer, makeScriptedServer } from "@teo-effect/test-support"
 import { Context, Deferred, Effect, Exit, Fiber, Layer, Stream } from "effect"
 import { Cookies, FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "effect/http"
