@@ -193,19 +193,26 @@ const overheadContenders = async (target: Target): Promise<Array<Contender>> => 
   teoEffect(target, { client: "fetch", call: "dossiers" }),
   teoEffect(target, { client: "fetch", call: "raw" }),
   teoEffect(target, { client: "undici", call: "dossiers" }),
-  teoEffect(target, { client: "undici", call: "raw" })
+  teoEffect(target, { client: "undici", call: "raw" }),
+  await bareEffectHttp(target, "own"),
+  teoEffect(target, { client: "own", call: "dossiers" }),
+  teoEffect(target, { client: "own", call: "raw" })
 ]
 
 /**
  * The contenders on the documented profile: the floors, effect/http alone and
- * teo-effect, on undici (the profile changes the answers, not the peers).
+ * teo-effect, on undici's layer and on UndiciHttpClient (the profile changes
+ * the answers, not the peers).
  */
 const documentedContenders = async (target: Target): Promise<Array<Contender>> => [
   await floor(target),
   await undiciFloor(target),
   await bareEffectHttp(target, "undici"),
   teoEffect(target, { client: "undici", call: "dossiers" }),
-  teoEffect(target, { client: "undici", call: "raw" })
+  teoEffect(target, { client: "undici", call: "raw" }),
+  await bareEffectHttp(target, "own"),
+  teoEffect(target, { client: "own", call: "dossiers" }),
+  teoEffect(target, { client: "own", call: "raw" })
 ]
 
 /** Per-call overhead on FakeTeo's `profile` (the contenders of `overheadContenders`, or of `documentedContenders`). */
