@@ -35,7 +35,7 @@ export class Progress extends Context.Service<
       show: (line) =>
         Effect.sync(() => {
           if (stderr.isTTY !== true) return
-          stderr.write(`\r${line}`)
+          stderr.write(`\r\x1b[2K${line}`)
           shown = true
         }),
       clear: Effect.sync(() => {
