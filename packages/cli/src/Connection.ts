@@ -8,8 +8,7 @@
  *
  * @since 0.1.0
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { type Dossiers, type Prestations, Teo, TeoApi } from "@teo-effect/api"
+import { type Dossiers, type Prestations, Teo, TeoApi, UndiciHttpClient } from "@teo-effect/api"
 import { type AccessToken, TeoConfig, TeoCredentials, type TeoCredentialsOptions } from "@teo-effect/auth"
 import { Config, Console, Context, Effect, FileSystem, Layer, Option, Redacted } from "effect"
 import { HttpClient } from "effect/http"
@@ -43,7 +42,7 @@ export class Traffic extends Context.Service<
   { readonly tokenRequests: () => number; readonly apiRequests: () => number; readonly embedded: boolean }
 >()("@teo-effect/cli/Traffic") {}
 
-/** undici (`NodeHttpClient.layerUndici`), counting requests by destination. */
+/** undici (`UndiciHttpClient.layer`), counting requests by destination. */
 const countingClient = (tokenUrl: string, embedded: boolean) =>
   Layer.effectContext(
     Effect.gen(function* () {
@@ -62,7 +61,7 @@ const countingClient = (tokenUrl: string, embedded: boolean) =>
         )
       )
     })
-  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  ).pipe(Layer.provide(UndiciHttpClient.layer))
 
 /** `Teo.layer` with these credentials, on the counting undici client. */
 const services = (credentials: TeoCredentialsOptions, apiUrl: string, embedded: boolean) =>

@@ -8,8 +8,7 @@
  *
  * @since 0.1.0
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { PartnerLinkHttp, TeoConfig } from "@teo-effect/auth"
+import { PartnerLinkHttp, TeoConfig, UndiciHttpClient } from "@teo-effect/auth"
 import { TeoHttp } from "@teo-effect/auth/internal"
 import { Console, Duration, Effect, Option, Predicate, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
@@ -283,7 +282,7 @@ export const command = Command.make(
         `A partner link for dossier ${issued.dossierId} (user ${issued.userId}), valid until ${issued.expiresAt}, signed by FakeTeo at ${origin}; your application verifies it with the keys at ${origin}/.well-known/jwks.json (TEO_PARTNER_JWKS_URL).`
       )
       yield* Console.log(link)
-    }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+    }).pipe(Effect.provide(UndiciHttpClient.layer))
 ).pipe(
   Command.withDescription(
     "Print a partner link (« lien authentifié ») for local testing, signed by a running FakeTeo (teo fake-server)"
