@@ -10,15 +10,15 @@
  * sentence that names the variable; Ctrl-C stops it cleanly.
  */
 import { createServer } from "node:http"
-import { NodeHttpClient, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
-import { Teo } from "@teo-effect/api"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Teo, UndiciHttpClient } from "@teo-effect/api"
 import { configErrorMessage } from "@teo-effect/auth"
 import { Config, Console, Effect, Layer } from "effect"
 import { HttpRouter } from "effect/http"
 import { Routes } from "./Routes.ts"
 
 /** téo from the TEO_* environment, over undici. */
-const TeoLive = Teo.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
+const TeoLive = Teo.layerConfig().pipe(Layer.provide(UndiciHttpClient.layer))
 
 const ServerLive = Layer.unwrap(
   Effect.map(

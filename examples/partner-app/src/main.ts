@@ -12,8 +12,8 @@
  * that names it; Ctrl-C stops it cleanly.
  */
 import { createServer } from "node:http"
-import { NodeHttpClient, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
-import { Teo } from "@teo-effect/api"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Teo, UndiciHttpClient } from "@teo-effect/api"
 import { configErrorMessage, PartnerLink, PartnerLinkHttp } from "@teo-effect/auth"
 import { Config, Console, Effect, Layer } from "effect"
 import { HttpRouter } from "effect/http"
@@ -21,7 +21,7 @@ import { Routes } from "./Routes.ts"
 
 /** téo's API and its partner links, over undici. */
 const TeoLive = Layer.merge(Teo.layerConfig(), PartnerLink.layerConfig({ replayProtection: true })).pipe(
-  Layer.provide(NodeHttpClient.layerUndici)
+  Layer.provide(UndiciHttpClient.layer)
 )
 
 const ServerLive = Layer.unwrap(

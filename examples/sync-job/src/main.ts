@@ -3,8 +3,8 @@
  *
  *   node src/main.ts [dossiers.csv]
  */
-import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
-import { Teo } from "@teo-effect/api"
+import { NodeRuntime } from "@effect/platform-node"
+import { Teo, UndiciHttpClient } from "@teo-effect/api"
 import { configErrorMessage } from "@teo-effect/auth"
 import { Console, Effect, Layer } from "effect"
 import { sync } from "./SyncJob.ts"
@@ -12,7 +12,7 @@ import { sync } from "./SyncJob.ts"
 const output = process.argv[2] ?? "dossiers.csv"
 
 /** téo from the TEO_* environment, over undici. */
-const TeoLive = Teo.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
+const TeoLive = Teo.layerConfig().pipe(Layer.provide(UndiciHttpClient.layer))
 
 sync({ output, checkpoint: `${output}.checkpoint.json` }).pipe(
   Effect.provide(TeoLive),
