@@ -1,8 +1,8 @@
 /**
  * The whole of teo-effect in one layer: credentials, the access token, the
  * API, the dossiers and the prestations, wired as an application would wire them. The HTTP
- * client stays the application's choice (`NodeHttpClient.layerUndici` from
- * `@effect/platform-node` on Node, `FetchHttpClient.layer` elsewhere).
+ * client stays the application's choice (`UndiciHttpClient.layer` on Node,
+ * `FetchHttpClient.layer` from `effect/http` elsewhere).
  *
  * @since 0.1.0
  */
@@ -76,11 +76,11 @@ const wire = <R>(
  *
  * @example
  * ```ts
- * import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
- * import { Dossiers, Teo } from "@teo-effect/api"
+ * import { NodeRuntime } from "@effect/platform-node"
+ * import { Dossiers, Teo, UndiciHttpClient } from "@teo-effect/api"
  * import { Effect, Layer, Stream } from "effect"
  *
- * const TeoLive = Teo.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
+ * const TeoLive = Teo.layerConfig().pipe(Layer.provide(UndiciHttpClient.layer))
  *
  * const program = Effect.gen(function* () {
  *   const dossiers = yield* Dossiers

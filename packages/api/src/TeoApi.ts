@@ -429,7 +429,7 @@ export class TeoApi extends Context.Service<
     /**
      * Every item of a collection. Once the first page says where the
      * collection ends (`last`, or `totalItems`), the other pages are read
-     * `concurrency` at a time (the layer's option, default 10) and their
+     * `concurrency` at a time (the layer's option, default 16) and their
      * items emitted in order; otherwise page after page by `next` links.
      * Items seen twice in one read (same `@id`) are emitted once.
      */

@@ -244,13 +244,13 @@ describe("whole-collection reads", () => {
     })
   )
 
-  it.effect("by default, ten pages in flight at once", () =>
+  it.effect("by default, sixteen pages in flight at once", () =>
     Effect.gen(function* () {
       const harness = yield* makeApiHarness()
-      const state = serveHeld(harness, { pages: 21 }, 10)
+      const state = serveHeld(harness, { pages: 33 }, 16)
       const all = yield* Stream.runCollect(harness.dossiers.list())
-      assert.deepStrictEqual(lastNames(all), expectedNames(21))
-      assert.strictEqual(state.most, 10)
+      assert.deepStrictEqual(lastNames(all), expectedNames(33))
+      assert.strictEqual(state.most, 16)
     })
   )
 

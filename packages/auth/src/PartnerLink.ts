@@ -325,12 +325,11 @@ const make = Effect.fnUntraced(function* <R = never>(options: PartnerLinkOptions
  *
  * @example
  * ```ts
- * import { NodeHttpClient } from "@effect/platform-node"
- * import { PartnerLink } from "@teo-effect/auth"
+ * import { PartnerLink, UndiciHttpClient } from "@teo-effect/auth"
  * import { Effect, Layer } from "effect"
  *
  * const PartnerLinkLive = PartnerLink.layer({ replayProtection: true }).pipe(
- *   Layer.provide(NodeHttpClient.layerUndici)
+ *   Layer.provide(UndiciHttpClient.layer)
  * )
  *
  * const dossierOf = (token: string) =>

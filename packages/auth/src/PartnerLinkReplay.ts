@@ -82,13 +82,13 @@ const Settings = Schema.Struct({
  *
  * @example
  * ```ts
- * import { NodeHttpClient, NodeRedis } from "@effect/platform-node"
- * import { PartnerLink, PartnerLinkReplay, ResilientRedis } from "@teo-effect/auth"
+ * import { NodeRedis } from "@effect/platform-node"
+ * import { PartnerLink, PartnerLinkReplay, ResilientRedis, UndiciHttpClient } from "@teo-effect/auth"
  * import { Layer } from "effect"
  *
  * const PartnerLinkLive = PartnerLink.layer({ replayProtection: PartnerLinkReplay.redis() }).pipe(
  *   Layer.provide(ResilientRedis.layer(NodeRedis.layer({ url: "redis://127.0.0.1:6379", ...ResilientRedis.nodeRedisOptions }))),
- *   Layer.provide(NodeHttpClient.layerUndici)
+ *   Layer.provide(UndiciHttpClient.layer)
  * )
  * ```
  *

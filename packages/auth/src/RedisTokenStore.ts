@@ -128,14 +128,14 @@ const Settings = Schema.Struct({
  *
  * @example
  * ```ts
- * import { NodeHttpClient, NodeRedis } from "@effect/platform-node"
- * import { AccessToken, RedisTokenStore, ResilientRedis, TeoCredentials } from "@teo-effect/auth"
+ * import { NodeRedis } from "@effect/platform-node"
+ * import { AccessToken, RedisTokenStore, ResilientRedis, TeoCredentials, UndiciHttpClient } from "@teo-effect/auth"
  * import { Layer } from "effect"
  *
  * const TokenLive = AccessToken.layer({ store: RedisTokenStore.make() }).pipe(
  *   Layer.provide(TeoCredentials.layerConfig()),
  *   Layer.provide(ResilientRedis.layer(NodeRedis.layer({ url: "redis://127.0.0.1:6379", ...ResilientRedis.nodeRedisOptions }))),
- *   Layer.provide(NodeHttpClient.layerUndici)
+ *   Layer.provide(UndiciHttpClient.layer)
  * )
  * ```
  *
