@@ -285,18 +285,10 @@ const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unk
   new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
 
 /**
- * An `HttpClient` sending every request through `dispatcher` (an undici
- * `Agent`, `Pool`, or the global dispatcher).
- *
- * @example
- * ```ts
- * import { UndiciHttpClient } from "@teo-effect/api"
- * import { Layer } from "effect"
- * import { HttpClient } from "effect/http"
- * import { Agent } from "undici"
- *
- * const ClientLive = Layer.succeed(HttpClient.HttpClient, UndiciHttpClient.make(new Agent({ connections: 16 })))
- * ```
+ * An `HttpClient` sending every request through `dispatcher`: an undici
+ * `Agent` or `Pool` of your own (with `undici` in your own dependencies),
+ * configured as you need (`connections`, `keepAliveTimeout`, a proxy…). The
+ * dispatcher stays yours to close. Most applications want `layer`.
  *
  * @since 0.3.0
  * @category constructors
@@ -355,6 +347,23 @@ export const make = (dispatcher: Dispatcher): HttpClient.HttpClient => {
 
 /**
  * The client on a new undici `Agent`, closed with the layer.
+ *
+ * @example
+ * ```ts
+ * import { NodeRuntime } from "@effect/platform-node"
+ * import { Dossiers, Teo, UndiciHttpClient } from "@teo-effect/api"
+ * import { Effect, Layer } from "effect"
+ *
+ * const TeoLive = Teo.layerConfig().pipe(Layer.provide(UndiciHttpClient.layer))
+ *
+ * const program = Effect.gen(function* () {
+ *   const dossiers = yield* Dossiers
+ *   const first = yield* dossiers.page({ itemsPerPage: 10 })
+ *   yield* Effect.log(`${first.member.length} dossiers`)
+ * })
+ *
+ * program.pipe(Effect.provide(TeoLive), NodeRuntime.runMain)
+ * ```
  *
  * @since 0.3.0
  * @category layers
