@@ -12,7 +12,7 @@ import { runInNewContext } from "node:vm"
 import { type Dossier, Dossiers } from "@teo-effect/api"
 import { AccessToken } from "@teo-effect/auth"
 import { Effect, ManagedRuntime, Stream } from "effect"
-import { teoEffectLayer, teoSample } from "./Contenders.ts"
+import { type ClientKind, teoEffectLayer, teoSample } from "./Contenders.ts"
 import { startRemoteFake } from "./FakeProcess.ts"
 import { median, type Sizes } from "./Scenarios.ts"
 
@@ -137,9 +137,9 @@ export const bulk = async (size: Sizes): Promise<ReadonlyArray<BulkResult>> => {
      * starts, as the hand-written loop's is.
      */
     const viaList =
-      (api: Parameters<typeof teoEffectLayer>[2] = {}) =>
+      (api: Parameters<typeof teoEffectLayer>[2] = {}, kind: ClientKind = "undici") =>
       async (): Promise<Run> => {
-        const runtime = ManagedRuntime.make(teoEffectLayer(target, "undici", api))
+        const runtime = ManagedRuntime.make(teoEffectLayer(target, kind, api))
         try {
           await runtime.runPromise(Effect.flatMap(Effect.service(AccessToken), (accessToken) => accessToken.get))
           const ids: Array<string> = []
@@ -168,6 +168,8 @@ export const bulk = async (size: Sizes): Promise<ReadonlyArray<BulkResult>> => {
     const contenders: ReadonlyArray<readonly [string, () => Promise<Run>]> = [
       [handName, viaHandLoop],
       ["teo-effect Dossiers.list() on undici, default options", viaList()],
+      ["teo-effect Dossiers.list() on UndiciHttpClient, default options", viaList({}, "own")],
+      ["teo-effect Dossiers.list() on FetchHttpClient, default options", viaList({}, "fetch")],
       [budgetName, viaList({ rateLimit: { limit: bulkBudget.limit, window: `${bulkBudget.windowMillis} millis` } })]
     ]
     // Warm up (connections, JIT): one whole read by hand, outside the measure.
