@@ -5,7 +5,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { NotFound, UnexpectedResponse } from "@teo-effect/api"
 import { withoutJitter } from "@teo-effect/test-support"
-import { Effect, Stream } from "effect"
+import { Effect, Fiber, Stream } from "effect"
+import { TestClock } from "effect/testing"
 import { type ApiHarness, dossier, ldJson, makeApiHarness, reasonOf } from "./utils/harness.js"
 
 const perPage = 3
@@ -320,6 +321,33 @@ describe("whole-collection reads", () => {
       const all = yield* Stream.runCollect(harness.dossiers.list())
       assert.deepStrictEqual(lastNames(all), expectedNames(4))
       assert.isTrue(harness.apiRequests().every((request) => request.url.startsWith(collectionPath)))
+    })
+  )
+
+  it.effect("a rate budget paces the concurrent pages: the budget is the limit, not the concurrency", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ rateLimit: { limit: 3, window: "1 second" } })
+      // The window each request arrived in, as the test clock is stepped one window at a time.
+      const at = { window: 0 }
+      const arrivals: Array<number> = []
+      harness.api = (request) => {
+        arrivals.push(at.window)
+        return bookPage({ pages: 7 }, request.url)
+      }
+      const read = yield* Stream.runCollect(harness.dossiers.list()).pipe(Effect.forkChild)
+      yield* harness.received(1 + 3) // the token, and the budget's first 3 requests
+      at.window = 1
+      yield* TestClock.adjust("1 second")
+      yield* harness.received(1 + 6)
+      at.window = 2
+      yield* TestClock.adjust("1 second")
+      const all = yield* Fiber.join(read)
+      assert.deepStrictEqual(lastNames(all), expectedNames(7))
+      assert.deepStrictEqual(
+        [0, 1, 2].map((window) => arrivals.filter((arrival) => arrival === window).length),
+        [3, 3, 1],
+        "3 requests per window, though 16 could be in flight"
+      )
     })
   )
 
