@@ -217,7 +217,7 @@ const documentedContenders = async (target: Target): Promise<Array<Contender>> =
 
 /** Per-call overhead on FakeTeo's `profile` (the contenders of `overheadContenders`, or of `documentedContenders`). */
 const overheadOn = (size: Sizes, profile: FakeProfile) =>
-  withFake({ dossiers: 95, profile }, async (_fake, target) => {
+  withFake({ dossiers: 95, profile, tokenTtl: "12 hours" }, async (_fake, target) => {
     const contenders = await (profile === "rich" ? overheadContenders(target) : documentedContenders(target))
     // Warm up: connections, JIT, the token caches.
     for (const contender of contenders) for (let i = 0; i < 200; i++) await contender.page(30)
