@@ -459,6 +459,43 @@ describe("whole-collection reads", () => {
     })
   )
 
+  it.effect("ordered: false, a last link far past the end stops at the first empty page too", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 3 })
+      harness.api = (request) =>
+        bookPage(
+          { pages: 3, lastLink: `${collectionPath}?page=999999999`, members: (p) => (p <= 3 ? itemsOf(p) : []) },
+          request.url
+        )
+      const all = yield* Stream.runCollect(harness.dossiers.list(undefined, { ordered: false }))
+      assert.sameMembers(lastNames(all), expectedNames(3))
+      assert.isAtMost(harness.apiRequests().length, 1 + 3 + 3, "the pages, and no more than a window past them")
+    })
+  )
+
+  it.effect("an empty page ends the read: nothing after it is read or followed, and no cursor is left", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 16 })
+      // Page 3 is empty; page 6, the last the first page announced, links on to a page 7.
+      harness.api = (request) =>
+        bookPage(
+          {
+            pages: 6,
+            members: (page) => (page === 3 ? [] : itemsOf(page)),
+            next: (page) => `${collectionPath}?page=${page + 1}`
+          },
+          request.url
+        )
+      const read = yield* Stream.runCollect(harness.dossiers.pages())
+      assert.deepStrictEqual(lastNames(read.flatMap((page) => page.items)), expectedNames(2))
+      assert.strictEqual(read.at(-1)?.cursor, undefined, "the read is over: a later one starts afresh")
+      assert.isFalse(
+        harness.apiRequests().some((request) => request.url.endsWith("page=7")),
+        "the link past the announced end is not followed"
+      )
+    })
+  )
+
   it.effect("pages: progress (pages / total, items) and the cursor of each page", () =>
     Effect.gen(function* () {
       const harness = yield* makeApiHarness({ concurrency: 3 })
@@ -491,6 +528,16 @@ describe("whole-collection reads", () => {
         [1, 2, 3]
       )
       assert.strictEqual(secondRun[0]?.progress.totalPages, 3)
+    })
+  )
+
+  it.effect.each([-1, 2.5, Number.NaN, 1000])("a prefetch of %s is refused before any request", (prefetch) =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      const error = yield* Effect.flip(Stream.runCollect(harness.dossiers.list(undefined, { prefetch })))
+      reasonOf(error, UnexpectedResponse)
+      assert.include(error.message, "prefetch must be a whole number from 0 to 100")
+      assert.lengthOf(harness.apiRequests(), 0)
     })
   )
 

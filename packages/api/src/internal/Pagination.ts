@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import type { AuthError } from "@teo-effect/auth"
-import { Array as Arr, Effect, Option, Predicate, Stream } from "effect"
+import { Array as Arr, Effect, Option, Predicate, Result, Stream } from "effect"
 import { pageParameter as pageParameterName } from "../Assumptions.js"
 import type { HydraCollection } from "../HydraCollection.js"
 import type { ReadPage } from "../ReadPage.js"
@@ -194,45 +194,69 @@ export const pages = <A>(options: Options<A>): Stream.Stream<ReadPage<A>, Failur
         }
         // Set when the last planned page has arrived and still links further.
         let beyond: Resolved | undefined
-        const read = (n: number) =>
-          Effect.flatMap(linked(n), (at) =>
-            Effect.flatMap(fetch(at), (collection) =>
-              n === plan.last
+        // The first page found empty: the collection ends there (it shrank, or téo's end was
+        // wrong). No page after it is requested or emitted, and `beyond` is not followed.
+        let end: number | undefined
+        const read = (n: number) => {
+          if (end !== undefined && n > end) return Effect.succeed(undefined)
+          return Effect.flatMap(linked(n), (at) =>
+            Effect.flatMap(fetch(at), (collection) => {
+              if (collection.member.length === 0) end = Math.min(end ?? n, n)
+              return n === plan.last
                 ? Effect.map(nextOf(collection, at), (next) => {
                     beyond = next
                     return { n, collection }
                   })
                 : Effect.succeed({ n, collection })
-            )
+            })
           )
-        const range = Stream.range(plan.first, plan.last)
-        const cursorAfter = (n: number) =>
-          n < plan.last ? cursorOf(plan.link(n + 1)) : beyond && cursorOf(beyond.href)
+        }
+        const last = () => end ?? plan.last
+        /** Where a later read starts: page `n` when it is still to be read, else what follows the plan. */
+        const cursorFrom = (n: number) =>
+          n <= last()
+            ? cursorOf(plan.link(n))
+            : end === undefined && beyond !== undefined
+              ? cursorOf(beyond.href)
+              : undefined
+        // Page numbers stop being handed out once the end is known.
+        const range = Stream.range(plan.first, plan.last).pipe(Stream.takeWhile((n) => end === undefined || n <= end))
         const inOrder = range.pipe(
           // Each page's outcome, so that the pages before a failed one are emitted before its failure.
           Stream.mapEffect((n) => Effect.exit(read(n)), { concurrency: options.concurrency }),
           Stream.mapEffect((exit) => exit),
-          // A page without items: the collection ended sooner (it shrank while read).
-          Stream.takeUntil(({ collection }) => collection.member.length === 0),
-          Stream.map(({ n, collection }) => emit(collection, cursorAfter(n)))
+          Stream.takeUntil((page) => page === undefined || page.collection.member.length === 0),
+          Stream.filter(Predicate.isNotUndefined),
+          Stream.map(({ n, collection }) => emit(collection, cursorFrom(n + 1)))
         )
         const done = new Set<number>()
         let lowest = plan.first
         const asTheyCome = range.pipe(
-          Stream.mapEffect(read, { concurrency: options.concurrency, unordered: true }),
-          Stream.map(({ n, collection }) => {
+          Stream.mapEffect((n) => Effect.map(read(n), (page) => ({ n, page })), {
+            concurrency: options.concurrency,
+            unordered: true
+          }),
+          Stream.filterMap(({ n, page }) => {
             done.add(n)
             while (done.has(lowest)) done.delete(lowest++)
             // What a next read must start from: the first page not read yet.
-            return emit(collection, lowest <= plan.last ? cursorOf(plan.link(lowest)) : beyond && cursorOf(beyond.href))
+            return page === undefined ? Result.failVoid : Result.succeed(emit(page.collection, cursorFrom(lowest)))
           })
         )
         return Stream.concat(
           options.ordered ? inOrder : asTheyCome,
-          Stream.suspend(() => (beyond === undefined ? Stream.empty : following(beyond)))
+          Stream.suspend(() => (beyond === undefined || end !== undefined ? Stream.empty : following(beyond)))
         )
       }
 
+      if (!Number.isInteger(options.prefetch) || options.prefetch < 0 || options.prefetch > 100) {
+        return Stream.fail(
+          refusedTarget(
+            options.target,
+            `prefetch must be a whole number from 0 to 100, not ${typeof options.prefetch === "number" ? options.prefetch : JSON.stringify(options.prefetch)}`
+          )
+        )
+      }
       const start = targets.resolve(options.from ?? options.target)
       if ("refused" in start) return Stream.fail(refusedTarget(options.from ?? options.target, start.refused))
       if (options.from !== undefined) {
