@@ -12,15 +12,23 @@
  * - a connection refused, reset or closed before the answer is a `TransportError`;
  * - a body that breaks off is a `DecodeError` when read;
  * - an interrupted request, or body read, aborts its request;
- * - a body nobody reads is held up to 64 KiB, then its connection waits
- *   (back-pressure) until it is read or the answer is collected.
+ * - an informational answer (`103 Early Hints`) is not the answer;
+ * - a body is read whole (`text`, `json`…, by as many readers as ask) or as
+ *   one `stream`, not both;
+ * - with a tracer installed, effect/http's client span and the trace
+ *   context (`traceparent`) sent, as its own clients do; without one,
+ *   neither is made.
+ *
+ * Read or discard every body (`TeoApi` always does): a body nobody reads is
+ * held up to 64 KiB, then its connection waits (back-pressure) until it is
+ * read; it is not released when the answer is garbage-collected.
  *
  * Bodies sent: text and bytes (all that téo needs); a `FormData` or
  * `Stream` body fails with a `TransportError` saying so.
  *
  * @since 0.3.0
  */
-import { Array as Arr, Cause, Effect, Inspectable, Layer, Option, Result, type Schema, Stream } from "effect"
+import { Array as Arr, Cause, Effect, Inspectable, Layer, Option, Result, type Schema, Stream, Tracer } from "effect"
 import {
   Cookies,
   Headers,
@@ -59,8 +67,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   chunks: Array<Uint8Array> = []
   size = 0
   ending: Ending | undefined
-  /** The body's reader waiting for more, if one is. */
-  waiting: (() => void) | undefined
+  /** The body's readers waiting for more. */
+  waiting: Array<() => void> = []
+  /** How the body is read: whole (text, json…, as often as asked) or as a stream (once, and nothing else). */
+  readAs: "whole" | "stream" | undefined
   readonly request: HttpClientRequest.HttpClientRequest
   readonly url: string
 
@@ -79,6 +89,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     statusCode: number,
     headers: Record<string, string | Array<string> | undefined>
   ): void {
+    // An informational answer (`100 Continue`, `103 Early Hints`) is not the answer.
+    if (statusCode < 200) return
     const response = new UndiciResponse(this, statusCode, headers)
     this.response = response
     const resume = this.onHead
@@ -91,7 +103,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.size += chunk.byteLength
     this.wake()
     // Held for a reader that is not there (yet, or ever): past the mark, the connection waits.
-    if (this.size > highWaterMark && this.waiting === undefined) controller.pause()
+    if (this.size > highWaterMark && this.waiting.length === 0) controller.pause()
   }
 
   onResponseEnd(): void {
@@ -118,8 +130,9 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   wake(): void {
     const waiting = this.waiting
-    this.waiting = undefined
-    waiting?.()
+    if (waiting.length === 0) return
+    this.waiting = []
+    for (const reader of waiting) reader()
   }
 
   /** Lets the connection go on, if it was paused for want of a reader. */
@@ -144,10 +157,14 @@ const decodeError = (response: UndiciResponse, cause: unknown) =>
 const whole = (response: UndiciResponse): Effect.Effect<Uint8Array, Failure> =>
   Effect.callback<Uint8Array, Failure>((resume) => {
     const exchange = response.exchange
+    if (exchange.readAs === "stream") {
+      return resume(Effect.fail(decodeError(response, new Error("the body was read as a stream already"))))
+    }
+    exchange.readAs = "whole"
     const settle = () => {
       const ending = exchange.ending
       if (ending === undefined) {
-        exchange.waiting = settle
+        exchange.waiting.push(settle)
         exchange.resume()
         return
       }
@@ -248,7 +265,7 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
         }
         const ending = exchange.ending
         if (ending === undefined) {
-          exchange.waiting = take
+          exchange.waiting.push(take)
           exchange.resume()
           return
         }
@@ -256,7 +273,18 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
       }
       take()
     })
-    return Stream.fromPull(Effect.succeed(pull)).pipe(Stream.ensuring(Effect.sync(() => exchange.abort())))
+    return Stream.suspend(() => {
+      if (exchange.readAs !== undefined) {
+        return Stream.fail(
+          decodeError(
+            this,
+            new Error(`the body was read ${exchange.readAs === "stream" ? "as a stream" : "whole"} already`)
+          )
+        )
+      }
+      exchange.readAs = "stream"
+      return Stream.fromPull(Effect.succeed(pull)).pipe(Stream.ensuring(Effect.sync(() => exchange.abort())))
+    })
   }
 
   get upgrade(): HttpClientResponse.HttpClientResponse["upgrade"] {
@@ -305,7 +333,13 @@ export const make = (dispatcher: Dispatcher): HttpClient.HttpClient => {
         })
       )
     }
-    const href = url.success
+    return sendTo(request, url.success, undefined)
+  }
+  const sendTo = (
+    request: HttpClientRequest.HttpClientRequest,
+    href: URL,
+    signal: AbortSignal | undefined
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, Failure> => {
     const body = request.body
     if (body._tag === "FormData" || body._tag === "Stream") {
       return Effect.fail(transportError(request, new Error(`UndiciHttpClient does not send a ${body._tag} body`)))
@@ -317,6 +351,7 @@ export const make = (dispatcher: Dispatcher): HttpClient.HttpClient => {
     return Effect.callback<HttpClientResponse.HttpClientResponse, Failure>((resume) => {
       const exchange = new Exchange(request, `${href.origin}${href.pathname}${href.search}`)
       exchange.onHead = resume
+      signal?.addEventListener("abort", () => exchange.abort(), { once: true })
       try {
         dispatcher.dispatch(
           {
@@ -342,7 +377,17 @@ export const make = (dispatcher: Dispatcher): HttpClient.HttpClient => {
       })
     })
   }
-  return HttpClient.makeWith<Failure, never, Failure, never>((effect) => Effect.flatMap(effect, send), Effect.succeed)
+  // With a tracer installed, effect/http's own machinery: its client span and the trace context
+  // sent to the server (`traceparent`), as with effect/http's clients. Without one, nobody would
+  // see them: the request goes straight to undici.
+  const traced = HttpClient.make((request, url, signal) => sendTo(request, url, signal))
+  return HttpClient.makeWith<Failure, never, Failure, never>(
+    (effect) =>
+      Effect.withFiber((fiber) =>
+        fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer ? Effect.flatMap(effect, send) : traced.postprocess(effect)
+      ),
+    Effect.succeed
+  )
 }
 
 /**

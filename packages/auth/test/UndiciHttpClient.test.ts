@@ -7,13 +7,13 @@
  * packages/api's HostileServers.test.ts, and the token endpoint's in TokenRequest.test.ts.
  */
 
-import { createServer } from "node:http"
+import { createServer, type RequestListener, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { UndiciHttpClient } from "@teo-effect/auth"
-import { makeEndlessServer, makeScriptedServer } from "@teo-effect/test-support"
-import { Context, Deferred, Effect, Exit, Fiber, Layer, Stream } from "effect"
+import { gate, makeEndlessServer, makeScriptedServer } from "@teo-effect/test-support"
+import { Context, Deferred, Effect, Exit, Fiber, Layer, Stream, Tracer } from "effect"
 import { Cookies, FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "effect/http"
 
 const clients = [
@@ -27,6 +27,23 @@ const withClient = <A, E>(
   layer: Layer.Layer<HttpClient.HttpClient>,
   use: (client: HttpClient.HttpClient) => Effect.Effect<A, E>
 ) => Effect.flatMap(Layer.build(layer), (context) => use(Context.get(context, HttpClient.HttpClient)))
+
+/** A node:http server on 127.0.0.1 for the test's scope; its origin. */
+const listen = (listener: RequestListener) =>
+  Effect.acquireRelease(
+    Effect.callback<{ readonly origin: string; readonly server: Server }>((resume) => {
+      const server = createServer(listener)
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo
+        resume(Effect.succeed({ origin: `http://127.0.0.1:${port}`, server }))
+      })
+    }),
+    ({ server }) =>
+      Effect.sync(() => {
+        server.closeAllConnections()
+        server.close()
+      })
+  ).pipe(Effect.map(({ origin }) => origin))
 
 describe.each(clients)("%s", (_name, layer) => {
   it.effect("sends the method, the path with its query, the headers and a text body", () =>
@@ -99,6 +116,55 @@ describe.each(clients)("%s", (_name, layer) => {
     })
   )
 
+  it.effect("a 103 Early Hints before the 200 is not the answer", () =>
+    Effect.gen(function* () {
+      const server = yield* listen((_request, response) => {
+        response.writeEarlyHints({ link: "</api/docs.jsonld>; rel=preload" })
+        response.setHeader("content-type", "application/ld+json")
+        setImmediate(() => response.end('{"ok":true}'))
+      })
+      const response = yield* withClient(layer, (client) => client.get(`${server}/api/x`))
+      assert.strictEqual(response.status, 200)
+      assert.strictEqual(response.headers["content-type"], "application/ld+json")
+      assert.deepStrictEqual(yield* response.json, { ok: true })
+    })
+  )
+
+  it.effect("two reads of one body at once both get all of it", () =>
+    Effect.gen(function* () {
+      const rest = gate()
+      const server = yield* listen((_request, response) => {
+        response.write("a".repeat(1000))
+        void rest.opened.then(() => response.end("b".repeat(1000)))
+      })
+      const lengths = yield* withClient(layer, (client) =>
+        Effect.flatMap(client.get(`${server}/x`), (response) =>
+          Effect.all(
+            [
+              Effect.map(response.text, (text) => text.length),
+              Effect.map(response.arrayBuffer, (bytes) => bytes.byteLength),
+              Effect.sync(rest.open)
+            ],
+            { concurrency: "unbounded" }
+          )
+        )
+      )
+      assert.deepStrictEqual(lengths.slice(0, 2), [2000, 2000])
+    })
+  )
+
+  it.effect("a body read as a stream is not then read as text as if it were empty", () =>
+    Effect.gen(function* () {
+      const server = yield* listen((_request, response) => response.end("hello"))
+      const exit = yield* withClient(layer, (client) =>
+        Effect.flatMap(client.get(`${server}/x`), (response) =>
+          Effect.flatMap(Stream.runDrain(response.stream), () => Effect.exit(response.text))
+        )
+      )
+      assert.isFalse(Exit.isSuccess(exit) && exit.value === "", "the text of a body already streamed")
+    })
+  )
+
   it.effect("a connection refused is a TransportError", () =>
     Effect.gen(function* () {
       const error = yield* withClient(layer, (client) => Effect.flip(client.get("http://127.0.0.1:9/api")))
@@ -160,6 +226,45 @@ describe.each(clients)("%s", (_name, layer) => {
 })
 
 describe("UndiciHttpClient alone", () => {
+  it.effect("with a tracer installed: effect/http's client span, and the trace context sent (traceparent)", () =>
+    Effect.gen(function* () {
+      const seen: Array<string | undefined> = []
+      const server = yield* listen((request, response) => {
+        const header = request.headers.traceparent
+        seen.push(typeof header === "string" ? header : undefined)
+        response.end("{}")
+      })
+      const spans: Array<Tracer.NativeSpan> = []
+      const tracer = Tracer.make({
+        span(options) {
+          const span = new Tracer.NativeSpan(options)
+          spans.push(span)
+          return span
+        }
+      })
+      yield* withClient(UndiciHttpClient.layer, (client) =>
+        Effect.flatMap(client.get(`${server}/api/x`), (response) => response.json).pipe(Effect.withTracer(tracer))
+      )
+      const span = spans.find((candidate) => candidate.kind === "client")
+      assert.isDefined(span, "a client span")
+      assert.match(seen[0] ?? "", new RegExp(`^00-${span?.traceId}-${span?.spanId}-0[01]$`))
+    })
+  )
+
+  it.effect("without a tracer, no span and no traceparent", () =>
+    Effect.gen(function* () {
+      const seen: Array<unknown> = []
+      const server = yield* listen((request, response) => {
+        seen.push(request.headers.traceparent)
+        response.end("{}")
+      })
+      yield* withClient(UndiciHttpClient.layer, (client) =>
+        Effect.flatMap(client.get(`${server}/api/x`), (response) => response.json)
+      )
+      assert.deepStrictEqual(seen, [undefined])
+    })
+  )
+
   it.effect("refuses a Stream body with a TransportError that says so", () =>
     Effect.gen(function* () {
       const error = yield* withClient(UndiciHttpClient.layer, (client) =>
