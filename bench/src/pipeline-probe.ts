@@ -50,18 +50,29 @@ const page = JSON.stringify({
 })
 const token = JSON.stringify({ access_token: "t".repeat(600), token_type: "Bearer", expires_in: 3600 })
 
-/** Answers every request at once: the token endpoint's token, or the page. */
+/** Answers every request at once from memory (the token endpoint's token, or the page), as undici's handler API does. */
+const controller = {
+  aborted: false,
+  paused: false,
+  reason: null,
+  abort: () => undefined,
+  pause: () => undefined,
+  resume: () => undefined
+}
 const memory = {
-  request: (options: { readonly path: string }) => {
+  dispatch: (options: { readonly path: string }, handler: Dispatcher.DispatchHandler) => {
     const text = options.path.startsWith("/oauth2/token") ? token : page
-    return Promise.resolve({
-      statusCode: 200,
-      headers: {
+    const bytes = Buffer.from(text)
+    handler.onRequestStart?.(controller, {})
+    queueMicrotask(() => {
+      handler.onResponseStart?.(controller, 200, {
         "content-type": "application/ld+json; charset=utf-8",
-        "content-length": String(Buffer.byteLength(text))
-      },
-      body: { text: () => Promise.resolve(text), on: () => undefined, destroy: () => undefined }
+        "content-length": String(bytes.byteLength)
+      })
+      handler.onResponseData?.(controller, bytes)
+      handler.onResponseEnd?.(controller, {})
     })
+    return true
   }
 } as unknown as Dispatcher
 const client = Layer.succeed(HttpClient.HttpClient, UndiciHttpClient.make(memory))
