@@ -291,7 +291,8 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     prefetch: readOptions?.prefetch ?? settings.prefetch,
     concurrency: settings.concurrency,
     ordered: readOptions?.ordered ?? true,
-    from: readOptions?.from
+    from: readOptions?.from,
+    maxRetryAfter: settings.retry.times === 0 ? undefined : Duration.fromInputUnsafe(settings.retry.maxRetryAfter)
   })
 
   const stream = <A>(

@@ -3,7 +3,7 @@
  * loop guard, the origin guard, and fetching ahead with back-pressure.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { NotFound, UnexpectedResponse } from "@teo-effect/api"
+import { NotFound, RateLimited, UnexpectedResponse } from "@teo-effect/api"
 import { withoutJitter } from "@teo-effect/test-support"
 import { Effect, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
@@ -398,6 +398,74 @@ describe("whole-collection reads", () => {
       assert.deepStrictEqual(
         asked.sort((a, b) => a - b),
         [1, 2, 3, 3, 4, 5]
+      )
+    })
+  )
+
+  it.effect("a page still rate limited after its retries is asked again while téo answers the others", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      let refusals = 0
+      harness.api = (request) => {
+        if (pageOf(request.url) === 3 && refusals < 3) {
+          refusals += 1
+          return ldJson(
+            429,
+            { "@type": "hydra:Error", "hydra:description": "Too Many Requests" },
+            { "retry-after": "1" }
+          )
+        }
+        return bookPage({ pages: 5 }, request.url)
+      }
+      const read = yield* withoutJitter(Stream.runCollect(harness.dossiers.list())).pipe(Effect.forkChild)
+      // The token, pages 1–5; then page 3's two retries, a second apart; then, since pages 2, 4 and 5
+      // were answered meanwhile, page 3 once more after its Retry-After.
+      yield* harness.received(1 + 5)
+      for (const count of [7, 8, 9]) {
+        yield* TestClock.adjust("1 second")
+        yield* harness.received(count)
+      }
+      const all = yield* Fiber.join(read)
+      assert.deepStrictEqual(lastNames(all), expectedNames(5))
+      assert.strictEqual(refusals, 3)
+    })
+  )
+
+  it.effect("a page rate limited while téo answers nothing else fails the read with RateLimited", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4 })
+      harness.api = (request) =>
+        pageOf(request.url) === 1
+          ? bookPage({ pages: 2 }, request.url)
+          : ldJson(429, { "@type": "hydra:Error", "hydra:description": "Too Many Requests" }, { "retry-after": "1" })
+      const read = yield* withoutJitter(Effect.flip(Stream.runCollect(harness.dossiers.list()))).pipe(Effect.forkChild)
+      yield* harness.received(1 + 2)
+      for (const count of [4, 5]) {
+        yield* TestClock.adjust("1 second")
+        yield* harness.received(count)
+      }
+      const error = yield* Fiber.join(read)
+      reasonOf(error, RateLimited)
+      assert.lengthOf(
+        harness.apiRequests().filter((request) => pageOf(request.url) === 2),
+        3,
+        "its own two retries, and no more: no other page was answered meanwhile"
+      )
+    })
+  )
+
+  it.effect("with retry: false, a rate-limited page fails the read at once", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness({ concurrency: 4, retry: false })
+      harness.api = (request) =>
+        pageOf(request.url) === 3
+          ? ldJson(429, { "@type": "hydra:Error", "hydra:description": "Too Many Requests" }, { "retry-after": "1" })
+          : bookPage({ pages: 4 }, request.url)
+      const error = yield* Effect.flip(Stream.runCollect(harness.dossiers.list()))
+      reasonOf(error, RateLimited)
+      assert.lengthOf(
+        harness.apiRequests().filter((request) => pageOf(request.url) === 3),
+        1
       )
     })
   )

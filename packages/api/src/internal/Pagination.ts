@@ -15,11 +15,11 @@
  * @since 0.1.0
  */
 import type { AuthError } from "@teo-effect/auth"
-import { Array as Arr, Effect, Option, Predicate, Result, Stream } from "effect"
+import { Array as Arr, Duration, Effect, Option, Predicate, Result, Stream } from "effect"
 import { pageParameter as pageParameterName } from "../Assumptions.js"
 import type { HydraCollection } from "../HydraCollection.js"
 import type { ReadPage } from "../ReadPage.js"
-import { TeoApiError, UnexpectedResponse } from "../TeoApiError.js"
+import { isTeoApiError, TeoApiError, UnexpectedResponse } from "../TeoApiError.js"
 import type { Query } from "../TeoApiOptions.js"
 import type { Resolved, Targets } from "./Target.js"
 
@@ -38,6 +38,8 @@ export interface Options<A> {
   readonly ordered: boolean
   /** A page's cursor from an earlier read: the read starts there. */
   readonly from: string | undefined
+  /** The longest `Retry-After` a rate-limited page waits for before it is asked again; `undefined`: never asked again. */
+  readonly maxRetryAfter: Duration.Duration | undefined
 }
 
 /** The page parameter of a link (`Assumptions.pageParameter`): its only one, a positive integer as written. */
@@ -166,9 +168,32 @@ export const pages = <A>(options: Options<A>): Stream.Stream<ReadPage<A>, Failur
         return Effect.succeed(resolved)
       }
 
-      const fetch = (at: Resolved, query?: Query) => {
+      // Pages answered so far in this read: a page still rate limited after its own retries is
+      // asked again once its Retry-After has passed, as long as téo answered another page since.
+      let answered = 0
+      const fetch = (at: Resolved, query?: Query): Effect.Effect<HydraCollection<A>, Failure> => {
         seen.add(at.href)
-        return options.page(at.href, query)
+        const attempt = (answeredBefore: number): Effect.Effect<HydraCollection<A>, Failure> =>
+          options.page(at.href, query).pipe(
+            Effect.tap(() =>
+              Effect.sync(() => {
+                answered += 1
+              })
+            ),
+            Effect.catchIf(
+              (error) =>
+                isTeoApiError(error) &&
+                error.reason._tag === "RateLimited" &&
+                answered > answeredBefore &&
+                options.maxRetryAfter !== undefined &&
+                Duration.isLessThanOrEqualTo(error.retryAfter ?? Duration.seconds(1), options.maxRetryAfter),
+              (error) => {
+                const since = answered
+                return Effect.andThen(Effect.sleep(error.retryAfter ?? Duration.seconds(1)), attempt(since))
+              }
+            )
+          )
+        return Effect.suspend(() => attempt(answered))
       }
 
       /** From `at` on, one page after the other by their `next` links. */
