@@ -394,6 +394,8 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()
   requestId: Schema.optional(Schema.String)
 }) {
   override get message(): string {
+    // Status 0: nothing was sent; there is no answer to speak of.
+    if (this.status === 0) return `refused before any request: ${this.detail}`
     const where = this.issuePath === undefined ? "" : ` at ${this.issuePath}`
     return `unexpected answer (HTTP ${this.status})${where}: ${this.detail}${requestIdOf(this)}`
   }

@@ -616,6 +616,7 @@ describe("whole-collection reads", () => {
         Stream.runCollect(harness.dossiers.list(undefined, { from: "/api/production/prestations?page=2" }))
       )
       reasonOf(error, UnexpectedResponse)
+      assert.include(error.message, "refused before any request")
       assert.include(error.message, "not a page of")
       assert.lengthOf(harness.apiRequests(), 0)
     })
