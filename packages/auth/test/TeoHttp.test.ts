@@ -52,4 +52,17 @@ describe("mask", () => {
     assert.strictEqual(TeoHttp.mask("bad s3cret, s3cret!", ["s3cret"]), "bad <redacted>, <redacted>!")
     assert.strictEqual(TeoHttp.mask("a b c", ["a"]), "a b c")
   })
+
+  it("masks the other spellings of a secret: another letter case, percent-encoded, + for a space", () => {
+    const secret = "S3cret+K/ey=42 x"
+    const echoes = [
+      "bad S3CRET+K/EY=42 X",
+      `bad ${encodeURIComponent(secret)}`,
+      `bad ${encodeURIComponent(secret).replaceAll("%20", "+")}`,
+      `bad ${encodeURIComponent(secret).toLowerCase()}`
+    ]
+    for (const echo of echoes) assert.strictEqual(TeoHttp.mask(echo, [secret]), "bad <redacted>", echo)
+    // Regular-expression characters in a secret are taken literally.
+    assert.strictEqual(TeoHttp.mask("a.b.c.d axbxcxd", ["a.b.c.d"]), "<redacted> axbxcxd")
+  })
 })

@@ -213,14 +213,32 @@ export const retryAfter = (headers: Headers.Headers, nowMillis: number): Duratio
 /**
  * `text` with every occurrence of each secret replaced by `<redacted>`:
  * server error texts that echo the client secret or a token are masked before
- * they reach an error. Secrets shorter than 4 characters are left alone (they
+ * they reach an error, however spelled: in any letter case, or percent-encoded. Secrets shorter than 4 characters are left alone (they
  * would mask ordinary words).
  *
  * @since 0.1.0
  * @category secrets
  */
 export const mask = (text: string, secrets: ReadonlyArray<string>): string =>
-  secrets.reduce((masked, secret) => (secret.length >= 4 ? masked.replaceAll(secret, "<redacted>") : masked), text)
+  secrets.reduce(
+    (masked, secret) => (secret.length >= 4 ? masked.replace(spellings(secret), "<redacted>") : masked),
+    text
+  )
+
+/**
+ * Every spelling of `secret` an echo may use: as it is, percent-encoded (a
+ * form or a query, `+` for a space), in any letter case.
+ */
+const spellings = (secret: string): RegExp => {
+  const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replaceAll("%20", "+")])
+  return new RegExp(
+    [...forms]
+      .sort((a, b) => b.length - a.length)
+      .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("|"),
+    "gi"
+  )
+}
 
 /**
  * The largest answer read by default from the token endpoint: 64 KiB.
