@@ -130,6 +130,14 @@ describe("status → typed error", () => {
         assert.strictEqual(reasonOf(error, ServerError).requestId, "req-42")
         assert.include(error.message, "req-42")
       }
+    ],
+    [
+      "a request id header of 10,000 characters is cut at 128",
+      { ...hydraError(500, "boom"), headers: { "x-request-id": "r".repeat(10_000) } } as Reply,
+      (error) => {
+        assert.strictEqual(reasonOf(error, ServerError).requestId, `${"r".repeat(128)}…`)
+        assert.isBelow(error.message.length, 400)
+      }
     ]
   ]
   it.effect.each(cases)("%s", ([, reply, check]) => Effect.map(errorOf(reply), check))

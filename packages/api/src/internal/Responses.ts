@@ -41,10 +41,15 @@ export interface Call {
   readonly maxBytes: number
 }
 
+/** The longest request id kept: ids are short; a longer header is cut (`…`), not repeated in full. */
+const maxRequestIdLength = 128
+
 const requestIdOf = (headers: Headers.Headers): string | undefined => {
   for (const name of requestIdHeaders) {
-    const value = headers[name]
-    if (value !== undefined) return value
+    const value = headers[name]?.trim()
+    if (value !== undefined && value !== "") {
+      return value.length <= maxRequestIdLength ? value : `${value.slice(0, maxRequestIdLength)}…`
+    }
   }
   return undefined
 }
