@@ -4,16 +4,29 @@
  *
  * @since 0.1.0
  */
-import { Config, Context, Effect, Layer, type Redacted, Schema } from "effect"
+import { Config, Context, Effect, Layer, Redacted, Schema } from "effect"
 import * as EndpointUrl from "./internal/EndpointUrl.js"
 import * as TeoConfig from "./TeoConfig.js"
 
 const defaultTokenUrl = "https://auth.teoapp.fr/oauth2/token"
 
+/**
+ * A secret given as `Redacted`, held to the rules of {@link TeoConfig.Credential}; a refusal
+ * names the rule, never the value (`Schema.Redacted` of the rule would say only "a valid value").
+ */
+const RedactedCredential = Schema.Redacted(Schema.String).check(
+  Schema.makeFilter((secret: Redacted.Redacted<string>) => {
+    const value = Redacted.value(secret)
+    if (value === "") return "must not be empty"
+    if (value.trim() !== value) return "must not start or end with whitespace"
+    return undefined
+  })
+)
+
 const Options = (allowPlainHttp: boolean) =>
   Schema.Struct({
     clientId: TeoConfig.Credential,
-    clientSecret: Schema.Redacted(TeoConfig.Credential),
+    clientSecret: RedactedCredential,
     teoId: TeoConfig.Credential,
     tokenUrl: Schema.optionalKey(EndpointUrl.TokenUrl(allowPlainHttp))
   })

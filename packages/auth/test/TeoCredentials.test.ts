@@ -240,3 +240,31 @@ describe("plain http", () => {
     })
   )
 })
+
+describe("a secret given in code or by a Config of the application's", () => {
+  it.effect.each([
+    { value: "  padded  ", message: "clientSecret must not start or end with whitespace" },
+    { value: "", message: "clientSecret must not be empty" }
+  ])("$value is refused in code, naming the option and the rule", ({ value, message }) =>
+    Effect.gen(function* () {
+      const refused = yield* failureOf(
+        TeoCredentials.make({
+          clientId: "acme-integration",
+          clientSecret: Redacted.make(value),
+          teoId: "acme-formation"
+        })
+      )
+      assert.strictEqual(configErrorMessage(refused), message)
+    })
+  )
+
+  it.effect("a padded secret from the application's own Config: the rule, never the value", () =>
+    Effect.gen(function* () {
+      const refused = yield* failureOf(
+        fromEnv({ ...env, VAULT_SECRET: " vault-secret-canary " }, { clientSecret: Config.Redacted("VAULT_SECRET") })
+      )
+      assert.include(configErrorMessage(refused), "must not start or end with whitespace")
+      assert.notInclude(configErrorMessage(refused), "vault-secret-canary")
+    })
+  )
+})
