@@ -150,7 +150,10 @@ const byReason = Match.type<TeoApiErrorReason>().pipe(
       (reason) =>
       (_: TeoApiError): Report => ({
         code: reason.status === undefined ? ExitCode.usage : ExitCode.api,
-        message: `données invalides / invalid data:\n${violationsOf(reason)}`
+        // Without violations, téo's own text (its description), so that the 422 is not left unexplained.
+        message: `données invalides / invalid data:\n${
+          reason.violations.length > 0 ? violationsOf(reason) : `  ${reason.description ?? "(téo gave no details)"}`
+        }`
       }),
     NotFound: () => hinted(ExitCode.api, "Introuvable : vérifiez l'identifiant. / Not found: check the id."),
     Forbidden: () => hinted(ExitCode.api, "Accès refusé : vérifiez TEO_ID. / Access denied: check TEO_ID."),

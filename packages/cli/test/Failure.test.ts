@@ -114,6 +114,15 @@ describe("reportOf", () => {
     })
   })
 
+  it("ValidationFailed without violations (a 422 téo explains in a sentence): téo's text, not an empty list", () => {
+    expect(
+      reportOf(apiError(new ValidationFailed({ violations: [], status: 422, description: "Le dossier est clôturé." })))
+    ).toStrictEqual({ code: ExitCode.api, message: "données invalides / invalid data:\n  Le dossier est clôturé." })
+    expect(reportOf(apiError(new ValidationFailed({ violations: [], status: 422 }))).message).toBe(
+      "données invalides / invalid data:\n  (téo gave no details)"
+    )
+  })
+
   it.effect("ConfigError: exit 2, the setting by the name a person sets, and the hint", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(
