@@ -14,7 +14,7 @@ import { AccessToken } from "@teo-effect/auth"
 import { Effect, ManagedRuntime, Stream } from "effect"
 import { type ClientKind, teoEffectLayer, teoSample } from "./Contenders.ts"
 import { startRemoteFake } from "./FakeProcess.ts"
-import { median, type Sizes } from "./Scenarios.ts"
+import { median, type Sizes, targetOf } from "./Scenarios.ts"
 
 /** Milliseconds FakeTeo waits before each API answer. */
 export const bulkLatency = 50
@@ -123,13 +123,7 @@ export const bulk = async (size: Sizes): Promise<ReadonlyArray<BulkResult>> => {
   const dossiers = size.bulkDossiers
   const fake = await startRemoteFake({ dossiers, faults: { api: { latency: bulkLatency } } })
   try {
-    const target = {
-      tokenUrl: fake.tokenUrl,
-      apiUrl: fake.apiUrl,
-      clientId: fake.env.TEO_CLIENT_ID,
-      clientSecret: fake.env.TEO_CLIENT_SECRET,
-      teoId: fake.env.TEO_ID
-    }
+    const target = targetOf(fake)
     const token = await teoSample(target).token()
     /**
      * `Dossiers.list()` with default options (and `api` over TeoApi's), on

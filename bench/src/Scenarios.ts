@@ -83,7 +83,8 @@ export const percentile = (values: ReadonlyArray<number>, p: number): number => 
 
 type Fake = RemoteFake
 
-const targetOf = (fake: Fake): Target => ({
+/** What a contender needs of a FakeTeo process: its URLs and credentials. */
+export const targetOf = (fake: Fake): Target => ({
   tokenUrl: fake.tokenUrl,
   apiUrl: fake.apiUrl,
   clientId: fake.env.TEO_CLIENT_ID,

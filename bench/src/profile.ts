@@ -12,18 +12,13 @@
  */
 import { bareEffectHttp, type ClientKind, floor, teoEffect, undiciFloor } from "./Contenders.ts"
 import { startRemoteFake } from "./FakeProcess.ts"
+import { targetOf } from "./Scenarios.ts"
 
 const [call = "dossiers", client = "undici", callsArg = "5000", concurrencyArg = "1"] = process.argv.slice(2)
 const calls = Number(callsArg)
 const concurrency = Number(concurrencyArg)
 const fake = await startRemoteFake({ dossiers: 95 })
-const target = {
-  tokenUrl: fake.tokenUrl,
-  apiUrl: fake.apiUrl,
-  clientId: fake.env.TEO_CLIENT_ID,
-  clientSecret: fake.env.TEO_CLIENT_SECRET,
-  teoId: fake.env.TEO_ID
-}
+const target = targetOf(fake)
 const contender =
   call === "floor"
     ? await (client === "fetch" ? floor(target) : undiciFloor(target))

@@ -50,6 +50,9 @@ const decoder = new TextDecoder()
 
 type Failure = HttpClientError.HttpClientError
 
+const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown) =>
+  new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
+
 /** What a finished body is: all of it, or the error that broke it off. */
 type Ending = { readonly _tag: "End" } | { readonly _tag: "Error"; readonly cause: unknown }
 
@@ -63,7 +66,6 @@ class Exchange implements Dispatcher.DispatchHandler {
   /** Set when the request was interrupted before undici handed over its controller. */
   abandoned = false
   onHead: ((response: Effect.Effect<HttpClientResponse.HttpClientResponse, Failure>) => void) | undefined
-  response: UndiciResponse | undefined
   chunks: Array<Uint8Array> = []
   size = 0
   ending: Ending | undefined
@@ -91,11 +93,9 @@ class Exchange implements Dispatcher.DispatchHandler {
   ): void {
     // An informational answer (`100 Continue`, `103 Early Hints`) is not the answer.
     if (statusCode < 200) return
-    const response = new UndiciResponse(this, statusCode, headers)
-    this.response = response
     const resume = this.onHead
     this.onHead = undefined
-    resume?.(Effect.succeed(response))
+    resume?.(Effect.succeed(new UndiciResponse(this, statusCode, headers)))
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Uint8Array): void {
@@ -115,13 +115,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     const resume = this.onHead
     this.onHead = undefined
     if (resume !== undefined) {
-      resume(
-        Effect.fail(
-          new HttpClientError.HttpClientError({
-            reason: new HttpClientError.TransportError({ request: this.request, cause })
-          })
-        )
-      )
+      resume(Effect.fail(transportError(this.request, cause)))
       return
     }
     this.ending ??= { _tag: "Error", cause }
@@ -308,9 +302,6 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
     return pipeArguments(this, arguments)
   }
 }
-
-const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown) =>
-  new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
 
 /**
  * An `HttpClient` sending every request through `dispatcher`: an undici

@@ -213,8 +213,9 @@ export const pages = <A>(options: Options<A>): Stream.Stream<ReadPage<A>, Failur
       const planned = (plan: Plan): Stream.Stream<ReadPage<A>, Failure> => {
         const linked = (n: number): Effect.Effect<Resolved, Failure> => {
           const resolved = targets.resolve(plan.link(n))
+          // Built from links already guarded, with only `page` changed: refused only if the guard changed its mind.
           return "refused" in resolved
-            ? refuse(String(n), `page ${n} is outside the API: ${resolved.refused}`)
+            ? Effect.fail(refusedTarget(cursorOf(plan.link(n)), `page ${n} is outside the API: ${resolved.refused}`))
             : Effect.succeed(resolved)
         }
         // Set when the last planned page has arrived and still links further.
