@@ -31,8 +31,36 @@ export const Iri = Schema.String.check(
 export type Iri = typeof Iri.Type
 
 /**
- * What every JSON-LD resource has: `@id`, `@type` and, at the top level of a
- * response, `@context`. Spread its `fields` into your own schemas.
+ * A JSON-LD `@type`: one type (`"Dossier"`), or several — API Platform writes
+ * an array when a resource declares more than one (`["Book", "Product"]`).
+ *
+ * @since 0.4.0
+ * @category schemas
+ */
+export const JsonLdType = Schema.Union([Schema.String, Schema.Array(Schema.String)])
+
+/**
+ * A JSON-LD `@type`, as `JsonLdType` decodes it: a string or an array of strings.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type JsonLdType = typeof JsonLdType.Type
+
+/**
+ * `true` when `resource` has `type` among its `@type`s, whichever way téo wrote them.
+ *
+ * @since 0.4.0
+ */
+export const hasType = (resource: { readonly "@type": JsonLdType }, type: string): boolean => {
+  const types = resource["@type"]
+  return typeof types === "string" ? types === type : types.includes(type)
+}
+
+/**
+ * What every JSON-LD resource has: `@id`, `@type` (a string or, for a resource
+ * of several types, an array of strings) and, at the top level of a response,
+ * `@context`. Spread its `fields` into your own schemas.
  *
  * @example
  * ```ts
@@ -47,7 +75,7 @@ export type Iri = typeof Iri.Type
  */
 export const JsonLdResource = Schema.Struct({
   "@id": Iri,
-  "@type": Schema.String,
+  "@type": JsonLdType,
   "@context": Schema.optionalKey(Schema.Unknown)
 })
 

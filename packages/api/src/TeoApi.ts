@@ -42,7 +42,7 @@ import type { ReadPage } from "./ReadPage.js"
 import { isTeoApiError, RequestFailed, TeoApiError, UnexpectedResponse } from "./TeoApiError.js"
 import * as TeoApiOptions from "./TeoApiOptions.js"
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE"
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
 
 /** What a 2xx answer gives: its body decoded with the call's Schema, or nothing (DELETE). */
 type Read<A> = (
@@ -309,9 +309,9 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     readOptions?: TeoApiOptions.ReadOptions
   ): Stream.Stream<ReadPage<A>, TeoApiError | AuthError> => Pagination.pages(read(target, item, query, readOptions))
 
-  /** A write: `create` (POST, JSON-LD) or `update` (PATCH, merge patch); retried only when asked. */
+  /** A write: `create` (POST), `replace` (PUT, both JSON-LD) or `update` (PATCH, merge patch); retried only when asked. */
   const write =
-    (operation: "create" | "update", method: "POST" | "PATCH", contentType: string) =>
+    (operation: "create" | "replace" | "update", method: "POST" | "PUT" | "PATCH", contentType: string) =>
     <A>(target: string, json: unknown, schema: Schema.Decoder<A>, writeOptions?: TeoApiOptions.WriteOptions) =>
       send({
         operation,
@@ -323,6 +323,8 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
       })
 
   const create = traced("TeoApi.create")(write("create", "POST", "application/ld+json"))
+
+  const replace = traced("TeoApi.replace")(write("replace", "PUT", "application/ld+json"))
 
   const update = traced("TeoApi.update")(write("update", "PATCH", "application/merge-patch+json"))
 
@@ -354,7 +356,7 @@ const make = Effect.fnUntraced(function* (options: TeoApiOptions.TeoApiOptions =
     )
   )()
 
-  return TeoApi.of({ get, page, stream, pages, create, update, remove, entrypoint })
+  return TeoApi.of({ get, page, stream, pages, create, replace, update, remove, entrypoint })
 })
 
 /**
@@ -454,6 +456,18 @@ export class TeoApi extends Context.Service<
     ) => Stream.Stream<ReadPage<A>, TeoApiError | AuthError>
     /** `POST` a JSON-LD body; the answer decoded with `schema`. Not retried on 5xx unless asked. */
     readonly create: <A>(
+      target: string,
+      body: unknown,
+      schema: Schema.Decoder<A>,
+      options?: TeoApiOptions.WriteOptions
+    ) => Effect.Effect<A, TeoApiError | AuthError>
+    /**
+     * `PUT` a whole resource (JSON-LD), for the resources that still offer it
+     * (API Platform 3's default); the answer decoded with `schema`. Not retried on 5xx unless asked.
+     *
+     * @since 0.4.0
+     */
+    readonly replace: <A>(
       target: string,
       body: unknown,
       schema: Schema.Decoder<A>,

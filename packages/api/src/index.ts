@@ -25,6 +25,10 @@ export * from "./Prestation.js"
 export * from "./Prestations.js"
 export * from "./ReadPage.js"
 /**
+ * @since 0.4.0
+ */
+export * as Resource from "./Resource.js"
+/**
  * @since 0.1.0
  */
 export * as Teo from "./Teo.js"

@@ -7,5 +7,11 @@
  */
 
 export { ExitCode } from "./Failure.js"
+/**
+ * `teo generate` as a library: typed modules from an API Platform OpenAPI document.
+ *
+ * @since 0.4.0
+ */
+export * as Generate from "./generate/Generate.js"
 export { Progress } from "./Progress.js"
 export { command, exitCodeOf, main, version } from "./Teo.js"

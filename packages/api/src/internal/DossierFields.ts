@@ -57,7 +57,7 @@ const checks = Object.entries(dossierFieldKinds).map(([key, kind]) => [key, guar
  * @since 0.1.0
  */
 export const surelyValid = (input: unknown): input is typeof KnownFields.Type => {
-  if (!isPlainObject(input) || !isIri(input["@id"]) || typeof input["@type"] !== "string") return false
+  if (!isPlainObject(input) || !isIri(input["@id"]) || typeof input["@type"] !== "string") return false // an array of types: the Schema decides
   for (const [key, guard] of checks) {
     const value = input[key]
     if (value === undefined) {
