@@ -10,6 +10,7 @@ import { CliError, CliOutput, Command } from "effect/cli"
 import * as DossiersCreate from "./commands/DossiersCreate.js"
 import * as DossiersGet from "./commands/DossiersGet.js"
 import * as DossiersList from "./commands/DossiersList.js"
+import * as GenerateCommand from "./commands/Generate.js"
 import * as Get from "./commands/Get.js"
 import * as PartnerLinkCommand from "./commands/PartnerLink.js"
 import * as PrestationsList from "./commands/PrestationsList.js"
@@ -88,7 +89,15 @@ const realFakeServer: Effect.Effect<FakeServer, Unavailable> = Effect.flatMap(
 
 const withFakeServer = (fakeServer: FakeServer) =>
   root.pipe(
-    Command.withSubcommands([Token.command, dossiers, prestations, Get.command, PartnerLinkCommand.command, fakeServer])
+    Command.withSubcommands([
+      Token.command,
+      dossiers,
+      prestations,
+      Get.command,
+      PartnerLinkCommand.command,
+      GenerateCommand.command,
+      fakeServer
+    ])
   )
 
 /**
