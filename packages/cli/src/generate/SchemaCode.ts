@@ -282,6 +282,14 @@ const object = (
   const inner = `${indent}  `
   const fields: Array<string> = []
   for (const { key, schema, at } of properties) {
+    if (key in Object.prototype) {
+      // `__proto__` would set the prototype, and Effect's Struct finds `constructor` on every object: refused, named.
+      throw new GenerateError({
+        source: translation.source,
+        at,
+        problem: `a property named ${JSON.stringify(key)} (a name every JavaScript object has) cannot be read safely`
+      })
+    }
     const flags = isObject(schema) ? schema : {}
     if (mode === "read" ? flags.writeOnly === true : flags.readOnly === true || jsonLdKeys.has(key)) continue
     let code: string

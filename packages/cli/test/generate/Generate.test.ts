@@ -210,6 +210,33 @@ describe("Generate", () => {
     })
   )
 
+  it.effect("a hostile title stays in the comment, and a property every object has is refused, named", () =>
+    Effect.gen(function* () {
+      const hostile = structuredClone(documentOf("teo"))
+      Object.assign(Object(Object(hostile).info), {
+        title: "x */ export const pwn = 1 /*\n",
+        version: '1 */ import "evil" /*'
+      })
+      const files = yield* Generate.generate(hostile, { source: "hostile.json", name: "teo" })
+      for (const file of files) {
+        const header = file.contents.slice(0, file.contents.indexOf(" */\n") + 4)
+        assert.notInclude(header.slice(3, -4), "*/", file.path)
+        assert.notInclude(file.contents, "\nexport const pwn")
+      }
+      for (const key of ["constructor", "__proto__", "toString"]) {
+        const document = structuredClone(documentOf("teo"))
+        const schemas = Object(Object(Object(document).components).schemas)
+        schemas["Prestation.jsonld-prestation.read"].properties = JSON.parse(
+          `{${JSON.stringify(key)}: {"type": "string"}}`
+        )
+        assert.strictEqual(
+          yield* failureOf(document),
+          `doc.json at #/components/schemas/Prestation.jsonld-prestation.read/properties/${key}: a property named ${JSON.stringify(key)} (a name every JavaScript object has) cannot be read safely`
+        )
+      }
+    })
+  )
+
   it.effect("parses JSON and YAML, and names the line of a broken one", () =>
     Effect.gen(function* () {
       assert.deepStrictEqual(yield* Generate.parse("openapi: 3.1.0\npaths: {}\n", "a.yaml"), {
