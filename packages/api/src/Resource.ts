@@ -6,6 +6,8 @@
  *
  * @since 0.4.0
  */
+
+import type { Schema } from "effect"
 import { isIriText } from "./internal/IriSyntax.js"
 import type { Query } from "./TeoApiOptions.js"
 
@@ -66,4 +68,44 @@ export const query = (parameters: object | undefined): Query | undefined => {
     }
   }
   return query
+}
+
+/**
+ * The operations a resource may have, as `teo generate` names them.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type Operation = "list" | "get" | "create" | "replace" | "update" | "remove"
+
+/**
+ * A resource as an OpenAPI document declares it, in the form `teo generate`
+ * writes it on each generated service (`Jobs.definition`): its paths, its
+ * `@type`, its operations, the query parameters its list declares and the
+ * Schemas of what it answers and accepts. FakeTeo serves a resource from its
+ * definition, and the Pact builders of `@teo-effect/testing` write its
+ * interactions from it.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface Definition {
+  /** The collection's path: `/api/jobs`. */
+  readonly collection: string
+  /** The item's path, with its one parameter: `/api/jobs/{id}`. */
+  readonly item: string
+  /** The `@type` of its items: `Job`. */
+  readonly type: string
+  /** The operations the document declares. */
+  readonly operations: ReadonlyArray<Operation>
+  /** The query parameters the document declares on the list (`status`, `order[title]`, `page` …). */
+  readonly query: ReadonlyArray<string>
+  /** How an item is read. */
+  readonly read: Schema.Codec<unknown, unknown>
+  /** What `create` sends, when the document declares a create. */
+  readonly create?: Schema.Codec<unknown, unknown>
+  /** What `replace` sends, when the document declares a replace. */
+  readonly replace?: Schema.Codec<unknown, unknown>
+  /** What `update` (a merge patch) sends, when the document declares an update. */
+  readonly update?: Schema.Codec<unknown, unknown>
 }

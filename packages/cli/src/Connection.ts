@@ -162,7 +162,7 @@ export const connect = (
         Layer.provide(
           FakeTeo.layer().pipe(
             // The CLI's own error, not @teo-effect/testing's type: its declarations never name that package.
-            Layer.catchTag("FakeTeoStartError", (error) =>
+            Layer.catchTag(["FakeTeoStartError", "FakeTeoResourceError"], (error) =>
               Layer.effect(FakeTeo, Effect.fail(new UsageError({ message: error.message })))
             )
           )

@@ -202,6 +202,10 @@ const byTag: Handlers = {
     ExitCode.usage,
     "Port occupé : choisissez-en un autre avec --port (0 : n'importe lequel). / Port taken: choose another with --port (0: any free one)."
   ),
+  FakeTeoResourceError: hinted(
+    ExitCode.usage,
+    "Ressource non servie : vérifiez sa définition. / Resource not served: check its definition."
+  ),
   GenerateError: hinted(
     ExitCode.usage,
     "Document illisible : vérifiez l'endroit indiqué. / Unreadable document: check the place named."

@@ -7,6 +7,7 @@
  */
 import { createServer } from "node:http"
 import { NodeHttpServer, NodeHttpServerRequest } from "@effect/platform-node"
+import type { Resource } from "@teo-effect/api"
 import { Clock, Context, Duration, Effect, Exit, Layer, Predicate, Redacted, Ref, Schema, Scope } from "effect"
 import { FetchHttpClient, type HttpClient, HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
 import { type FakeDossier, makeDossiers, makePrestations } from "./FakeData.js"
@@ -16,6 +17,7 @@ import * as FakeState from "./internal/FakeState.js"
 import { makeSigner } from "./internal/FakeTokens.js"
 import { makePartnerKeys, type PartnerKeys } from "./internal/PartnerKeys.js"
 import { partnerLink } from "./internal/PartnerLinkRoutes.js"
+import { checkItems, type ResourceItem, seedItems } from "./internal/ResourceItems.js"
 import { random, seedOf, uuidFrom } from "./internal/Seeded.js"
 
 export type { FakeProfile } from "./internal/Fake.js"
@@ -59,6 +61,30 @@ export interface FakeTeoOptions {
   readonly rateLimit?: { readonly requests: number; readonly window: Duration.Input }
   /** Faults of the token endpoint and of the API, separately. */
   readonly faults?: { readonly token?: Faults; readonly api?: Faults }
+  /**
+   * Generated resources to serve besides dossiers and prestations: the
+   * `definitions` of the modules `teo generate` writes (or one resource's
+   * `Jobs.definition`), each with 35 items seeded from its read Schema, or
+   * `{ definition, items }` with a count or the items themselves. Those of
+   * téo's dossiers and prestations are served by FakeTeo's own routes.
+   *
+   * @since 0.4.0
+   */
+  readonly resources?: ReadonlyArray<Resource.Definition | FakeResource>
+}
+
+/**
+ * A generated resource for FakeTeo to serve, with its items: a count
+ * (seeded from its read Schema) or the items themselves, each of which must
+ * decode with that Schema (an `@id` in the collection keeps its id, others
+ * get a new one).
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface FakeResource {
+  readonly definition: Resource.Definition
+  readonly items?: number | ReadonlyArray<Readonly<Record<string, unknown>>>
 }
 
 /**
@@ -159,11 +185,74 @@ export class FakeTeoStartError extends Schema.TaggedError<FakeTeoStartError>()("
   }
 }
 
+/**
+ * FakeTeo cannot serve a generated resource: its paths are not a collection
+ * under `/api` with items at `<collection>/{id}`, two have the same
+ * collection, or one of its items does not decode with its read Schema.
+ *
+ * @since 0.4.0
+ * @category errors
+ */
+export class FakeTeoResourceError extends Schema.TaggedError<FakeTeoResourceError>()("FakeTeoResourceError", {
+  collection: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `FakeTeo cannot serve ${this.collection}: ${this.reason}`
+  }
+}
+
+/** Served by FakeTeo's own routes, with téo's rules: a definition of these adds nothing. */
+const ownCollections = new Set(["/api/production/dossiers", "/api/production/prestations"])
+
+/** Seeded items per resource when the options give no count. */
+const defaultItems = 35
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/** The resources of `options` FakeTeo serves, and each instance's items; or why one cannot be served. */
+const resourcesOf = (
+  options: FakeTeoOptions,
+  teoIds: ReadonlyArray<string>
+):
+  | {
+      readonly definitions: ReadonlyArray<Resource.Definition>
+      readonly items: (teoId: string) => ReadonlyMap<string, ReadonlyArray<ResourceItem>>
+    }
+  | FakeTeoResourceError => {
+  const seed = String(options.seed ?? 1)
+  const served = (options.resources ?? [])
+    .map((resource) => ("definition" in resource ? resource : { definition: resource }))
+    .filter((resource) => !ownCollections.has(resource.definition.collection))
+  const byTeoId = new Map<string, Map<string, ReadonlyArray<ResourceItem>>>(teoIds.map((id) => [id, new Map()]))
+  for (const { definition, items } of served) {
+    const { collection } = definition
+    const fail = (reason: string) => new FakeTeoResourceError({ collection: String(collection), reason })
+    if (typeof collection !== "string" || !/^\/api\/[^{}?#]+$/.test(collection) || collection.endsWith("/")) {
+      return fail("a collection is a path under /api without parameters")
+    }
+    if (!new RegExp(`^${escapeRegExp(collection)}/\\{[^{}/]+\\}$`).test(definition.item)) {
+      return fail(`its items are not at ${collection}/{id} (${JSON.stringify(definition.item)})`)
+    }
+    for (const [teoId, resources] of byTeoId) {
+      if (resources.has(collection)) return fail("it is given twice")
+      const given = typeof items === "object" ? items : seedItems(definition, items ?? defaultItems, `${seed}:${teoId}`)
+      const checked = checkItems(definition, given, `${seed}:${teoId}`)
+      if (typeof checked === "string") return fail(checked)
+      resources.set(collection, checked)
+    }
+  }
+  return { definitions: served.map((resource) => resource.definition), items: (id) => byTeoId.get(id) ?? new Map() }
+}
+
 const defaultClient: FakeClient = { clientId: "fake-client", clientSecret: "fake-secret", teoIds: ["fake-instance"] }
 
-const instancesOf = (options: FakeTeoOptions, clients: ReadonlyArray<FakeClient>): Map<string, FakeState.Instance> => {
+const instancesOf = (
+  options: FakeTeoOptions,
+  ids: ReadonlySet<string>,
+  resources: (teoId: string) => ReadonlyMap<string, ReadonlyArray<ResourceItem>>
+): Map<string, FakeState.Instance> => {
   const seed = String(options.seed ?? 1)
-  const ids = new Set(clients.flatMap((client) => client.teoIds))
   const instances = new Map<string, FakeState.Instance>()
   for (const teoId of ids) {
     const prestations = makePrestations(`${seed}:${teoId}`)
@@ -171,7 +260,7 @@ const instancesOf = (options: FakeTeoOptions, clients: ReadonlyArray<FakeClient>
       typeof options.dossiers === "object"
         ? [...(options.dossiers[teoId] ?? [])]
         : [...makeDossiers(`${seed}:${teoId}`, options.dossiers ?? 95, prestations)]
-    instances.set(teoId, { dossiers, prestations })
+    instances.set(teoId, { dossiers, prestations, resources: resources(teoId) })
   }
   return instances
 }
@@ -185,11 +274,19 @@ const windowOf = (rateLimit: FakeTeoOptions["rateLimit"]): FakeState.RateLimit |
 const resetMarker = "x-fake-teo-reset"
 
 /** A FakeTeo's state and routes, before they are served; `now` is its clock. */
-const makeFake = (options: FakeTeoOptions, now: () => number, reset: Fake["reset"], partnerKeys: PartnerKeys) => {
+const makeFake = (
+  options: FakeTeoOptions,
+  now: () => number,
+  reset: Fake["reset"],
+  partnerKeys: PartnerKeys
+): { readonly fake: Fake; readonly start: FakeState.FakeState } | FakeTeoResourceError => {
   const clients = options.clients ?? [defaultClient]
   const created = random(seedOf(`created:${options.seed ?? 1}`))
+  const ids = new Set(clients.flatMap((client) => client.teoIds))
+  const resources = resourcesOf(options, [...ids])
+  if (resources instanceof FakeTeoResourceError) return resources
   const start = FakeState.initial({
-    instances: instancesOf(options, clients),
+    instances: instancesOf(options, ids, resources.items),
     faults: { token: options.faults?.token ?? {}, api: options.faults?.api ?? {} },
     rateLimit: windowOf(options.rateLimit)
   })
@@ -199,7 +296,8 @@ const makeFake = (options: FakeTeoOptions, now: () => number, reset: Fake["reset
       tokenTtlSeconds: Math.round(Duration.toSeconds(Duration.fromInputUnsafe(options.tokenTtl ?? "599 seconds"))),
       keyStyle: options.keyStyle ?? "prefixed",
       profile: options.profile ?? "rich",
-      now
+      now,
+      resources: resources.definitions
     },
     state: Ref.makeUnsafe(start),
     signer: makeSigner(),
@@ -301,9 +399,11 @@ const resetInMemory: Fake["reset"] = () =>
 const makeWith = (
   options: FakeTeoOptions,
   now: () => number
-): Effect.Effect<FakeTeoService, FakeTeoStartError, Scope.Scope> =>
+): Effect.Effect<FakeTeoService, FakeTeoStartError | FakeTeoResourceError, Scope.Scope> =>
   Effect.gen(function* () {
-    const { fake, start } = makeFake(options, now, resetSocket, yield* Effect.promise(makePartnerKeys))
+    const made = makeFake(options, now, resetSocket, yield* Effect.promise(makePartnerKeys))
+    if (made instanceof FakeTeoResourceError) return yield* made
+    const { fake, start } = made
     const origin = yield* serveOnSocket(fake, options.port ?? 0)
     return serviceOf(fake, start, origin)
   })
@@ -339,7 +439,7 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
    */
   static readonly make = (
     options: FakeTeoOptions = {}
-  ): Effect.Effect<FakeTeoService, FakeTeoStartError, Scope.Scope> =>
+  ): Effect.Effect<FakeTeoService, FakeTeoStartError | FakeTeoResourceError, Scope.Scope> =>
     Effect.flatMap(Clock.clockWith(Effect.succeed), (clock) => makeWith(options, () => clock.currentTimeMillisUnsafe()))
 
   /**
@@ -347,8 +447,9 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
    *
    * @since 0.1.0
    */
-  static readonly layer = (options: FakeTeoOptions = {}): Layer.Layer<FakeTeo, FakeTeoStartError> =>
-    Layer.effect(FakeTeo, FakeTeo.make(options))
+  static readonly layer = (
+    options: FakeTeoOptions = {}
+  ): Layer.Layer<FakeTeo, FakeTeoStartError | FakeTeoResourceError> => Layer.effect(FakeTeo, FakeTeo.make(options))
 
   /**
    * FakeTeo in memory, for tests that do not need sockets: the same routes,
@@ -375,16 +476,20 @@ export class FakeTeo extends Context.Service<FakeTeo, FakeTeoService>()("@teo-ef
    *
    * @since 0.1.0
    */
-  static readonly layerInMemory = (options: FakeTeoOptions = {}): Layer.Layer<FakeTeo | HttpClient.HttpClient> =>
+  static readonly layerInMemory = (
+    options: FakeTeoOptions = {}
+  ): Layer.Layer<FakeTeo | HttpClient.HttpClient, FakeTeoResourceError> =>
     Layer.unwrap(
       Effect.gen(function* () {
         const clock = yield* Clock.clockWith(Effect.succeed)
-        const { fake, start } = makeFake(
+        const made = makeFake(
           options,
           () => clock.currentTimeMillisUnsafe(),
           resetInMemory,
           yield* Effect.promise(makePartnerKeys)
         )
+        if (made instanceof FakeTeoResourceError) return yield* made
+        const { fake, start } = made
         const web = HttpRouter.toWebHandler(routes(fake), serveOptions)
         yield* Effect.addFinalizer(() => Effect.promise(() => web.dispose()))
         const inMemoryFetch: typeof globalThis.fetch = async (input, init) => {

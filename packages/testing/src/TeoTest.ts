@@ -8,7 +8,7 @@ import { type Dossiers, type Prestations, Teo, type TeoApi, type TeoApiOptions }
 import type { AccessToken, AccessTokenOptions, TeoCredentials } from "@teo-effect/auth"
 import { type Config, Effect, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
-import { FakeTeo, type FakeTeoOptions, type FakeTeoStartError } from "./FakeTeo.js"
+import { FakeTeo, type FakeTeoOptions, type FakeTeoResourceError, type FakeTeoStartError } from "./FakeTeo.js"
 
 /**
  * Options of `TeoTest.layer`, one group per layer.
@@ -49,7 +49,7 @@ export const layer = (
   options: TeoTestOptions = {}
 ): Layer.Layer<
   FakeTeo | TeoCredentials | AccessToken | TeoApi | Dossiers | Prestations,
-  Config.ConfigError | FakeTeoStartError
+  Config.ConfigError | FakeTeoStartError | FakeTeoResourceError
 > =>
   Layer.unwrap(
     Effect.gen(function* () {

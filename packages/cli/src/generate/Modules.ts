@@ -189,14 +189,16 @@ export const write = (document: unknown, resources: Resources, origin: Origin): 
       ? ""
       : `\n *\n * Left out:\n${resources.skipped.map((skip) => ` * - ${skip.at.replaceAll("*/", "*\\/")}: ${skip.reason.replaceAll("*/", "*\\/")}`).join("\n")}`
   const names = resources.services.map((service) => service.name)
+  const defined = resources.services.filter((service) => definitionOf(service) !== undefined).map((s) => s.name)
   const indexFile: GeneratedFile = {
     path: "index.ts",
     contents: [
       `${header.slice(0, -4)}${skipped}\n */`,
-      'import type { TeoApi } from "@teo-effect/api"\nimport { Layer } from "effect"',
+      'import type { Resource, TeoApi } from "@teo-effect/api"\nimport { Layer } from "effect"',
       names.map((name) => `import { ${name} } from "./${name}.js"`).join("\n"),
       names.map((name) => `export * from "./${name}.js"`).join("\n"),
       'export * as Schemas from "./schemas.js"',
+      `/** The definition of every resource FakeTeo can serve (a collection without path parameters), for \`FakeTeo.layer({ resources })\` and \`TeoPact\`. */\nexport const definitions: ReadonlyArray<Resource.Definition> = [${defined.map((name) => `${name}.definition`).join(", ")}]`,
       `/** Every service of the document, on the \`TeoApi\` in context. */\nexport const layer: Layer.Layer<${names.join(" | ")}, never, TeoApi> = Layer.mergeAll(\n${names.map((name) => `  ${name}.layer`).join(",\n")}\n)`
     ]
       .join("\n\n")
@@ -236,6 +238,24 @@ const queryInterface = (name: string, parameters: ReadonlyArray<QueryParameter>)
         `${doc(parameter.description, "  ")}  readonly ${JSON.stringify(parameter.name)}?: ${queryType(parameter.schema)}`
     )
   return `/** The query parameters of \`list\`, \`pages\` and \`page\`, as the document declares them. */\nexport interface ${name} {\n${fields.join("\n")}${fields.length === 0 ? "" : "\n"}}`
+}
+
+/**
+ * The paths and `@type` of a service FakeTeo can serve: a collection without
+ * path parameters, items addressed by one parameter, and an item Schema.
+ */
+const definitionOf = (service: Service): { readonly item: string; readonly type: string } | undefined => {
+  if (/\{[^}]*\}/.test(service.collection)) return undefined
+  const operations = [...service.operations.values()]
+  const itemPaths = operations.filter((operation) => operation.path !== service.collection).map((o) => o.path)
+  const item = itemPaths[0] ?? `${service.collection}/{id}`
+  if ((item.match(/\{[^}]*\}/g) ?? []).length !== 1 || !item.startsWith(`${service.collection}/`)) return undefined
+  const answer = (service.operations.get("get") ?? service.operations.get("list") ?? service.operations.get("create"))
+    ?.answer
+  if (answer === undefined) return undefined
+  // `Book.jsonld-book.read` → `Book`: API Platform names a schema after its resource's short name.
+  const type = /^[^.-]+/.exec(answer.name)?.[0] ?? service.name
+  return { item, type }
 }
 
 const serviceModule = (
@@ -372,6 +392,40 @@ const serviceModule = (
     )
   }
 
+  const shape = definitionOf(service)
+  let definition: string | undefined
+  if (shape !== undefined && itemConstant !== undefined) {
+    if (!needs.has("Resource")) needs.add("type Resource")
+    const written = [
+      [create, "create", "Create"],
+      [replace, "replace", "Replace"],
+      [update, "update", "Update"]
+    ] as const
+    const operations = [...service.operations.keys()].filter(
+      (kind) => !["create", "replace", "update"].includes(kind) || service.operations.get(kind)?.body !== undefined
+    )
+    definition = [
+      `  /** \`${service.collection}\` as the document declares it: for \`FakeTeo.layer({ resources })\` and \`TeoPact\`. */`,
+      "  static readonly definition: Resource.Definition = {",
+      `    collection: ${JSON.stringify(service.collection)},`,
+      `    item: ${JSON.stringify(shape.item)},`,
+      `    type: ${JSON.stringify(shape.type)},`,
+      `    operations: [${operations.map((kind) => JSON.stringify(kind)).join(", ")}],`,
+      `    query: [${[...(list?.query ?? [])]
+        .map((parameter) => JSON.stringify(parameter.name))
+        .sort(compare)
+        .join(", ")}],`,
+      `    read: ${S}Item${written.some(([operation]) => operation?.body !== undefined) ? "," : ""}`,
+      written
+        .filter(([operation]) => operation?.body !== undefined)
+        .map(([, name, alias]) => `    ${name}: ${S}${alias}`)
+        .join(",\n"),
+      "  }"
+    ]
+      .filter((line) => line !== "")
+      .join("\n")
+  }
+
   const sortNeeds = (set: ReadonlySet<string>) =>
     [...set].sort((a, b) => compare(a.replace(/^type /, ""), b.replace(/^type /, ""))).join(", ")
   const usesSchemas =
@@ -402,6 +456,7 @@ const serviceModule = (
       "",
       `  /** The layer of \`${S}\`, on a \`TeoApi\`. */`,
       `  static readonly layer: Layer.Layer<${S}, never, TeoApi> = Layer.effect(${S}, ${S}.make)`,
+      ...(definition === undefined ? [] : ["", definition]),
       "}"
     ].join("\n")
   ]

@@ -53,3 +53,15 @@ export const rateLimited = (seconds: number): Answer => ({
   ...hydraError(429, "Too Many Requests"),
   headers: { "content-type": ldJson, "retry-after": String(seconds) }
 })
+
+/** API Platform's 422: the violations, and their summary as the description. */
+export const unprocessable = (
+  violations: ReadonlyArray<{ readonly propertyPath: string; readonly message: string }>
+): Answer =>
+  json(422, {
+    "@context": "/api/contexts/ConstraintViolationList",
+    "@type": "ConstraintViolationList",
+    "hydra:title": "An error occurred",
+    "hydra:description": violations.map((violation) => `${violation.propertyPath}: ${violation.message}`).join("\n"),
+    violations
+  })

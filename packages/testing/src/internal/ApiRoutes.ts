@@ -10,7 +10,7 @@ import { NewDossier, newDossierViolations } from "@teo-effect/api"
 import { Effect, Option, Ref, Schema } from "effect"
 import { HttpRouter, type HttpServerRequest } from "effect/http"
 import type { FakeDossier, FakePrestation } from "../FakeData.js"
-import { type Answer, hydraError, json, methodNotAllowed, rateLimited } from "./Answers.js"
+import { type Answer, hydraError, json, methodNotAllowed, rateLimited, unprocessable } from "./Answers.js"
 import type { Fake, Handler } from "./Fake.js"
 import * as FakeState from "./FakeState.js"
 
@@ -110,16 +110,19 @@ export const apiRoutes = (fake: Fake) => {
   /**
    * A page of a collection, as API Platform serves one: `page`, `itemsPerPage`
    * (30 by default, at most 100), the exact-match filters of its search filter
-   * on the fields of its items (`?status=Terminé`, `?number=D-2025-0001`), and
-   * `order[field]=asc|desc`. Any other parameter is ignored, and said so in
-   * the request log (`ignored`).
+   * on the fields of its items (`?status=Terminé`, `?number=D-2025-0001`,
+   * `?status[]=a&status[]=b`), `exists[field]`, `field[gt|gte|lt|lte]` and
+   * `order[field]=asc|desc`; with `declared`, only the parameters it holds.
+   * Any other parameter is ignored, and said so in the request log
+   * (`ignored`).
    */
   const list = <A extends object>(
     url: URL,
     path: string,
     context: string,
     items: ReadonlyArray<A>,
-    render: (item: A) => Record<string, unknown>
+    render: (item: A) => Readonly<Record<string, unknown>>,
+    declared?: ReadonlySet<string>
   ): Answer => {
     const page = url.searchParams.has("page") ? Number(url.searchParams.get("page")) : 1
     const perPage = url.searchParams.has("itemsPerPage") ? Number(url.searchParams.get("itemsPerPage")) : 30
@@ -133,15 +136,44 @@ export const apiRoutes = (fake: Fake) => {
     const ignored: Array<string> = []
     const filters: Array<(item: A) => boolean> = []
     const orders: Array<readonly [string, 1 | -1]> = []
-    for (const [name, value] of url.searchParams) {
+    // As PHP reads a query: a repeated key keeps its last value, `key[]` keeps them all.
+    const grouped = new Map<string, Array<string>>()
+    for (const [name, value] of url.searchParams) grouped.set(name, [...(grouped.get(name) ?? []), value])
+    for (const [name, values] of grouped) {
       if (name === "page" || name === "itemsPerPage") continue
+      const value = values[values.length - 1] ?? ""
       const ordered = /^order\[(.+)\]$/.exec(name)?.[1]
-      if (ordered !== undefined && fields.has(ordered) && (value === "asc" || value === "desc")) {
-        orders.push([ordered, value === "asc" ? 1 : -1])
-      } else if (ordered === undefined && fields.has(name) && name !== "@id" && name !== "@type") {
+      const exists = /^exists\[(.+)\]$/.exec(name)?.[1]
+      const range = /^(.+)\[(gt|gte|lt|lte)\]$/.exec(name)
+      const field = name.endsWith("[]") ? name.slice(0, -2) : name
+      const known = (candidate: string) => fields.has(candidate) && candidate !== "@id" && candidate !== "@type"
+      if (declared !== undefined && !declared.has(name)) {
+        ignored.push(name)
+      } else if (ordered !== undefined) {
+        if (known(ordered) && (value === "asc" || value === "desc")) orders.push([ordered, value === "asc" ? 1 : -1])
+        else ignored.push(name)
+      } else if (exists !== undefined && known(exists) && ["true", "false", "1", "0"].includes(value)) {
+        const wanted = value === "true" || value === "1"
+        filters.push((item) => (fieldOf(item, exists) !== null && fieldOf(item, exists) !== undefined) === wanted)
+      } else if (range !== undefined && range !== null && known(range[1] ?? "") && Number.isFinite(Number(value))) {
+        const [, rangeField = "", operator] = range
+        const bound = Number(value)
         filters.push((item) => {
-          const found = fieldOf(item, name)
-          return found !== null && found !== undefined && String(found) === value
+          const found = Number(fieldOf(item, rangeField))
+          if (!Number.isFinite(found)) return false
+          return operator === "gt"
+            ? found > bound
+            : operator === "gte"
+              ? found >= bound
+              : operator === "lt"
+                ? found < bound
+                : found <= bound
+        })
+      } else if (known(field)) {
+        const wanted = name.endsWith("[]") ? values : [value]
+        filters.push((item) => {
+          const found = fieldOf(item, field)
+          return found !== null && found !== undefined && wanted.includes(String(found))
         })
       } else {
         ignored.push(name)
@@ -153,7 +185,11 @@ export const apiRoutes = (fake: Fake) => {
         ? filtered
         : [...filtered].sort((a, b) => {
             for (const [field, direction] of orders) {
-              const order = String(fieldOf(a, field) ?? "").localeCompare(String(fieldOf(b, field) ?? ""), "fr")
+              const [x, y] = [fieldOf(a, field), fieldOf(b, field)]
+              const order =
+                typeof x === "number" && typeof y === "number"
+                  ? x - y
+                  : String(x ?? "").localeCompare(String(y ?? ""), "fr")
               if (order !== 0) return order * direction
             }
             return 0
@@ -224,18 +260,7 @@ export const apiRoutes = (fake: Fake) => {
         violations.push({ propertyPath: "serviceId", message: "Cette prestation n'existe pas." })
       }
       if (violations.length > 0 || instance === undefined || Option.isNone(input)) {
-        return [
-          json(422, {
-            "@context": "/api/contexts/ConstraintViolationList",
-            "@type": "ConstraintViolationList",
-            "hydra:title": "An error occurred",
-            "hydra:description": violations
-              .map((violation) => `${violation.propertyPath}: ${violation.message}`)
-              .join("\n"),
-            violations
-          }),
-          current
-        ]
+        return [unprocessable(violations), current]
       }
       const now = config.now()
       const dossier: FakeDossier = {
@@ -297,5 +322,5 @@ export const apiRoutes = (fake: Fake) => {
   const unknown = api((request, url) =>
     Effect.succeed(hydraError(404, `No route found for "${request.method} ${url.pathname.replace(/\/$/, "")}"`))
   )
-  return { entrypoint, dossiers, create, dossier, prestations, onePrestation, notAllowed, unknown }
+  return { api, list, entrypoint, dossiers, create, dossier, prestations, onePrestation, notAllowed, unknown }
 }

@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import type { Resource } from "@teo-effect/api"
 import type { Effect, Ref } from "effect"
 import type { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { Answer } from "./Answers.js"
@@ -31,6 +32,8 @@ export interface FakeConfig {
   readonly profile: FakeProfile
   /** FakeTeo's clock: token expiry, rate-limit windows, creation dates. */
   readonly now: () => number
+  /** The generated resources served besides dossiers and prestations. */
+  readonly resources: ReadonlyArray<Resource.Definition>
 }
 
 export interface Fake {

@@ -4,7 +4,9 @@ import { type Answer, hydraError, ldJson, oauthError, rateLimited } from "./Answ
 import { apiRoutes } from "./ApiRoutes.js"
 import type { Fake, Handler } from "./Fake.js"
 import * as FakeState from "./FakeState.js"
+import { openApiDocument } from "./OpenApiDocument.js"
 import { partnerLinkRoutes } from "./PartnerLinkRoutes.js"
+import { itemRoute, resourceRoutes } from "./ResourceRoutes.js"
 import { tokenEndpoint, tokenNotAllowed } from "./TokenEndpoint.js"
 
 /** A wait on the real clock: latency is about the wire, not about the test's virtual time. */
@@ -150,6 +152,16 @@ export const routes = (fake: Fake): Layer.Layer<never, never, HttpRouter.HttpRou
     ...apiPath("/api/production/dossiers/:id", { GET: api.dossier }),
     ...apiPath("/api/production/prestations", { GET: api.prestations }),
     ...apiPath("/api/production/prestations/:id", { GET: api.onePrestation }),
+    // API Platform's document of the API, public as API Platform serves it by default.
+    ...apiPath("/api/docs.jsonopenapi", { GET: openApiDocument }),
+    ...apiPath("/api/docs", { GET: openApiDocument }),
+    ...config.resources.flatMap((definition) => {
+      const handlers = resourceRoutes(fake, api, definition)
+      return [
+        ...apiPath(definition.collection as HttpRouter.PathInput, handlers.collection),
+        ...apiPath(itemRoute(definition), handlers.item)
+      ]
+    }),
     HttpRouter.route("*", "/*", served("api")(api.unknown))
   ])
 }

@@ -8,6 +8,7 @@
  */
 import { Chunk } from "effect"
 import type { FakeDossier, FakePrestation } from "../FakeData.js"
+import type { ResourceItem } from "./ResourceItems.js"
 
 /**
  * Faults of one side (the token endpoint or the API).
@@ -92,6 +93,8 @@ export type Side = "token" | "api"
 export interface Instance {
   readonly dossiers: ReadonlyArray<FakeDossier>
   readonly prestations: ReadonlyArray<FakePrestation>
+  /** The items of each generated resource served, by collection path. */
+  readonly resources: ReadonlyMap<string, ReadonlyArray<ResourceItem>>
 }
 
 export interface RateLimit {
@@ -207,3 +210,19 @@ export const stats = (state: FakeState): Stats => ({
   apiRequests: state.apiRequests,
   apiByStatus: state.apiByStatus
 })
+
+/** The items of the collection `collection` of `teoId`, changed by `f`. */
+export const updateItems = (
+  state: FakeState,
+  teoId: string,
+  collection: string,
+  f: (items: ReadonlyArray<ResourceItem>) => ReadonlyArray<ResourceItem>
+): FakeState => {
+  const instance = state.instances.get(teoId)
+  if (instance === undefined) return state
+  const resources = new Map(instance.resources)
+  resources.set(collection, f(instance.resources.get(collection) ?? []))
+  const instances = new Map(state.instances)
+  instances.set(teoId, { ...instance, resources })
+  return { ...state, instances }
+}

@@ -66,4 +66,16 @@ export class Jobs extends Context.Service<
 
   /** The layer of `Jobs`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<Jobs, never, TeoApi> = Layer.effect(Jobs, Jobs.make)
+
+  /** `/api/jobs` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/api/jobs",
+    item: "/api/jobs/{id}",
+    type: "Job",
+    operations: ["list", "create", "get", "update", "remove"],
+    query: ["exists[assignedTo]", "order[scheduledAt]", "page", "priority[gte]", "status", "status[]"],
+    read: JobsItem,
+    create: JobsCreate,
+    update: JobsUpdate
+  }
 }

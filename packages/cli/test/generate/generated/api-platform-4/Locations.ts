@@ -43,4 +43,14 @@ export class Locations extends Context.Service<
 
   /** The layer of `Locations`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<Locations, never, TeoApi> = Layer.effect(Locations, Locations.make)
+
+  /** `/api/locations` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/api/locations",
+    item: "/api/locations/{id}",
+    type: "Location",
+    operations: ["list", "get"],
+    query: ["page"],
+    read: LocationsItem
+  }
 }

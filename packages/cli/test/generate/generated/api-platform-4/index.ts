@@ -6,7 +6,7 @@
  * - #/paths/~1api~1reports~1{id}~1export/get: no application/ld+json answer (it answers text/csv)
  */
 
-import type { TeoApi } from "@teo-effect/api"
+import type { Resource, TeoApi } from "@teo-effect/api"
 import { Layer } from "effect"
 
 import { Jobs } from "./Jobs.js"
@@ -16,6 +16,9 @@ export * from "./Jobs.js"
 export * from "./Locations.js"
 
 export * as Schemas from "./schemas.js"
+
+/** The definition of every resource FakeTeo can serve (a collection without path parameters), for `FakeTeo.layer({ resources })` and `TeoPact`. */
+export const definitions: ReadonlyArray<Resource.Definition> = [Jobs.definition, Locations.definition]
 
 /** Every service of the document, on the `TeoApi` in context. */
 export const layer: Layer.Layer<Jobs | Locations, never, TeoApi> = Layer.mergeAll(

@@ -68,4 +68,16 @@ export class AdminBooks extends Context.Service<
 
   /** The layer of `AdminBooks`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<AdminBooks, never, TeoApi> = Layer.effect(AdminBooks, AdminBooks.make)
+
+  /** `/admin/books` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/admin/books",
+    item: "/admin/books/{id}",
+    type: "Book",
+    operations: ["list", "create", "get", "replace", "remove"],
+    query: ["author", "condition", "condition[]", "itemsPerPage", "order[title]", "page", "title"],
+    read: AdminBooksItem,
+    create: AdminBooksCreate,
+    replace: AdminBooksReplace
+  }
 }

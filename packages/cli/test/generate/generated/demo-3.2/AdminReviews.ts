@@ -62,4 +62,15 @@ export class AdminReviews extends Context.Service<
 
   /** The layer of `AdminReviews`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<AdminReviews, never, TeoApi> = Layer.effect(AdminReviews, AdminReviews.make)
+
+  /** `/admin/reviews` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/admin/reviews",
+    item: "/admin/reviews/{id}",
+    type: "Review",
+    operations: ["list", "get", "replace", "remove"],
+    query: ["book", "book[]", "itemsPerPage", "page", "rating", "rating[]", "user", "user[]"],
+    read: AdminReviewsItem,
+    replace: AdminReviewsReplace
+  }
 }

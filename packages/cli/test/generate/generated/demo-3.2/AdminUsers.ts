@@ -47,4 +47,14 @@ export class AdminUsers extends Context.Service<
 
   /** The layer of `AdminUsers`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<AdminUsers, never, TeoApi> = Layer.effect(AdminUsers, AdminUsers.make)
+
+  /** `/admin/users` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/admin/users",
+    item: "/admin/users/{id}",
+    type: "User",
+    operations: ["list", "get"],
+    query: ["itemsPerPage", "name", "page"],
+    read: AdminUsersItem
+  }
 }

@@ -53,4 +53,15 @@ export class Bookmarks extends Context.Service<
 
   /** The layer of `Bookmarks`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<Bookmarks, never, TeoApi> = Layer.effect(Bookmarks, Bookmarks.make)
+
+  /** `/bookmarks` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/bookmarks",
+    item: "/bookmarks/{id}",
+    type: "Bookmark",
+    operations: ["list", "create", "remove"],
+    query: ["book", "book[]", "page"],
+    read: BookmarksItem,
+    create: BookmarksCreate
+  }
 }

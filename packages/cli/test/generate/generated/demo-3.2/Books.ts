@@ -49,4 +49,14 @@ export class Books extends Context.Service<
 
   /** The layer of `Books`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<Books, never, TeoApi> = Layer.effect(Books, Books.make)
+
+  /** `/books` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/books",
+    item: "/books/{id}",
+    type: "Book",
+    operations: ["list", "get"],
+    query: ["author", "condition", "condition[]", "order[title]", "page", "title"],
+    read: BooksItem
+  }
 }

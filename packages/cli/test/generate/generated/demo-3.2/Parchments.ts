@@ -68,4 +68,17 @@ export class Parchments extends Context.Service<
 
   /** The layer of `Parchments`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<Parchments, never, TeoApi> = Layer.effect(Parchments, Parchments.make)
+
+  /** `/parchments` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/parchments",
+    item: "/parchments/{id}",
+    type: "Parchment",
+    operations: ["list", "create", "get", "replace", "update", "remove"],
+    query: ["page"],
+    read: ParchmentsItem,
+    create: ParchmentsCreate,
+    replace: ParchmentsReplace,
+    update: ParchmentsUpdate
+  }
 }

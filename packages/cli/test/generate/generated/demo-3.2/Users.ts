@@ -29,4 +29,14 @@ export class Users extends Context.Service<
 
   /** The layer of `Users`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<Users, never, TeoApi> = Layer.effect(Users, Users.make)
+
+  /** `/users` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/users",
+    item: "/users/{id}",
+    type: "User",
+    operations: ["get"],
+    query: [],
+    read: UsersItem
+  }
 }

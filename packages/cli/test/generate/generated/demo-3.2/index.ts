@@ -3,7 +3,7 @@
  * (OpenAPI 3.1.0, sha256 fc2d03222985acd6). Do not edit: generate again.
  */
 
-import type { TeoApi } from "@teo-effect/api"
+import type { Resource, TeoApi } from "@teo-effect/api"
 import { Layer } from "effect"
 
 import { AdminBooks } from "./AdminBooks.js"
@@ -25,6 +25,9 @@ export * from "./Parchments.js"
 export * from "./Users.js"
 
 export * as Schemas from "./schemas.js"
+
+/** The definition of every resource FakeTeo can serve (a collection without path parameters), for `FakeTeo.layer({ resources })` and `TeoPact`. */
+export const definitions: ReadonlyArray<Resource.Definition> = [AdminBooks.definition, AdminReviews.definition, AdminUsers.definition, Bookmarks.definition, Books.definition, Parchments.definition, Users.definition]
 
 /** Every service of the document, on the `TeoApi` in context. */
 export const layer: Layer.Layer<AdminBooks | AdminReviews | AdminUsers | Bookmarks | Books | BooksReviews | Parchments | Users, never, TeoApi> = Layer.mergeAll(

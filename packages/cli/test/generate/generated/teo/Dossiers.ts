@@ -57,4 +57,15 @@ export class Dossiers extends Context.Service<
 
   /** The layer of `Dossiers`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<Dossiers, never, TeoApi> = Layer.effect(Dossiers, Dossiers.make)
+
+  /** `/api/production/dossiers` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/api/production/dossiers",
+    item: "/api/production/dossiers/{id}",
+    type: "Dossier",
+    operations: ["list", "create", "get"],
+    query: ["email", "itemsPerPage", "order[createdAt]", "page", "status", "status[]"],
+    read: DossiersItem,
+    create: DossiersCreate
+  }
 }

@@ -44,4 +44,14 @@ export class Prestations extends Context.Service<
 
   /** The layer of `Prestations`, on a `TeoApi`. */
   static readonly layer: Layer.Layer<Prestations, never, TeoApi> = Layer.effect(Prestations, Prestations.make)
+
+  /** `/api/production/prestations` as the document declares it: for `FakeTeo.layer({ resources })` and `TeoPact`. */
+  static readonly definition: Resource.Definition = {
+    collection: "/api/production/prestations",
+    item: "/api/production/prestations/{id}",
+    type: "Prestation",
+    operations: ["list", "get"],
+    query: ["page"],
+    read: PrestationsItem
+  }
 }

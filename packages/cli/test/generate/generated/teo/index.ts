@@ -3,7 +3,7 @@
  * (OpenAPI 3.1.0, sha256 fd49f135b00b7486). Do not edit: generate again.
  */
 
-import type { TeoApi } from "@teo-effect/api"
+import type { Resource, TeoApi } from "@teo-effect/api"
 import { Layer } from "effect"
 
 import { Dossiers } from "./Dossiers.js"
@@ -13,6 +13,9 @@ export * from "./Dossiers.js"
 export * from "./Prestations.js"
 
 export * as Schemas from "./schemas.js"
+
+/** The definition of every resource FakeTeo can serve (a collection without path parameters), for `FakeTeo.layer({ resources })` and `TeoPact`. */
+export const definitions: ReadonlyArray<Resource.Definition> = [Dossiers.definition, Prestations.definition]
 
 /** Every service of the document, on the `TeoApi` in context. */
 export const layer: Layer.Layer<Dossiers | Prestations, never, TeoApi> = Layer.mergeAll(
