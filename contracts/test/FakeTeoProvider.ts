@@ -102,11 +102,37 @@ export const providerOf = (
     },
     // FakeTeo always publishes its keys.
     [TeoStates.partnerKeys]: async () => undefined,
+    [TeoStates.items]: async (parameters) => {
+      await fresh()
+      const { total } = await firstOf(String(parameter(parameters, "collection")))
+      assert.ok(total >= Number(parameter(parameters, "atLeast") ?? 1), "FakeTeo has that many items")
+      return undefined
+    },
+    [TeoStates.item]: async (parameters) => {
+      await fresh()
+      const { first } = await firstOf(String(parameter(parameters, "collection")))
+      assert.ok(first !== undefined, "FakeTeo has an item")
+      return { id: decodeURIComponent(first?.["@id"].split("/").at(-1) ?? "") }
+    },
     [TeoStates.rateLimited]: async () => {
       await fresh()
       if (options.rateLimitOnDemand !== false) fake.failNext("api", 1, "429")
       return undefined
     }
+  }
+
+  /** The first item of a collection FakeTeo serves (a path under `/api`), and how many it holds. */
+  const firstOf = async (collection: string) => {
+    assert.ok(collection.startsWith("/api/"), "the state names a collection under /api")
+    const response = await fetch(`${fake.url}${collection}?itemsPerPage=1`, {
+      headers: { Authorization: `Bearer ${bearer}` }
+    })
+    assert.strictEqual(response.status, 200, `FakeTeo serves ${collection}`)
+    const page = (await response.json()) as {
+      "hydra:totalItems": number
+      "hydra:member": Array<{ "@id": string }>
+    }
+    return { total: page["hydra:totalItems"], first: page["hydra:member"][0] }
   }
 
   /** The number of dossiers FakeTeo holds, as its first page says. */

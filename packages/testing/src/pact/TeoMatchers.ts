@@ -91,11 +91,20 @@ export const TeoMatchers = {
    * exactly the fields of `example`, each matched by type (`null` as null).
    * téo documents no field name (§3): give only the fields your code reads.
    */
-  dossier: (example: { readonly "@id": string } & Readonly<Record<string, unknown>>) => {
+  dossier: (example: { readonly "@id": string } & Readonly<Record<string, unknown>>) =>
+    TeoMatchers.resource({ ...example, "@type": typeof example["@type"] === "string" ? example["@type"] : "Dossier" }),
+
+  /**
+   * A resource: the JSON-LD envelope (`@id` an IRI, `@type` a string) and
+   * exactly the fields of `example`, each matched by type (`null` as null).
+   *
+   * @since 0.4.0
+   */
+  resource: (example: { readonly "@id": string; readonly "@type": string } & Readonly<Record<string, unknown>>) => {
     const { "@id": id, "@type": type, ...fields } = example
     return {
       "@id": TeoMatchers.iri(id),
-      "@type": MatchersV3.string(typeof type === "string" ? type : "Dossier"),
+      "@type": MatchersV3.string(type),
       ...Object.fromEntries(
         Object.entries(fields).map(([key, value]) => [
           key,

@@ -12,6 +12,8 @@
  * @since 0.1.0
  */
 import { MatchersV3, type PactV4 } from "@pact-foundation/pact"
+import { Resource } from "@teo-effect/api"
+import { Schema, type SchemaAST } from "effect"
 import { type Matcher, TeoMatchers } from "./TeoMatchers.js"
 
 /**
@@ -95,6 +97,58 @@ const tokenResponseHeaders = { "Content-Type": MatchersV3.regex("^application/js
 const jsonBodyHeaders = { "Content-Type": TeoMatchers.jsonContentType("application/ld+json") }
 
 const dossierOf = (fields: DossierFields | undefined, id: string) => TeoMatchers.dossier({ ...fields, "@id": id })
+
+/**
+ * A generated resource's item for a response: the fields your code reads,
+ * each one its read Schema declares.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type ItemFields = Readonly<Record<string, unknown>>
+
+/** The fields a read Schema declares (its struct's keys). */
+const declaredFields = (ast: SchemaAST.AST): ReadonlyArray<string> =>
+  ast._tag === "Suspend"
+    ? declaredFields(ast.thunk())
+    : ast._tag === "Objects"
+      ? ast.propertySignatures.map((property) => String(property.name))
+      : []
+
+/** What `schema` finds wrong with `value`, or nothing. */
+const refusal = (schema: Schema.Codec<unknown, unknown>, value: unknown): string | undefined => {
+  const result = Schema.toStandardSchemaV1(schema)["~standard"].validate(value)
+  if (result instanceof Promise || result.issues === undefined) return undefined
+  return result.issues
+    .map(
+      (issue) =>
+        `${(issue.path ?? []).map((key) => String(typeof key === "object" ? key.key : key)).join(".")}: ${issue.message}`
+    )
+    .join("; ")
+}
+
+/**
+ * The item of `definition` for a response at `iri`: only fields its read
+ * Schema declares, with values it accepts; throws naming the field otherwise,
+ * so that a consumer test never asserts what the document does not say.
+ */
+const itemOf = (builder: string, definition: Resource.Definition, fields: ItemFields | undefined, iri: string) => {
+  const declared = declaredFields(definition.read.ast)
+  const unknown = Object.keys(fields ?? {}).filter((key) => key !== "@id" && key !== "@type" && !declared.includes(key))
+  if (unknown.length > 0) {
+    throw new Error(
+      `TeoPact.${builder}: ${definition.type} declares no field ${unknown.map((key) => JSON.stringify(key)).join(", ")} (it declares ${declared.join(", ")})`
+    )
+  }
+  const example = { ...fields, "@id": iri, "@type": definition.type }
+  const refused = refusal(definition.read, example)
+  if (refused !== undefined)
+    throw new Error(`TeoPact.${builder}: its read Schema refuses the ${definition.type} given (${refused})`)
+  return TeoMatchers.resource(example)
+}
+
+/** An example id where the consumer gives none. */
+const exampleId = "0b6c6f0e-8f1a-4c5e-9d2b-3a4f5e6d7c8b"
 
 /**
  * Interaction builders for téo's token endpoint and API.
@@ -264,6 +318,132 @@ export const TeoPact = {
         response.headers(jsonBodyHeaders)
         response.jsonBody(dossierOf(options.dossier, options.dossier?.["@id"] ?? exampleIri))
       }),
+
+  /**
+   * `GET <collection>` of a generated resource, answered with a Hydra page
+   * (`hydra:` keys): at least one item like `item` (default: the envelope
+   * only), and a `hydra:next` link or `hydra:totalItems` when given. The
+   * query parameters must be ones the document declares, and the item's
+   * fields ones its read Schema declares, with values it accepts: otherwise
+   * the builder throws, naming them.
+   *
+   * @since 0.4.0
+   */
+  listResource: (
+    interaction: TeoInteraction,
+    options: {
+      readonly definition: Resource.Definition
+      readonly token: string
+      readonly query?: Record<string, string>
+      readonly item?: ItemFields
+      readonly next?: string
+      readonly totalItems?: number
+    }
+  ): TeoInteractionWithResponse => {
+    const { definition } = options
+    const undeclared = Object.keys(options.query ?? {}).filter((name) => !definition.query.includes(name))
+    if (undeclared.length > 0) {
+      throw new Error(
+        `TeoPact.listResource: ${definition.collection} declares no query parameter ${undeclared.map((name) => JSON.stringify(name)).join(", ")}`
+      )
+    }
+    if (!definition.operations.includes("list")) {
+      throw new Error(`TeoPact.listResource: ${definition.collection} declares no list`)
+    }
+    const member = itemOf("listResource", definition, options.item, Resource.target(definition.item, exampleId))
+    return interaction
+      .withRequest("GET", definition.collection, (request) => {
+        request.headers(apiHeaders(options.token))
+        if (options.query !== undefined) request.query(options.query)
+      })
+      .willRespondWith(200, (response) => {
+        response.headers(jsonBodyHeaders)
+        response.jsonBody(
+          TeoMatchers.hydraCollection(member, {
+            ...(options.next === undefined ? {} : { next: options.next }),
+            ...(options.totalItems === undefined ? {} : { totalItems: options.totalItems })
+          })
+        )
+      })
+  },
+
+  /**
+   * `GET <item>` of a generated resource, answered with the item: the
+   * envelope and the fields of `item`, as `listResource`. With
+   * `idFromState`, the provider state hands back the id (`TeoStates.item`
+   * hands it back as `id`).
+   *
+   * @since 0.4.0
+   */
+  getResource: (
+    interaction: TeoInteraction,
+    options: {
+      readonly definition: Resource.Definition
+      readonly token: string
+      readonly id: string
+      readonly idFromState?: string
+      readonly item?: ItemFields
+    }
+  ): TeoInteractionWithResponse => {
+    const { definition } = options
+    if (!definition.operations.includes("get")) {
+      throw new Error(`TeoPact.getResource: ${definition.collection} declares no get`)
+    }
+    const path = Resource.target(definition.item, options.id)
+    return interaction
+      .withRequest(
+        "GET",
+        options.idFromState === undefined
+          ? path
+          : MatchersV3.fromProviderState(definition.item.replace(/\{[^}]*\}/, `\${${options.idFromState}}`), path),
+        (request) => {
+          request.headers(apiHeaders(options.token))
+        }
+      )
+      .willRespondWith(200, (response) => {
+        response.headers(jsonBodyHeaders)
+        response.jsonBody(itemOf("getResource", definition, options.item, path))
+      })
+  },
+
+  /**
+   * `POST <collection>` of a generated resource with `input` as JSON-LD,
+   * answered 201 with the item (the envelope and the fields of `item`). The
+   * input must be one the document's create Schema accepts: otherwise the
+   * builder throws, naming what is wrong.
+   *
+   * @since 0.4.0
+   */
+  createResource: (
+    interaction: TeoInteraction,
+    options: {
+      readonly definition: Resource.Definition
+      readonly token: string
+      readonly input: Readonly<Record<string, unknown>>
+      readonly item?: ItemFields
+    }
+  ): TeoInteractionWithResponse => {
+    const { definition } = options
+    if (definition.create === undefined || !definition.operations.includes("create")) {
+      throw new Error(`TeoPact.createResource: ${definition.collection} declares no create`)
+    }
+    const refused = refusal(definition.create, options.input)
+    if (refused !== undefined) {
+      throw new Error(
+        `TeoPact.createResource: the create Schema of ${definition.collection} refuses the input (${refused})`
+      )
+    }
+    const member = itemOf("createResource", definition, options.item, Resource.target(definition.item, exampleId))
+    return interaction
+      .withRequest("POST", definition.collection, (request) => {
+        request.headers({ ...apiHeaders(options.token), ...jsonBodyHeaders })
+        request.jsonBody(options.input)
+      })
+      .willRespondWith(201, (response) => {
+        response.headers(jsonBodyHeaders)
+        response.jsonBody(member)
+      })
+  },
 
   /**
    * Any API request answered with an error status (§4), and a Hydra error

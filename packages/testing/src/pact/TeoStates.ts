@@ -20,6 +20,8 @@
  * | `expiredToken` | — | — (the request filter sends an expired token) |
  * | `rateLimited` | — | — |
  * | `partnerKeys` | — | — |
+ * | `items` | `collection` (a path), `atLeast` (a number) | — |
+ * | `item` | `collection` (a path) | `id`: the id of one of its items |
  *
  * @example
  * ```ts
@@ -53,7 +55,20 @@ export const TeoStates = {
    *
    * @since 0.2.0
    */
-  partnerKeys: "the partner-link keys are published"
+  partnerKeys: "the partner-link keys are published",
+  /**
+   * The collection `collection` of a generated resource holds at least `atLeast` items.
+   *
+   * @since 0.4.0
+   */
+  items: "items of a resource exist",
+  /**
+   * The collection `collection` of a generated resource holds an item; its id
+   * (the item path's parameter) is handed back as `id`.
+   *
+   * @since 0.4.0
+   */
+  item: "an item of a resource exists"
 } as const
 
 /**
