@@ -6,37 +6,20 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { DossierId, Dossiers, NotFound, RateLimited, TeoApi, TeoApiError, ValidationFailed } from "@teo-effect/api"
-import { AccessToken, ExpiredToken, Token } from "@teo-effect/auth"
+import { ExpiredToken } from "@teo-effect/auth"
+import { TeoTest } from "@teo-effect/testing"
 import { TeoMatchers, TeoPact, TeoStates } from "@teo-effect/testing/pact"
-import { DateTime, Effect, Layer, Redacted, Schema } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { Effect, Schema } from "effect"
 import { example, freshPact } from "./pacts.js"
 
 const pact = freshPact("teo-api")
 
-const exampleToken = new Token({
-  value: Redacted.make(example.token),
-  expiresAt: DateTime.makeUnsafe("2100-01-01T00:00:00Z"),
-  scope: `target-entity:${example.teoId}`,
-  tokenType: "Bearer"
-})
-
-/** The real `TeoApi` against the mock server (no retries), with the example token. */
-const teoApiAt = (url: string) =>
-  TeoApi.layer({ baseUrl: `${url}/api`, retry: false }).pipe(
-    Layer.provide(
-      Layer.succeed(AccessToken, AccessToken.of({ get: Effect.succeed(exampleToken), invalidate: () => Effect.void }))
-    ),
-    Layer.provide(FetchHttpClient.layer)
-  )
+/** The real `TeoApi` and `Dossiers` against the mock server (no retries), with the example token. */
+const teoApiAt = (url: string) => TeoTest.layerAt(url, { token: example.token })
 
 /** Runs `use` with the real `Dossiers` against the mock server. */
 const withDossiers = <A, E>(url: string, use: (dossiers: Dossiers["Service"]) => Effect.Effect<A, E>) =>
-  Effect.runPromise(
-    Effect.flatMap(Effect.service(Dossiers), use).pipe(
-      Effect.provide(Dossiers.layer.pipe(Layer.provide(teoApiAt(url))))
-    )
-  )
+  Effect.runPromise(Effect.flatMap(Effect.service(Dossiers), use).pipe(Effect.provide(teoApiAt(url))))
 
 /** Runs `use` with the real `TeoApi` against the mock server. */
 const withTeoApi = <A, E>(url: string, use: (api: TeoApi["Service"]) => Effect.Effect<A, E>) =>

@@ -4,9 +4,9 @@
  *
  * @since 0.1.0
  */
-import { type Dossiers, type Prestations, Teo, type TeoApi, type TeoApiOptions } from "@teo-effect/api"
-import type { AccessToken, AccessTokenOptions, TeoCredentials } from "@teo-effect/auth"
-import { type Config, Effect, Layer } from "effect"
+import { Dossiers, Prestations, Teo, TeoApi, type TeoApiOptions } from "@teo-effect/api"
+import { AccessToken, type AccessTokenOptions, type TeoCredentials, Token } from "@teo-effect/auth"
+import { type Config, DateTime, Effect, Layer, Redacted } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { FakeTeo, type FakeTeoOptions, type FakeTeoResourceError, type FakeTeoStartError } from "./FakeTeo.js"
 
@@ -61,3 +61,51 @@ export const layer = (
       }).pipe(Layer.provide(FetchHttpClient.layer))
     })
   ).pipe(Layer.provideMerge(FakeTeo.layer(options.fakeTeo)))
+
+/**
+ * The real `TeoApi`, `Dossiers` and `Prestations` at `url` — a Pact mock
+ * server in a consumer test — sending the fixed bearer `token` (the token
+ * endpoint has its own contract), without retries, on `FetchHttpClient`.
+ *
+ * @example
+ * ```ts
+ * import { Dossiers } from "@teo-effect/api"
+ * import { TeoTest } from "@teo-effect/testing"
+ * import { Effect } from "effect"
+ *
+ * // inside `executeTest(async (mockServer) => …)`:
+ * const page = (url: string) =>
+ *   Effect.runPromise(
+ *     Effect.flatMap(Effect.service(Dossiers), (dossiers) => dossiers.page()).pipe(
+ *       Effect.provide(TeoTest.layerAt(url, { token: "eyJ.example.token" }))
+ *     )
+ *   )
+ * ```
+ *
+ * @since 0.4.0
+ * @category layers
+ */
+export const layerAt = (
+  url: string,
+  options: { readonly token: string; readonly teoApi?: Omit<TeoApiOptions, "baseUrl"> }
+): Layer.Layer<TeoApi | Dossiers | Prestations, Config.ConfigError> =>
+  Layer.mergeAll(Dossiers.layer, Prestations.layer).pipe(
+    Layer.provideMerge(TeoApi.layer({ retry: false, ...options.teoApi, baseUrl: `${url.replace(/\/$/, "")}/api` })),
+    Layer.provide(
+      Layer.succeed(
+        AccessToken,
+        AccessToken.of({
+          get: Effect.succeed(
+            new Token({
+              value: Redacted.make(options.token),
+              expiresAt: DateTime.makeUnsafe("2100-01-01T00:00:00Z"),
+              scope: "target-entity:pact",
+              tokenType: "Bearer"
+            })
+          ),
+          invalidate: () => Effect.void
+        })
+      )
+    ),
+    Layer.provide(FetchHttpClient.layer)
+  )

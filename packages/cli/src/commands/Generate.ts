@@ -109,12 +109,18 @@ export const command = Command.make(
     name: Flag.String("name").pipe(
       Flag.withDescription("names the services' keys (@teo-effect/generated/<name>/…); default: the document's title"),
       Flag.optional
+    ),
+    imports: Flag.Literals("imports", ["js", "ts"] as const).pipe(
+      Flag.withDescription(
+        "the extension of the modules' imports of one another: js for tsc and bundlers, ts for Node running .ts files (default: js)"
+      ),
+      Flag.withDefault("js" as const)
     )
   },
-  ({ spec, out, name }) =>
+  ({ spec, out, name, imports }) =>
     Effect.gen(function* () {
       const document = yield* documentOf(spec)
-      const files = yield* Generate.generate(document, { source: spec, name: Option.getOrUndefined(name) })
+      const files = yield* Generate.generate(document, { source: spec, name: Option.getOrUndefined(name), imports })
       const written = yield* Generate.writeFiles(files, out).pipe(
         Effect.mapError((error) => new UsageError({ message: `cannot write to ${out}: ${error.message}` }))
       )

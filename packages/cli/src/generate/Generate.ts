@@ -39,6 +39,12 @@ export interface GenerateOptions {
    * in lower case and dashes.
    */
   readonly name?: string | undefined
+  /**
+   * The extension of the modules' imports of one another: `js` (default:
+   * for `tsc`, bundlers and vitest) or `ts` (for Node running the files as
+   * they are, with `allowImportingTsExtensions`).
+   */
+  readonly imports?: "js" | "ts" | undefined
 }
 
 /**
@@ -85,7 +91,7 @@ export const generate = Effect.fn("Generate.generate")(function* (document: unkn
   }
   const sha256 = yield* Sha256.hex(JSON.stringify(document))
   const name = options.name ?? slug(resources.title)
-  return yield* attempt(() => write(document, resources, { source: options.source, sha256, name }))
+  return yield* attempt(() => write(document, resources, { source: options.source, sha256, name, imports: options.imports ?? "js" }))
 })
 
 /** A step of the generation: a `GenerateError` it throws is its failure, anything else a defect (a bug here). */
@@ -142,6 +148,7 @@ export interface RunOptions {
   /** The folder the modules are written to. */
   readonly out: string
   readonly name?: string | undefined
+  readonly imports?: "js" | "ts" | undefined
 }
 
 /**
@@ -154,6 +161,6 @@ export const run = Effect.fn("Generate.run")(function* (options: RunOptions) {
   const fs = yield* FileSystem.FileSystem
   const text = yield* fs.readFileString(options.spec)
   const document = yield* parse(text, options.spec)
-  const files = yield* generate(document, { source: options.spec, name: options.name })
+  const files = yield* generate(document, { source: options.spec, name: options.name, imports: options.imports })
   return yield* writeFiles(files, options.out)
 })

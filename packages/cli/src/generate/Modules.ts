@@ -34,6 +34,8 @@ export interface Origin {
   readonly sha256: string
   /** Prefix of the services' keys (`@teo-effect/generated/<name>/Books`). */
   readonly name: string
+  /** The extension of the modules' imports of one another: `.js` (compilers, bundlers) or `.ts` (Node's type stripping). */
+  readonly imports: "js" | "ts"
 }
 
 const suffix: Record<Mode, string> = { read: "", write: "Input", patch: "Patch" }
@@ -181,7 +183,7 @@ export const write = (document: unknown, resources: Resources, origin: Origin): 
 
   const serviceFiles = resources.services.map((service) => ({
     path: `${service.name}.ts`,
-    contents: serviceModule(service, header, origin.name, constantOf)
+    contents: serviceModule(service, header, origin, constantOf)
   }))
 
   const skipped =
@@ -195,9 +197,9 @@ export const write = (document: unknown, resources: Resources, origin: Origin): 
     contents: [
       `${header.slice(0, -4)}${skipped}\n */`,
       'import type { Resource, TeoApi } from "@teo-effect/api"\nimport { Layer } from "effect"',
-      names.map((name) => `import { ${name} } from "./${name}.js"`).join("\n"),
-      names.map((name) => `export * from "./${name}.js"`).join("\n"),
-      'export * as Schemas from "./schemas.js"',
+      names.map((name) => `import { ${name} } from "./${name}.${origin.imports}"`).join("\n"),
+      names.map((name) => `export * from "./${name}.${origin.imports}"`).join("\n"),
+      `export * as Schemas from "./schemas.${origin.imports}"`,
       `/** The definition of every resource FakeTeo can serve (a collection without path parameters), for \`FakeTeo.layer({ resources })\` and \`TeoPact\`. */\nexport const definitions: ReadonlyArray<Resource.Definition> = [${defined.map((name) => `${name}.definition`).join(", ")}]`,
       `/** Every service of the document, on the \`TeoApi\` in context. */\nexport const layer: Layer.Layer<${names.join(" | ")}, never, TeoApi> = Layer.mergeAll(\n${names.map((name) => `  ${name}.layer`).join(",\n")}\n)`
     ]
@@ -261,7 +263,7 @@ const definitionOf = (service: Service): { readonly item: string; readonly type:
 const serviceModule = (
   service: Service,
   header: string,
-  prefix: string,
+  { name: prefix, imports }: Origin,
   constantOf: (name: string, mode: Mode) => string
 ): string => {
   const S = service.name
@@ -436,7 +438,7 @@ const serviceModule = (
       `import { ${sortNeeds(needs)} } from "@teo-effect/api"`,
       'import type { AuthError } from "@teo-effect/auth"',
       `import { ${sortNeeds(effectNeeds)} } from "effect"`,
-      ...(usesSchemas ? ['import * as Schemas from "./schemas.js"'] : [])
+      ...(usesSchemas ? [`import * as Schemas from "./schemas.${imports}"`] : [])
     ].join("\n"),
     ...aliases,
     [

@@ -166,6 +166,17 @@ describe("Generate", () => {
     }).pipe(Effect.provide(Teo.layer.pipe(Layer.provideMerge(TeoTest.layer()))))
   )
 
+  it.effect("imports: ts writes the modules' imports of one another with .ts, and nothing else changes", () =>
+    Effect.gen(function* () {
+      const js = yield* Generate.generate(documentOf("teo"), { source: "teo.json", name: "teo" })
+      const ts = yield* Generate.generate(documentOf("teo"), { source: "teo.json", name: "teo", imports: "ts" })
+      for (const [index, file] of js.entries()) {
+        assert.strictEqual(ts[index]?.contents, file.contents.replace(/from "(\.\/[\w]+)\.js"/g, 'from "$1.ts"'))
+      }
+      assert.include(ts.find((file) => file.path === "index.ts")?.contents, 'export * from "./Dossiers.ts"')
+    })
+  )
+
   it.effect("a broken or foreign document fails naming the place", () =>
     Effect.gen(function* () {
       assert.strictEqual(

@@ -10,12 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PactV4, Verifier } from "@pact-foundation/pact"
-import { TeoApi } from "@teo-effect/api"
-import { AccessToken, Token } from "@teo-effect/auth"
-import { FakeTeo } from "@teo-effect/testing"
+import { FakeTeo, TeoTest } from "@teo-effect/testing"
 import { TeoPact, TeoStates } from "@teo-effect/testing/pact"
-import { DateTime, Effect, Layer, Redacted, Stream } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { Effect, Layer, Stream } from "effect"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import * as Jobs4 from "./generated/api-platform-4/index.js"
 
@@ -29,28 +26,7 @@ const jobs = Jobs4.Jobs.definition
 const withJobs = <A, E>(url: string, use: (service: Jobs4.Jobs["Service"]) => Effect.Effect<A, E>) =>
   Effect.runPromise(
     Effect.flatMap(Effect.service(Jobs4.Jobs), use).pipe(
-      Effect.provide(
-        Jobs4.Jobs.layer.pipe(
-          Layer.provide(TeoApi.layer({ baseUrl: `${url}/api`, retry: false })),
-          Layer.provide(
-            Layer.succeed(
-              AccessToken,
-              AccessToken.of({
-                get: Effect.succeed(
-                  new Token({
-                    value: Redacted.make(token),
-                    expiresAt: DateTime.makeUnsafe("2100-01-01T00:00:00Z"),
-                    scope: "target-entity:example",
-                    tokenType: "Bearer"
-                  })
-                ),
-                invalidate: () => Effect.void
-              })
-            )
-          ),
-          Layer.provide(FetchHttpClient.layer)
-        )
-      )
+      Effect.provide(Jobs4.Jobs.layer.pipe(Layer.provide(TeoTest.layerAt(url, { token }))))
     )
   )
 
