@@ -8,10 +8,12 @@
  * Usage: node scripts/check-docs.ts
  */
 import { spawnSync } from "node:child_process"
-import { mkdirSync, rmSync, writeFileSync } from "node:fs"
-import { dirname, join } from "node:path"
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { dirname, join, relative } from "node:path"
+import { Generate } from "@teo-effect/cli"
+import { Effect } from "effect"
 import { docBlocks, exampleBlocks, markdownFiles, root } from "./doc-blocks.ts"
-import { namedFile } from "./walk-guide.ts"
+import { fences, namedFile } from "./walk-guide.ts"
 
 const work = join(root, "scripts", ".docs-check")
 const files = markdownFiles()
@@ -29,6 +31,28 @@ const blocks = [...docBlocks(), ...examples].map((block) => {
   writeFileSync(join(work, source), `${block.source}\nexport {}\n`)
   return { file: block.file, source, line: block.line }
 })
+
+// A guide that runs `teo generate … --out <dir>` imports what it writes: the modules of the document
+// FakeTeo serves (the one the guide's run reads) are written there, as the command would.
+const teoDocument: unknown = JSON.parse(readFileSync(join(root, "packages/testing/openapi/teo.openapi.json"), "utf8"))
+for (const file of files) {
+  const markdown = readFileSync(file, "utf8")
+  for (const fence of fences(markdown).filter((candidate) => candidate.lang === "sh")) {
+    for (const line of fence.body) {
+      const command = /\bteo generate .*--out (\S+)/.exec(line.replace(/^\$ /, ""))
+      if (command?.[1] === undefined) continue
+      const generated = await Effect.runPromise(
+        Generate.generate(teoDocument, {
+          source: "teo.openapi.json",
+          imports: /--imports ts\b/.test(line) ? "ts" : "js"
+        })
+      )
+      const out = join(work, relative(root, file).replace(/[^A-Za-z0-9]+/g, "_"), command[1])
+      mkdirSync(out, { recursive: true })
+      for (const module of generated) writeFileSync(join(out, module.path), module.contents)
+    }
+  }
+}
 
 writeFileSync(
   join(work, "tsconfig.json"),

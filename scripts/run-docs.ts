@@ -31,7 +31,11 @@ const releaseDir = join(root, "release")
 const isTest = (source: string) => /from "(@effect\/vitest|vitest)"/.test(source)
 const isProgram = (source: string) => /\b(runMain|runPromise|runPromiseExit|runFork)\b/.test(source)
 /** The guides, followed literally in a project of their own (walk-guide.ts); the placeholder of their install lines. */
-const guides = { "docs/getting-started.md": "/path/to/teo-effect", "docs/fr/demarrage.md": "/chemin/vers/teo-effect" }
+const guides = {
+  "docs/getting-started.md": "/path/to/teo-effect",
+  "docs/fr/demarrage.md": "/chemin/vers/teo-effect",
+  "docs/codegen.md": "/path/to/teo-effect"
+}
 // A block naming its file (`// src/teo.ts`) belongs to a guide's project: it runs there.
 const blocks = docBlocks().filter(
   (block) =>

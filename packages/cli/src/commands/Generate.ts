@@ -49,31 +49,54 @@ const fetchText = (url: string) =>
     if (text.length > maxBytes) return yield* unreadable(url, `it is over ${maxBytes} bytes`)
     return { text } as const
   }).pipe(
-    Effect.timeoutOrElse({
-      duration: timeout,
-      orElse: () => Effect.fail(unreadable(url, `no complete answer within ${Duration.format(timeout)}`))
-    }),
     Effect.catchTag("HttpClientError", (error) =>
       Effect.fail(unreadable(url, error.reason.description ?? error.reason._tag))
     ),
-    Effect.provide(UndiciHttpClient.layer)
+    Effect.provide(UndiciHttpClient.layer),
+    Effect.timeoutOrElse({
+      duration: timeout,
+      orElse: () => Effect.fail(unreadable(url, `no complete answer within ${Duration.format(timeout)}`))
+    })
   )
+
+/** A file system call bounded by `timeout`: a mount that hangs fails instead of holding the command. */
+const bounded =
+  (what: string, fail: (why: string) => UsageError) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.timeoutOrElse(effect, {
+      duration: timeout,
+      orElse: () => Effect.fail(fail(`${what} gave no answer within ${Duration.format(timeout)}`))
+    })
+
+/** The text of the file `spec`: a regular file of at most `maxBytes`. */
+const readFile = (spec: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const why = (error: { readonly reason: { readonly _tag: string }; readonly message: string }) =>
+      unreadable(spec, error.reason._tag === "NotFound" ? "no such file" : error.message)
+    const info = yield* Effect.mapError(fs.stat(spec), why)
+    if (info.type !== "File") {
+      return yield* unreadable(spec, info.type === "Directory" ? "it is a folder, not a file" : "it is not a file")
+    }
+    if (Number(info.size) > maxBytes) return yield* unreadable(spec, `it is ${info.size} bytes, over ${maxBytes}`)
+    return yield* Effect.mapError(fs.readFileString(spec), why)
+  }).pipe(bounded("the file system", (why) => unreadable(spec, why)))
+
+/**
+ * The text behind `spec`, without a token: a file's, or a URL's — or the
+ * status with which the URL asks for a token. Bounded: 30 s, 32 MiB.
+ *
+ * @internal
+ */
+export const readSource = (
+  spec: string
+): Effect.Effect<{ readonly text: string } | { readonly needsToken: 401 | 403 }, UsageError, FileSystem.FileSystem> =>
+  isUrl(spec) ? fetchText(spec) : Effect.map(readFile(spec), (text) => ({ text }))
 
 /** The document behind `spec`, parsed: a file, a public URL, or a URL of the API read with the téo token. */
 const documentOf = (spec: string) =>
   Effect.gen(function* () {
-    if (!isUrl(spec)) {
-      const fs = yield* FileSystem.FileSystem
-      const text = yield* fs
-        .readFileString(spec)
-        .pipe(
-          Effect.mapError((error) =>
-            unreadable(spec, error.reason._tag === "NotFound" ? "no such file" : error.message)
-          )
-        )
-      return yield* Generate.parse(text, spec)
-    }
-    const fetched = yield* fetchText(spec)
+    const fetched = yield* readSource(spec)
     if ("text" in fetched) return yield* Generate.parse(fetched.text, spec)
     yield* Console.error(
       `${spec} answered ${fetched.needsToken}: reading it again with the téo token (TEO_API_URL only).`
@@ -121,8 +144,21 @@ export const command = Command.make(
     Effect.gen(function* () {
       const document = yield* documentOf(spec)
       const files = yield* Generate.generate(document, { source: spec, name: Option.getOrUndefined(name), imports })
+      const cannotWrite = (why: string) => new UsageError({ message: `cannot write to ${out}: ${why}` })
+      const fs = yield* FileSystem.FileSystem
+      const existing = yield* fs.stat(out).pipe(
+        Effect.map(Option.some),
+        Effect.catchTag("PlatformError", (error) =>
+          error.reason._tag === "NotFound" ? Effect.succeedNone : Effect.fail(cannotWrite(error.message))
+        ),
+        bounded("the file system", cannotWrite)
+      )
+      if (Option.isSome(existing) && existing.value.type !== "Directory") {
+        return yield* cannotWrite("it is a file, not a folder")
+      }
       const written = yield* Generate.writeFiles(files, out).pipe(
-        Effect.mapError((error) => new UsageError({ message: `cannot write to ${out}: ${error.message}` }))
+        Effect.mapError((error) => cannotWrite(error.message)),
+        bounded("the file system", cannotWrite)
       )
       const services = files.filter((file) => file.path !== "index.ts" && file.path !== "schemas.ts")
       yield* Console.log(

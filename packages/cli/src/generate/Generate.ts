@@ -55,7 +55,11 @@ export interface GenerateOptions {
  */
 export const parse = (text: string, source: string): Effect.Effect<unknown, GenerateError> =>
   Effect.try({
-    try: (): unknown => (/^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 1000 })),
+    try: (): unknown => {
+      // A byte-order mark, as some editors save a file, is not part of the document.
+      const body = text.startsWith("\uFEFF") ? text.slice(1) : text
+      return /^\s*[{[]/.test(body) ? JSON.parse(body) : parseYaml(body, { maxAliasCount: 1000 })
+    },
     catch: (error) =>
       new GenerateError({
         source,
@@ -91,7 +95,9 @@ export const generate = Effect.fn("Generate.generate")(function* (document: unkn
   }
   const sha256 = yield* Sha256.hex(JSON.stringify(document))
   const name = options.name ?? slug(resources.title)
-  return yield* attempt(() => write(document, resources, { source: options.source, sha256, name, imports: options.imports ?? "js" }))
+  return yield* attempt(() =>
+    write(document, resources, { source: options.source, sha256, name, imports: options.imports ?? "js" })
+  )
 })
 
 /** A step of the generation: a `GenerateError` it throws is its failure, anything else a defect (a bug here). */
