@@ -108,3 +108,16 @@ export const prestationsPath = "/production/prestations"
  * @category endpoints
  */
 export const pageParameter = "page"
+
+/**
+ * ASSUMED: the API's OpenAPI document is at `/docs.jsonopenapi` under the
+ * API's base (`/api/docs.jsonopenapi`), where API Platform publishes it, and
+ * it can be read without a token, as API Platform serves it by default. téo
+ * documents neither; `teo generate` reads it again with the téo token on a
+ * 401 or 403, and FakeTeo serves its document of téo's two known resources
+ * there.
+ *
+ * @since 0.4.0
+ * @category endpoints
+ */
+export const openApiDocumentPath = "/docs.jsonopenapi"
