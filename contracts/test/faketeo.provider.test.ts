@@ -96,5 +96,6 @@ describe("a provider that cannot be put in every state", () => {
     const strict = await verifyAlone(`${generatedDir}/strict/rate-limit-only.json`)
     assert.strictEqual(strict.code, 1, strict.output)
     assert.include(strict.output, "expected 429 but was 200")
-  })
+    // Two Node processes, each loading Pact's Verifier: seconds on a loaded machine.
+  }, 60_000)
 })

@@ -13,7 +13,8 @@ import type { Query } from "./TeoApiOptions.js"
 
 /**
  * One path parameter as a path segment: percent-encoded, and `.` / `..`
- * encoded too so that an id never walks up the path.
+ * encoded too (`%2E`) — a segment `TeoApi` refuses before sending, as the
+ * URL parser would read it as a dot segment and walk up the path.
  */
 const segment = (value: string): string => {
   const encoded = encodeURIComponent(value)

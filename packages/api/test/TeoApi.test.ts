@@ -3,7 +3,7 @@
  * over real HTTP on loopback, with the real AccessToken.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { JsonLdResource, TeoApi, type TeoApiOptions, UnexpectedResponse } from "@teo-effect/api"
+import { JsonLdResource, Resource, TeoApi, type TeoApiOptions, UnexpectedResponse } from "@teo-effect/api"
 import { AccessToken, TeoCredentials } from "@teo-effect/auth"
 import { Config, ConfigProvider, Effect, Layer, Redacted, Schema } from "effect"
 import { FetchHttpClient, type HttpClient } from "effect/http"
@@ -97,6 +97,25 @@ describe("requests", () => {
       assert.include(error.message, "refusing to send the téo token")
       assert.lengthOf(harness.apiRequests(), 0)
       assert.lengthOf(harness.tokenRequests(), 0)
+    })
+  )
+
+  it.effect("refuses a path segment of encoded dots, as Resource.target writes an id `.` or `..`", () =>
+    Effect.gen(function* () {
+      const harness = yield* makeApiHarness()
+      for (const id of ["..", "."]) {
+        const target = Resource.target("/jobs/{id}", id)
+        const error = yield* Effect.flip(harness.teoApi.get(target, Schema.Unknown))
+        assert.strictEqual(reasonOf(error, UnexpectedResponse).status, 0)
+        assert.include(error.message, "encoded dots")
+      }
+      const refused = yield* Effect.flip(harness.teoApi.get("/production/.%2e/x", Schema.Unknown))
+      assert.include(refused.message, "encoded dots")
+      assert.lengthOf(harness.apiRequests(), 0)
+      // `%252E` is an id holding "%2E": a segment like any other.
+      harness.api = () => ldJson(200, { ok: true })
+      yield* harness.teoApi.get(Resource.target("/jobs/{id}", "%2E"), Schema.Unknown)
+      assert.lengthOf(harness.apiRequests(), 1)
     })
   )
 })

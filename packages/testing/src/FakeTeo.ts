@@ -17,7 +17,7 @@ import * as FakeState from "./internal/FakeState.js"
 import { makeSigner } from "./internal/FakeTokens.js"
 import { makePartnerKeys, type PartnerKeys } from "./internal/PartnerKeys.js"
 import { partnerLink } from "./internal/PartnerLinkRoutes.js"
-import { checkItems, type ResourceItem, seedItems } from "./internal/ResourceItems.js"
+import { checkItems, maxIdLength, type ResourceItem, seedItems } from "./internal/ResourceItems.js"
 import { random, seedOf, uuidFrom } from "./internal/Seeded.js"
 
 export type { FakeProfile } from "./internal/Fake.js"
@@ -205,8 +205,12 @@ export class FakeTeoResourceError extends Schema.TaggedError<FakeTeoResourceErro
 /** Served by FakeTeo's own routes, with téo's rules: a definition of these adds nothing. */
 const ownCollections = new Set(["/api/production/dossiers", "/api/production/prestations"])
 
-/** Seeded items per resource when the options give no count. */
+/** FakeTeo's own paths under `/api`, which no resource may take. */
+const reservedCollections = /^\/api\/(docs|docs\.jsonopenapi|contexts|production)(\/|$)/
+
+/** Seeded items per resource when the options give no count; at most `maxItems`. */
 const defaultItems = 35
+const maxItems = 100_000
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
@@ -228,16 +232,27 @@ const resourcesOf = (
   for (const { definition, items } of served) {
     const { collection } = definition
     const fail = (reason: string) => new FakeTeoResourceError({ collection: String(collection), reason })
-    if (typeof collection !== "string" || !/^\/api\/[^{}?#]+$/.test(collection) || collection.endsWith("/")) {
-      return fail("a collection is a path under /api without parameters")
+    if (typeof collection !== "string" || !/^\/api(\/[A-Za-z0-9._~-]+)+$/.test(collection)) {
+      return fail("a collection is a path under /api without parameters (letters, digits, . _ ~ - between slashes)")
     }
-    if (!new RegExp(`^${escapeRegExp(collection)}/\\{[^{}/]+\\}$`).test(definition.item)) {
+    if (reservedCollections.test(collection)) return fail("FakeTeo serves that path itself")
+    if (
+      typeof definition.item !== "string" ||
+      !new RegExp(`^${escapeRegExp(collection)}/\\{[A-Za-z_][A-Za-z0-9_]*\\}$`).test(definition.item)
+    ) {
       return fail(`its items are not at ${collection}/{id} (${JSON.stringify(definition.item)})`)
+    }
+    const unbacked = (["create", "replace", "update"] as const).filter(
+      (operation) => definition.operations.includes(operation) && definition[operation] === undefined
+    )
+    if (unbacked.length > 0) return fail(`it declares ${unbacked.join(", ")} without the Schema of its body`)
+    if (typeof items === "number" && !(Number.isInteger(items) && items >= 0 && items <= maxItems)) {
+      return fail(`items is a count from 0 to ${maxItems}, got ${items}`)
     }
     for (const [teoId, resources] of byTeoId) {
       if (resources.has(collection)) return fail("it is given twice")
       const given = typeof items === "object" ? items : seedItems(definition, items ?? defaultItems, `${seed}:${teoId}`)
-      const checked = checkItems(definition, given, `${seed}:${teoId}`)
+      const checked = checkItems(definition, given, `${seed}:${teoId}`, typeof items === "object" ? "given" : "seeded")
       if (typeof checked === "string") return fail(checked)
       resources.set(collection, checked)
     }
@@ -355,7 +370,12 @@ const serviceOf = (fake: Fake, start: FakeState.FakeState, origin: string): Fake
   })
 }
 
-const serveOptions = { disableLogger: true, disableListenLog: true, routerConfig: { ignoreTrailingSlash: true } }
+/** A path parameter (an item's id) may be up to `maxIdLength` characters, encoded. */
+const serveOptions = {
+  disableLogger: true,
+  disableListenLog: true,
+  routerConfig: { ignoreTrailingSlash: true, maxParamLength: maxIdLength }
+}
 
 /** Serves `fake` on 127.0.0.1:`port` for the current scope; its origin. */
 const serveOnSocket = (fake: Fake, port: number): Effect.Effect<string, FakeTeoStartError, Scope.Scope> =>

@@ -34,6 +34,9 @@ export interface Targets {
   readonly link: (link: string, from: string) => Resolved | { readonly refused: string }
 }
 
+/** A path segment of dots with at least one encoded (`%2E`, `.%2e`, `%2E%2E`…). */
+const encodedDots = /(^|\/)(?=[.%2Ee]*%2e)(\.|%2e){1,2}(\/|$)/i
+
 /** Resolutions kept per layer: the same few targets come back on every call. */
 const cacheSize = 512
 
@@ -78,6 +81,11 @@ export const make = (baseUrl: string): Targets => {
 
   const guard = (target: string, url: URL | null): Resolved | { readonly refused: string } => {
     if (url === null) return { refused: `${JSON.stringify(target)} is not a path or URL` }
+    // `%2E` is a dot to the URL parser: a segment of encoded dots walks the path as `.`/`..` do,
+    // and names no resource (`Resource.target` writes an id `..` so, to be refused here).
+    if (encodedDots.test(target.replace(/[?#].*$/, ""))) {
+      return { refused: `${JSON.stringify(target)} has a path segment of encoded dots (%2E), which names no resource` }
+    }
     if (url.origin !== base.origin) return { refused: `refusing to send the téo token outside ${base.origin}` }
     if (!under(url)) {
       return {

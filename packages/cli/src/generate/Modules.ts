@@ -38,6 +38,9 @@ export interface Origin {
   readonly imports: "js" | "ts"
 }
 
+/** Text from the document inside a generated comment: a `*` `/` in it would end the comment. */
+const inComment = (text: string): string => text.replaceAll("*/", "*\\/")
+
 const suffix: Record<Mode, string> = { read: "", write: "Input", patch: "Patch" }
 
 /** Names the schema constants may not take: `schemas.ts` imports them. */
@@ -288,7 +291,7 @@ const serviceModule = (
   if (itemOperation?.answer !== undefined) {
     const constant = constantOf(itemOperation.answer.name, "read")
     aliases.push(
-      `/** A ${S} item, as the API answers it (\`${itemOperation.answer.name}\`). */\nexport const ${S}Item = Schemas.${constant}\nexport type ${S}Item = Schemas.${constant}`
+      `/** A ${S} item, as the API answers it (\`${inComment(itemOperation.answer.name)}\`). */\nexport const ${S}Item = Schemas.${constant}\nexport type ${S}Item = Schemas.${constant}`
     )
   }
   for (const [operation, alias, mode] of [
@@ -299,7 +302,7 @@ const serviceModule = (
     if (operation?.body === undefined) continue
     const constant = constantOf(operation.body.name, mode)
     aliases.push(
-      `/** What \`${alias.toLowerCase()}\` sends (\`${operation.body.name}\`). */\nexport const ${S}${alias} = Schemas.${constant}\nexport type ${S}${alias} = Schemas.${constant}`
+      `/** What \`${alias.toLowerCase()}\` sends (\`${inComment(operation.body.name)}\`). */\nexport const ${S}${alias} = Schemas.${constant}\nexport type ${S}${alias} = Schemas.${constant}`
     )
   }
   if (list !== undefined) aliases.push(queryInterface(`${S}Query`, list.query))
@@ -325,7 +328,7 @@ const serviceModule = (
       : `Resource.target(${JSON.stringify(operation.path)}, idOrIri)`
   const argumentsOf = (parameter: string, rest: string) => [parameter, rest].filter((part) => part !== "").join(", ")
   const describe = (operation: Operation, what: string) =>
-    `    /** \`${operation.method} ${operation.path}\`${operation.summary === undefined ? "" : ` (${operation.summary.replace(/\s+/g, " ").replaceAll("*/", "*\\/")})`}: ${what} */\n    `
+    `    /** \`${operation.method} ${inComment(operation.path)}\`${operation.summary === undefined ? "" : ` (${operation.summary.replace(/\s+/g, " ").replaceAll("*/", "*\\/")})`}: ${what} */\n    `
 
   const members: Array<string> = []
   const bodies: Array<string> = []
@@ -407,7 +410,7 @@ const serviceModule = (
       (kind) => !["create", "replace", "update"].includes(kind) || service.operations.get(kind)?.body !== undefined
     )
     definition = [
-      `  /** \`${service.collection}\` as the document declares it: for \`FakeTeo.layer({ resources })\` and \`TeoPact\`. */`,
+      `  /** \`${inComment(service.collection)}\` as the document declares it: for \`FakeTeo.layer({ resources })\` and \`TeoPact\`. */`,
       "  static readonly definition: Resource.Definition = {",
       `    collection: ${JSON.stringify(service.collection)},`,
       `    item: ${JSON.stringify(shape.item)},`,
@@ -442,7 +445,7 @@ const serviceModule = (
     ].join("\n"),
     ...aliases,
     [
-      `/** \`${service.collection}\` on the API: ${[...service.operations.keys()].join(", ")}. */`,
+      `/** \`${inComment(service.collection)}\` on the API: ${[...service.operations.keys()].join(", ")}. */`,
       `export class ${S} extends Context.Service<`,
       `  ${S},`,
       "  {",

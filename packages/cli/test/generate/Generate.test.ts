@@ -234,6 +234,23 @@ describe("Generate", () => {
         assert.notInclude(header.slice(3, -4), "*/", file.path)
         assert.notInclude(file.contents, "\nexport const pwn")
       }
+      // A path is text from the document too: in every comment it is written into.
+      const paths = Object(Object(structuredClone(documentOf("teo"))).paths)
+      const evil = "/api/x*/ export const pwn = 1 /*"
+      const renamed = {
+        ...(structuredClone(documentOf("teo")) as object),
+        paths: Object.fromEntries(
+          Object.entries(paths).map(([path, item]) => [path.replace("/api/production/prestations", evil), item])
+        )
+      }
+      const generated = yield* Generate.generate(renamed, { source: "hostile.json", name: "teo" })
+      for (const file of generated) {
+        // Only in string literals; in comments as `*\/`.
+        for (const line of file.contents.split("\n").filter((text) => text.includes("*/ export const pwn"))) {
+          assert.include(line, `"${evil}`, `${file.path}: ${line}`)
+        }
+      }
+      assert.include(generated.find((file) => file.path === "Unnamed.ts")?.contents, "`GET /api/x*\\/ export const pwn")
       for (const key of ["constructor", "__proto__", "toString"]) {
         const document = structuredClone(documentOf("teo"))
         const schemas = Object(Object(Object(document).components).schemas)

@@ -57,6 +57,33 @@ describe("a generated resource's contract", () => {
       () => TeoPact.createResource(interaction(), { definition: jobs, token, input: { title: "no location" } }),
       "TeoPact.createResource: the create Schema of /api/jobs refuses the input (location:"
     )
+    assert.throws(
+      () =>
+        TeoPact.createResource(interaction(), {
+          definition: jobs,
+          token,
+          input: { title: "t", location: "/api/locations/1", salary: 3 }
+        }),
+      'TeoPact.createResource: the create Schema of /api/jobs declares no field "salary"'
+    )
+    for (const id of ["..", ".", "/api/locations/1"]) {
+      assert.throws(
+        () => TeoPact.getResource(interaction(), { definition: jobs, token, id }),
+        `TeoPact.getResource: ${JSON.stringify(id)} names no item of /api/jobs`
+      )
+    }
+    assert.throws(
+      () => TeoPact.getResource(interaction(), { definition: jobs, token, id: "1", idFromState: "}${x" }),
+      "TeoPact.getResource: idFromState is the name of a value"
+    )
+    assert.throws(
+      () => TeoPact.listResource(interaction(), { definition: jobs, token, item: ["title"] as never }),
+      "TeoPact.listResource: item is an object of the fields your code reads"
+    )
+    assert.throws(
+      () => TeoPact.listResource(interaction(), { definition: jobs, token, item: { "@type": "Other" } }),
+      "TeoPact.listResource: an item's @id and @type come from its definition"
+    )
   })
 
   it("list, get, create: written by the consumer, verified against FakeTeo serving the document", async () => {

@@ -124,8 +124,12 @@ export const apiRoutes = (fake: Fake) => {
     render: (item: A) => Readonly<Record<string, unknown>>,
     declared?: ReadonlySet<string>
   ): Answer => {
-    const page = url.searchParams.has("page") ? Number(url.searchParams.get("page")) : 1
-    const perPage = url.searchParams.has("itemsPerPage") ? Number(url.searchParams.get("itemsPerPage")) : 30
+    // As PHP reads a query: a repeated key keeps its last value. A generated resource takes
+    // `itemsPerPage` only when its document declares it (API Platform's default leaves it off).
+    const lastOf = (name: string) => url.searchParams.getAll(name).at(-1)
+    const perPageAsked = declared === undefined || declared.has("itemsPerPage") ? lastOf("itemsPerPage") : undefined
+    const page = url.searchParams.has("page") ? Number(lastOf("page")) : 1
+    const perPage = perPageAsked === undefined ? 30 : Number(perPageAsked)
     if (!Number.isInteger(page) || page < 1) return hydraError(400, "Page should not be less than 1")
     if (!Number.isInteger(perPage) || perPage < 0) {
       return hydraError(400, "Item per page parameter should not be less than 0")
@@ -136,11 +140,11 @@ export const apiRoutes = (fake: Fake) => {
     const ignored: Array<string> = []
     const filters: Array<(item: A) => boolean> = []
     const orders: Array<readonly [string, 1 | -1]> = []
-    // As PHP reads a query: a repeated key keeps its last value, `key[]` keeps them all.
+    // A repeated key keeps its last value, `key[]` keeps them all.
     const grouped = new Map<string, Array<string>>()
     for (const [name, value] of url.searchParams) grouped.set(name, [...(grouped.get(name) ?? []), value])
     for (const [name, values] of grouped) {
-      if (name === "page" || name === "itemsPerPage") continue
+      if (name === "page" || (name === "itemsPerPage" && perPageAsked !== undefined)) continue
       const value = values[values.length - 1] ?? ""
       const ordered = /^order\[(.+)\]$/.exec(name)?.[1]
       const exists = /^exists\[(.+)\]$/.exec(name)?.[1]
@@ -150,8 +154,10 @@ export const apiRoutes = (fake: Fake) => {
       if (declared !== undefined && !declared.has(name)) {
         ignored.push(name)
       } else if (ordered !== undefined) {
-        if (known(ordered) && (value === "asc" || value === "desc")) orders.push([ordered, value === "asc" ? 1 : -1])
-        else ignored.push(name)
+        const direction = value.toLowerCase()
+        if (known(ordered) && (direction === "asc" || direction === "desc")) {
+          orders.push([ordered, direction === "asc" ? 1 : -1])
+        } else ignored.push(name)
       } else if (exists !== undefined && known(exists) && ["true", "false", "1", "0"].includes(value)) {
         const wanted = value === "true" || value === "1"
         filters.push((item) => (fieldOf(item, exists) !== null && fieldOf(item, exists) !== undefined) === wanted)

@@ -15,6 +15,9 @@ export interface ResourceItem {
   readonly fields: Readonly<Record<string, unknown>>
 }
 
+/** The longest id FakeTeo serves, percent-encoded (its router's limit on a path parameter). */
+export const maxIdLength = 1000
+
 /** No value: the field is left out. */
 const absent = Symbol("absent")
 
@@ -59,7 +62,8 @@ const seedValue = (ast: SchemaAST.AST, field: string, n: number, depth: number, 
       if (literal !== undefined && members.every((member) => member._tag === "Literal")) {
         return seedValue(literal, field, n, depth, id)
       }
-      if (depth >= maxDepth && members.some((member) => member._tag === "Null")) return null
+      // Nullable fields are null on every fourth item, so that `exists[field]` finds both kinds.
+      if ((depth >= maxDepth || n % 4 === 0) && members.some((member) => member._tag === "Null")) return null
       for (const member of members.filter((member) => member._tag !== "Null")) {
         const value = seedValue(member, field, n, depth, id)
         if (value !== absent) return value
@@ -151,7 +155,8 @@ export const seedItems = (
 export const checkItems = (
   definition: Resource.Definition,
   items: ReadonlyArray<unknown>,
-  seed: string
+  seed: string,
+  origin: "given" | "seeded"
 ): ReadonlyArray<ResourceItem> | string => {
   const next = random(seedOf(`given:${seed}:${definition.collection}`))
   const checked: Array<ResourceItem> = []
@@ -160,14 +165,23 @@ export const checkItems = (
     const given = item as Record<string, unknown>
     const iri = given["@id"]
     const id = typeof iri === "string" && iri.startsWith(`${definition.collection}/`) ? iri.split("/").pop() : undefined
-    const itemId = id === undefined || id === "" ? uuidFrom(next) : decodeURIComponent(id)
+    let itemId: string
+    try {
+      itemId = id === undefined || id === "" ? uuidFrom(next) : decodeURIComponent(id)
+    } catch {
+      return `item ${index}'s @id ${JSON.stringify(iri)} is not valid percent-encoding`
+    }
+    if (encodeURIComponent(itemId).length > maxIdLength) return `item ${index}'s id is over ${maxIdLength} characters`
+    if (checked.some((other) => other.id === itemId)) return `item ${index}'s id ${JSON.stringify(itemId)} is taken`
     const fields = { ...given, "@id": iriOf(definition, itemId), "@type": given["@type"] ?? definition.type }
     const result = validate(definition.read, fields)
     if ("violations" in result) {
       const described = result.violations.map(
         (v) => `${v.propertyPath === "" ? "" : `${v.propertyPath}: `}${v.message}`
       )
-      return `item ${index} does not decode with its read Schema (${described.join("; ")})`
+      return origin === "given"
+        ? `item ${index} does not decode with its read Schema (${described.join("; ")})`
+        : `its read Schema cannot be seeded (${described.join("; ")}): give its items ({ definition, items: [...] })`
     }
     checked.push({ id: itemId, fields })
   }

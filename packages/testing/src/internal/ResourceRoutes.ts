@@ -18,6 +18,26 @@ import { iriOf, type ResourceItem, validate } from "./ResourceItems.js"
 
 const decodeBody = Schema.decodeUnknownOption(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown)))
 
+/** PHP's `json_decode` nests at most 512 levels: deeper is a syntax error there, and here. */
+const maxNesting = 512
+
+/** Whether `text`'s JSON nests deeper than `maxNesting` (brackets outside strings). */
+const tooDeep = (text: string): boolean => {
+  let depth = 0
+  let inString = false
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index)
+    if (inString) {
+      if (char === 92) index++
+      else if (char === 34) inString = false
+    } else if (char === 34) inString = true
+    else if (char === 91 || char === 123) {
+      if (++depth > maxNesting) return true
+    } else if (char === 93 || char === 125) depth--
+  }
+  return false
+}
+
 const pathId = HttpRouter.schemaPathParams(Schema.Struct({ id: Schema.String })).pipe(
   Effect.map(({ id }) => id),
   Effect.orElseSucceed(() => "")
@@ -60,7 +80,7 @@ export const resourceRoutes = (
   ): { readonly fields: Record<string, unknown> } | { readonly refused: Answer } => {
     const type = contentType ?? ""
     if (!accepted.test(type)) return { refused: unsupported(type, supported) }
-    const decoded = decodeBody(body)
+    const decoded = tooDeep(body) ? Option.none() : decodeBody(body)
     if (Option.isNone(decoded)) return { refused: hydraError(400, "Syntax error") }
     if (schema === undefined) return { fields: decoded.value }
     const checked = validate(schema, decoded.value)
@@ -91,14 +111,29 @@ export const resourceRoutes = (
       })
     )
 
-  const envelope = (id: string, fields: Record<string, unknown>): ResourceItem => ({
-    id,
-    fields: { ...fields, "@id": iriOf(definition, id), "@type": definition.type }
-  })
+  /**
+   * The item `id` with `fields`, or the 400 API Platform answers when what
+   * was written cannot be read back (a write Schema accepts `"Paris"` where
+   * the read one wants an IRI: API Platform's `Invalid IRI`).
+   */
+  const envelope = (id: string, fields: Record<string, unknown>): ResourceItem | { readonly refused: Answer } => {
+    const { "@context": _context, ...kept } = fields
+    const item = { id, fields: { ...kept, "@id": iriOf(definition, id), "@type": definition.type } }
+    const readBack = validate(definition.read, item.fields)
+    if ("violations" in readBack) {
+      return {
+        refused: hydraError(
+          400,
+          readBack.violations.map((violation) => `${violation.propertyPath}: ${violation.message}`).join("\n")
+        )
+      }
+    }
+    return item
+  }
 
   const collection: Partial<Record<"GET" | "POST", Handler>> = {}
   const item: Partial<Record<"GET" | "PUT" | "PATCH" | "DELETE", Handler>> = {}
-  const json_ = /application\/(ld\+)?json/
+  const json_ = /^application\/(ld\+)?json\s*(;|$)/i
   const jsonTypes = '"application/ld+json", "application/json"'
 
   if (has("list")) {
@@ -111,6 +146,7 @@ export const resourceRoutes = (
       const checked = written(request.headers["content-type"], json_, jsonTypes, body, definition.create)
       if ("refused" in checked) return Effect.succeed(checked.refused)
       const created = envelope(fake.newId(), checked.fields)
+      if ("refused" in created) return Effect.succeed(created.refused)
       return Effect.as(
         Ref.update(state, (current) =>
           FakeState.updateItems(current, teoId, definition.collection, (all) => [...all, created])
@@ -135,6 +171,7 @@ export const resourceRoutes = (
         const checked = written(request.headers["content-type"], json_, jsonTypes, body, definition.replace)
         if ("refused" in checked) return [checked.refused, found]
         const next = envelope(found.id, checked.fields)
+        if ("refused" in next) return [next.refused, found]
         return [one(next), next]
       })
     )
@@ -144,13 +181,14 @@ export const resourceRoutes = (
       onItem(teoId, (found) => {
         const checked = written(
           request.headers["content-type"],
-          /application\/merge-patch\+json/,
+          /^application\/merge-patch\+json\s*(;|$)/i,
           '"application/merge-patch+json"',
           body,
           definition.update
         )
         if ("refused" in checked) return [checked.refused, found]
         const next = envelope(found.id, { ...found.fields, ...checked.fields })
+        if ("refused" in next) return [next.refused, found]
         return [one(next), next]
       })
     )

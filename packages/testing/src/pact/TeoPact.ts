@@ -133,6 +133,12 @@ const refusal = (schema: Schema.Codec<unknown, unknown>, value: unknown): string
  * so that a consumer test never asserts what the document does not say.
  */
 const itemOf = (builder: string, definition: Resource.Definition, fields: ItemFields | undefined, iri: string) => {
+  if (fields !== undefined && (typeof fields !== "object" || fields === null || Array.isArray(fields))) {
+    throw new Error(`TeoPact.${builder}: item is an object of the fields your code reads`)
+  }
+  if (fields !== undefined && ("@id" in fields || "@type" in fields)) {
+    throw new Error(`TeoPact.${builder}: an item's @id and @type come from its definition: give only its other fields`)
+  }
   const declared = declaredFields(definition.read.ast)
   const unknown = Object.keys(fields ?? {}).filter((key) => key !== "@id" && key !== "@type" && !declared.includes(key))
   if (unknown.length > 0) {
@@ -390,6 +396,14 @@ export const TeoPact = {
       throw new Error(`TeoPact.getResource: ${definition.collection} declares no get`)
     }
     const path = Resource.target(definition.item, options.id)
+    if (!path.startsWith(`${definition.collection}/`) || /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path)) {
+      throw new Error(`TeoPact.getResource: ${JSON.stringify(options.id)} names no item of ${definition.collection}`)
+    }
+    if (options.idFromState !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.idFromState)) {
+      throw new Error(
+        `TeoPact.getResource: idFromState is the name of a value the state hands back, got ${JSON.stringify(options.idFromState)}`
+      )
+    }
     return interaction
       .withRequest(
         "GET",
@@ -426,6 +440,13 @@ export const TeoPact = {
     const { definition } = options
     if (definition.create === undefined || !definition.operations.includes("create")) {
       throw new Error(`TeoPact.createResource: ${definition.collection} declares no create`)
+    }
+    const writable = declaredFields(definition.create.ast)
+    const undeclaredInput = Object.keys(options.input).filter((key) => !writable.includes(key))
+    if (undeclaredInput.length > 0) {
+      throw new Error(
+        `TeoPact.createResource: the create Schema of ${definition.collection} declares no field ${undeclaredInput.map((key) => JSON.stringify(key)).join(", ")}`
+      )
     }
     const refused = refusal(definition.create, options.input)
     if (refused !== undefined) {
