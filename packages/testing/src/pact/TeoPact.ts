@@ -13,7 +13,8 @@
  */
 import { MatchersV3, type PactV4 } from "@pact-foundation/pact"
 import { Resource } from "@teo-effect/api"
-import { Schema, type SchemaAST } from "effect"
+import type { Schema, SchemaAST } from "effect"
+import { validate } from "../internal/ResourceItems.js"
 import { type Matcher, TeoMatchers } from "./TeoMatchers.js"
 
 /**
@@ -117,14 +118,10 @@ const declaredFields = (ast: SchemaAST.AST): ReadonlyArray<string> =>
 
 /** What `schema` finds wrong with `value`, or nothing. */
 const refusal = (schema: Schema.Codec<unknown, unknown>, value: unknown): string | undefined => {
-  const result = Schema.toStandardSchemaV1(schema)["~standard"].validate(value)
-  if (result instanceof Promise || result.issues === undefined) return undefined
-  return result.issues
-    .map(
-      (issue) =>
-        `${(issue.path ?? []).map((key) => String(typeof key === "object" ? key.key : key)).join(".")}: ${issue.message}`
-    )
-    .join("; ")
+  const result = validate(schema, value)
+  return "violations" in result
+    ? result.violations.map((violation) => `${violation.propertyPath}: ${violation.message}`).join("; ")
+    : undefined
 }
 
 /**
