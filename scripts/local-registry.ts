@@ -1,0 +1,148 @@
+/**
+ * A real npm registry on this machine, for a release that goes through one
+ * before the public registry: verdaccio (local-registry-server.ts, a process of
+ * its own) on a free loopback port, with a throwaway storage and one user
+ * whose token may publish `@teo-effect/*`. Every other package passes through
+ * from the registry npm is configured with (the uplink), so a project pointed
+ * at it installs everything by name, as from the public registry.
+ *
+ * `publishEnv` is what a release needs to publish there (the registry URL, an
+ * npm user config holding the token); `installEnv` what a user's shell needs to
+ * install from it (the registry URL). Both use a throwaway npm cache: nothing of
+ * a local release stays in the user's own.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+/** A running local registry; `stop` ends it and removes its storage. */
+export interface LocalRegistry {
+  /** `http://127.0.0.1:<port>/` */
+  readonly url: string
+  /** The upstream registry every package but `@teo-effect/*` comes from. */
+  readonly upstream: string
+  readonly publishEnv: Readonly<Record<string, string>>
+  readonly installEnv: Readonly<Record<string, string>>
+  /** Where verdaccio writes its log (warnings and errors), for a failure's message. */
+  readonly log: string
+  readonly stop: () => Promise<void>
+}
+
+const server = fileURLToPath(new URL("local-registry-server.ts", import.meta.url))
+
+/** What npm installs from when nothing points it elsewhere: the uplink. */
+const upstreamRegistry = (): string => {
+  const configured = spawnSync("npm", ["config", "get", "registry"], { encoding: "utf8", timeout: 30_000 })
+  const url = configured.status === 0 ? configured.stdout.trim() : ""
+  return /^https?:\/\//.test(url) ? url : "https://registry.npmjs.org/"
+}
+
+const readLog = (file: string) => {
+  try {
+    return readFileSync(file, "utf8").trim().split("\n").slice(-20).join("\n")
+  } catch {
+    return "(no log)"
+  }
+}
+
+/** Waits for the server's `listening <url>` line, 30 s at most. */
+const listening = (child: ChildProcess, log: string) =>
+  new Promise<string>((resolve, reject) => {
+    let out = ""
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`verdaccio did not start listening within 30 s\n${readLog(log)}`))
+    }, 30_000)
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8")
+      const url = /^listening (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out)?.[1]
+      if (url !== undefined) {
+        clearTimeout(timer)
+        resolve(url)
+      }
+    })
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer)
+      reject(new Error(`verdaccio exited before listening (${signal ?? `code ${code}`})\n${readLog(log)}`))
+    })
+  })
+
+/** Registers the publishing user and returns its token (what `npm adduser` does). */
+const addUser = async (url: string): Promise<string> => {
+  const name = "teo-effect-release"
+  const response = await fetch(`${url}-/user/org.couchdb.user:${name}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, password: randomBytes(24).toString("base64url") }),
+    signal: AbortSignal.timeout(15_000)
+  })
+  const body: unknown = await response.json().catch(() => undefined)
+  const token =
+    typeof body === "object" && body !== null && "token" in body && typeof body.token === "string"
+      ? body.token
+      : undefined
+  if (response.status !== 201 || token === undefined)
+    throw new Error(`the local registry refused to create its publishing user (HTTP ${response.status})`)
+  return token
+}
+
+/** Starts verdaccio in a throwaway folder; throws with its log when it does not come up. */
+export const startLocalRegistry = async (): Promise<LocalRegistry> => {
+  const dir = mkdtempSync(join(tmpdir(), "teo-effect-registry-"))
+  const upstream = upstreamRegistry()
+  const log = join(dir, "verdaccio.log")
+  // YAML is a superset of JSON: the configuration needs no YAML writer.
+  writeFileSync(
+    join(dir, "config.yaml"),
+    JSON.stringify({
+      storage: join(dir, "storage"),
+      auth: { htpasswd: { file: join(dir, "htpasswd"), max_users: 1 } },
+      uplinks: { upstream: { url: upstream, timeout: "60s", max_fails: 5, fail_timeout: "10s" } },
+      packages: {
+        // Ours come from this registry only: never a public package of the same name.
+        "@teo-effect/*": { access: "$all", publish: "$authenticated" },
+        "**": { access: "$all", proxy: "upstream" }
+      },
+      web: { enable: false },
+      log: { type: "file", path: log, format: "json", level: "warn" },
+      max_body_size: "50mb"
+    })
+  )
+  const stderr = openSync(log, "a")
+  const child = spawn(process.execPath, [server, join(dir, "config.yaml")], {
+    stdio: ["pipe", "pipe", stderr],
+    env: { ...process.env, NODE_NO_WARNINGS: "1" }
+  })
+  closeSync(stderr)
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+      child.stdin?.end()
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000)
+      await exited
+      clearTimeout(timer)
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    const url = await listening(child, log)
+    const token = await addUser(url)
+    const npmrc = join(dir, "npmrc")
+    writeFileSync(npmrc, `registry=${url}\n//${new URL(url).host}/:_authToken=${token}\n`, { mode: 0o600 })
+    const cache = join(dir, "npm-cache")
+    return {
+      url,
+      upstream,
+      log,
+      publishEnv: { npm_config_registry: url, npm_config_userconfig: npmrc, npm_config_cache: cache },
+      installEnv: { npm_config_registry: url, npm_config_cache: cache },
+      stop
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

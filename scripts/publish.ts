@@ -1,0 +1,75 @@
+/**
+ * The release's publishing step, `pnpm run release` after the build: the four
+ * packages at their one version, published with `changeset publish` to the
+ * registry npm is configured with — the public one after `npm login`, or any
+ * other through `npm_config_registry` and an npm user config holding its token
+ * (`npm run release:local` does exactly that). No git tag is made here:
+ * `pnpm run release:tag` makes them, annotated, before.
+ *
+ * A registry takes each version once. When it already has this version of
+ * every package, nothing is sent: this says so, and how to release a change,
+ * and exits 1. When it has some (an earlier release stopped midway), the
+ * others are published and the ones already there are named.
+ *
+ * Usage: pnpm run release   (node scripts/publish.ts when built)
+ */
+import { spawnSync } from "node:child_process"
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+
+const fail = (message: string): never => {
+  console.error(`✗ ${message}`)
+  process.exit(1)
+}
+
+const npm = (args: ReadonlyArray<string>) =>
+  spawnSync("npm", args, { cwd: root, encoding: "utf8", timeout: 60_000, env: process.env })
+
+interface Manifest {
+  readonly name: string
+  readonly version: string
+  readonly private?: boolean
+}
+
+const packages = readdirSync(join(root, "packages"))
+  .map((dir) => JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as Manifest)
+  .filter((manifest) => manifest.private !== true)
+const versions = [...new Set(packages.map((manifest) => manifest.version))]
+if (versions.length !== 1)
+  fail(`the packages carry several versions (${versions.join(", ")}); they are released together`)
+const version = versions[0] ?? fail("no package to publish")
+
+const configured = (key: string) => {
+  const value = npm(["config", "get", key]).stdout?.trim() ?? ""
+  return value === "" || value === "undefined" ? undefined : value
+}
+const registry = configured("@teo-effect:registry") ?? configured("registry") ?? "https://registry.npmjs.org/"
+
+/** Whether the registry has this version of the package; fails when the registry cannot say. */
+const published = (name: string): boolean => {
+  const result = npm(["view", `${name}@${version}`, "version", "--json"])
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`
+  if (result.status === 0) return output.includes(`"${version}"`)
+  if (/E404|404 Not Found|is not in this registry/.test(output)) return false
+  const reason = result.error?.message ?? output.split("\n").find((line) => /error|ERR!/i.test(line)) ?? output
+  return fail(`could not ask ${registry} whether ${name}@${version} is there: ${reason.trim()}`)
+}
+
+const there = packages.filter((manifest) => published(manifest.name)).map((manifest) => manifest.name)
+if (there.length === packages.length)
+  fail(
+    `nothing published: ${registry} already has ${version} of ${there.join(", ")}.\n` +
+      "  A registry takes each version once and refuses it a second time. To release a change, bump the version\n" +
+      "  (pnpm changeset, then pnpm run version-packages, commit) and run the release again."
+  )
+if (there.length > 0) console.log(`${registry} already has ${version} of ${there.join(", ")}: publishing the others.`)
+
+const changeset = spawnSync("pnpm", ["exec", "changeset", "publish", "--no-git-tag"], { cwd: root, stdio: "inherit" })
+if (changeset.status !== 0) fail(`changeset publish failed (exit ${changeset.status ?? changeset.signal})`)
+
+const missing = packages.filter((manifest) => !published(manifest.name)).map((manifest) => manifest.name)
+if (missing.length > 0) fail(`after changeset publish, ${registry} still lacks ${version} of ${missing.join(", ")}`)
+console.log(`✓ ${registry} has ${version} of ${packages.map((manifest) => manifest.name).join(", ")}`)

@@ -1,0 +1,314 @@
+/**
+ * The release, through a real registry: `npm run release:local` starts a
+ * local registry (local-registry.ts: verdaccio, a free loopback port, a
+ * throwaway storage, a publishing token), runs the project's release command,
+ * `pnpm run release`, against it — the command that publishes to the public
+ * registry, with only the registry URL and the token changed — then checks
+ * what the registry serves, and stops it:
+ *
+ * - `npm view` of each package: its version, `exports`, `bin`, `engines`,
+ *   dependencies and peer ranges as its package.json says (`workspace:^`
+ *   become `^<version>`), its README, its tarball served from this registry;
+ * - `npx @teo-effect/cli --version`, in an empty folder, prints the version;
+ * - `npm install @teo-effect/api` alone, in an empty folder, brings
+ *   `@teo-effect/auth` and nothing of `@teo-effect/testing` or
+ *   `@teo-effect/cli`, and the package imports;
+ * - a second `pnpm run release` of the same version is refused, says so, and
+ *   changes nothing; `pnpm publish` of it, bypassing the release, is refused
+ *   by the registry.
+ *
+ * With `--serve` the registry stays up after the checks, for installing the
+ * release by name in a project of your own (the getting-started guide, § 1):
+ * it prints the `export npm_config_registry=…` line to use; Ctrl-C stops it.
+ * run-docs.ts uses the same release and checks before following the docs.
+ *
+ * Usage: npm run release:local [-- --serve]
+ */
+import { type SpawnSyncReturns, spawnSync } from "node:child_process"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { isDeepStrictEqual } from "node:util"
+import { type LocalRegistry, startLocalRegistry } from "./local-registry.ts"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+
+interface Manifest {
+  readonly name: string
+  readonly version: string
+  readonly private?: boolean
+  readonly exports?: unknown
+  readonly bin?: unknown
+  readonly engines?: unknown
+  readonly dependencies?: Readonly<Record<string, string>>
+  readonly peerDependencies?: Readonly<Record<string, string>>
+}
+
+/** The published packages: `packages/*`, read from their package.json. */
+export const publishedPackages = (): ReadonlyArray<{ readonly dir: string; readonly manifest: Manifest }> =>
+  readdirSync(join(root, "packages"))
+    .map((name) => join(root, "packages", name))
+    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest }))
+    .filter(({ manifest }) => manifest.private !== true)
+
+/** A failed step of the release, with what the commands said. */
+export class ReleaseFailure extends Error {}
+
+const output = (result: SpawnSyncReturns<string>) =>
+  `${result.stdout ?? ""}${result.stderr ?? ""}${result.error === undefined ? "" : `\n${result.error.message}`}`
+
+/** changesets' spinner frames and the terminal's control sequences, out of a captured output. */
+const readable = (text: string) =>
+  text
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what is removed
+    .split(/\x1b\[1G\x1b\[J|\n/)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what is removed
+    .map((line) => line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").trimEnd())
+    .filter((line) => line !== "" && !/^[◒◐◓◑]/.test(line))
+    .join("\n")
+
+/** Prints each line as passed when there is no problem; the problems. */
+const passed = (problems: ReadonlyArray<string>, ...lines: ReadonlyArray<string>) => {
+  if (problems.length === 0) for (const line of lines) console.log(`✓ ${line}`)
+  return problems
+}
+
+const indent = (text: string) => text.replace(/^/gm, "    ")
+
+const run = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> }
+) =>
+  spawnSync(command, args, {
+    cwd: options.cwd,
+    encoding: "utf8",
+    timeout: 300_000,
+    env: { ...process.env, ...options.env }
+  })
+
+/** Runs `pnpm run release` against the registry; what it printed, readable. */
+const releaseTo = (registry: LocalRegistry) => {
+  const result = run("pnpm", ["run", "release"], { cwd: root, env: registry.publishEnv })
+  return { ok: result.status === 0, said: readable(output(result)) }
+}
+
+/** The publishing environment must point at the local registry and nowhere else (a scoped registry in a global npmrc…). */
+const pointsAtLocal = (registry: LocalRegistry) => {
+  for (const key of ["registry", "@teo-effect:registry"]) {
+    const value = run("npm", ["config", "get", key], { cwd: root, env: registry.publishEnv }).stdout.trim()
+    if (value !== registry.url && !(key !== "registry" && (value === "undefined" || value === "")))
+      throw new ReleaseFailure(
+        `npm's ${key} is ${value}, not the local registry ${registry.url}: nothing was published`
+      )
+  }
+}
+
+const view = (registry: LocalRegistry, spec: string, field?: string): unknown => {
+  const result = run("npm", ["view", spec, ...(field === undefined ? [] : [field]), "--json"], {
+    cwd: tmpdir(),
+    env: registry.installEnv
+  })
+  if (result.status !== 0) throw new ReleaseFailure(`npm view ${spec} failed\n${indent(output(result))}`)
+  return JSON.parse(result.stdout)
+}
+
+/** What the registry should show for a range in package.json: pnpm publish writes `workspace:^` as `^<version>`. */
+const published = (ranges: Readonly<Record<string, string>> | undefined, version: string) =>
+  ranges === undefined
+    ? undefined
+    : Object.fromEntries(
+        Object.entries(ranges).map(([name, range]) => [
+          name,
+          range === "workspace:^" ? `^${version}` : range === "workspace:*" ? version : range
+        ])
+      )
+
+const withoutDotSlash = (bin: unknown) =>
+  typeof bin === "object" && bin !== null
+    ? Object.fromEntries(Object.entries(bin).map(([name, path]) => [name, String(path).replace(/^\.\//, "")]))
+    : bin
+
+/** `npm view` of each package against its package.json; the problems found. */
+const checkViews = (registry: LocalRegistry, version: string): ReadonlyArray<string> =>
+  publishedPackages().flatMap(({ dir, manifest }) => {
+    const shown = view(registry, `${manifest.name}@${version}`) as Record<string, unknown>
+    const problems: Array<string> = []
+    const expect = (field: string, actual: unknown, expected: unknown) => {
+      if (!isDeepStrictEqual(actual, expected))
+        problems.push(
+          `${manifest.name}: npm view shows ${field} ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`
+        )
+    }
+    expect("version", shown.version, version)
+    expect("exports", shown.exports, manifest.exports)
+    // npm writes a bin's path without its leading `./`.
+    expect("bin", shown.bin, withoutDotSlash(manifest.bin))
+    expect("engines", shown.engines, manifest.engines)
+    expect("dependencies", shown.dependencies, published(manifest.dependencies, version))
+    expect("peerDependencies", shown.peerDependencies, published(manifest.peerDependencies, version))
+    const tarball = (shown.dist as { readonly tarball?: unknown } | undefined)?.tarball
+    if (typeof tarball !== "string" || !tarball.startsWith(registry.url))
+      problems.push(`${manifest.name}: its tarball is not served by the local registry (${String(tarball)})`)
+    const readme = view(registry, manifest.name, "readme")
+    if (typeof readme !== "string" || readme.trim() !== readFileSync(join(dir, "README.md"), "utf8").trim())
+      problems.push(`${manifest.name}: npm view shows no README, or not packages/${dir.split("/").pop()}/README.md`)
+    return problems
+  })
+
+const inEmptyFolder = <A>(name: string, f: (folder: string) => A): A => {
+  const folder = mkdtempSync(join(tmpdir(), `teo-effect-${name}-`))
+  try {
+    return f(folder)
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+/** `npx @teo-effect/cli --version` in an empty folder prints the version. */
+const checkNpx = (registry: LocalRegistry, version: string): ReadonlyArray<string> =>
+  inEmptyFolder("npx", (folder) => {
+    const result = run("npx", ["--yes", "@teo-effect/cli", "--version"], { cwd: folder, env: registry.installEnv })
+    return result.status === 0 && result.stdout.trim() === `teo v${version}`
+      ? []
+      : [
+          `npx @teo-effect/cli --version printed ${JSON.stringify(result.stdout.trim())} (exit ${result.status})\n${indent(output(result))}`
+        ]
+  })
+
+/** `npm install @teo-effect/api` alone brings auth, nothing of testing or cli, and imports. */
+const checkApiAlone = (registry: LocalRegistry, version: string): ReadonlyArray<string> =>
+  inEmptyFolder("api-alone", (folder) => {
+    writeFileSync(
+      join(folder, "package.json"),
+      `${JSON.stringify({ name: "api-alone", private: true, type: "module" })}\n`
+    )
+    const install = run("npm", ["install", "--no-audit", "--no-fund", "@teo-effect/api"], {
+      cwd: folder,
+      env: registry.installEnv
+    })
+    if (install.status !== 0) return [`npm install @teo-effect/api failed\n${indent(output(install))}`]
+    const lock = JSON.parse(readFileSync(join(folder, "package-lock.json"), "utf8")) as {
+      readonly packages: Readonly<Record<string, { readonly version?: string }>>
+    }
+    const installed = new Map(
+      Object.entries(lock.packages)
+        .filter(([path]) => path !== "")
+        .map(([path, entry]) => [path.replace(/^(.*\/)?node_modules\//, ""), entry.version])
+    )
+    // What only testing and cli bring: their dependencies and peers that neither api nor auth has.
+    const manifests = new Map(publishedPackages().map(({ manifest }) => [manifest.name, manifest]))
+    const names = (name: string) => {
+      const manifest = manifests.get(name)
+      return Object.keys({ ...manifest?.dependencies, ...manifest?.peerDependencies })
+    }
+    const needed = new Set([
+      "@teo-effect/api",
+      "@teo-effect/auth",
+      ...names("@teo-effect/api"),
+      ...names("@teo-effect/auth")
+    ])
+    const foreign = new Set(
+      ["@teo-effect/testing", "@teo-effect/cli"].flatMap((name) => [
+        name,
+        ...names(name).filter((dep) => !needed.has(dep))
+      ])
+    )
+    const problems: Array<string> = []
+    if (installed.get("@teo-effect/auth") !== version)
+      problems.push(`@teo-effect/auth ${version} was not installed with api`)
+    for (const name of foreign)
+      if (installed.has(name)) problems.push(`installing @teo-effect/api alone brought ${name}`)
+    const imported = run(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const api = await import("@teo-effect/api"); if (typeof api.TeoApi !== "function") process.exit(3)`
+      ],
+      { cwd: folder, env: {} }
+    )
+    if (imported.status !== 0)
+      problems.push(`@teo-effect/api, installed alone, does not import\n${indent(output(imported))}`)
+    return problems
+  })
+
+/** A second release of the same version: refused, said plainly, nothing changed; the registry refuses a direct publish too. */
+const checkSecondPublish = (registry: LocalRegistry, version: string): ReadonlyArray<string> => {
+  const before = publishedPackages().map(({ manifest }) => view(registry, manifest.name, "time"))
+  const again = releaseTo(registry)
+  const problems: Array<string> = []
+  if (again.ok) problems.push(`a second pnpm run release of ${version} succeeded\n${indent(again.said)}`)
+  else if (!again.said.includes(`nothing published: ${registry.url} already has ${version}`))
+    problems.push(`a second pnpm run release of ${version} failed without saying why\n${indent(again.said)}`)
+  const after = publishedPackages().map(({ manifest }) => view(registry, manifest.name, "time"))
+  if (!isDeepStrictEqual(before, after)) problems.push("a second pnpm run release changed what the registry holds")
+  const [first] = publishedPackages()
+  if (first !== undefined) {
+    const direct = run("pnpm", ["publish", "--no-git-checks", "--json"], { cwd: first.dir, env: registry.publishEnv })
+    if (direct.status === 0)
+      problems.push(`pnpm publish of ${first.manifest.name}@${version} a second time was accepted`)
+  }
+  const reason = again.said.split("\n").find((line) => line.includes("nothing published")) ?? ""
+  return passed(
+    problems,
+    `a second release of ${version} is refused, and says so: "${reason.replace(/^✗ /, "")}"`,
+    `the registry refuses pnpm publish of ${first?.manifest.name}@${version} again`
+  )
+}
+
+/**
+ * Starts a local registry, publishes the release to it with `pnpm run release`
+ * and checks what it serves. Resolves with the registry, still running (the
+ * caller stops it); throws a ReleaseFailure naming every problem.
+ */
+export const releaseLocally = async (): Promise<LocalRegistry> => {
+  const registry = await startLocalRegistry()
+  try {
+    const [version, ...others] = [...new Set(publishedPackages().map(({ manifest }) => manifest.version))]
+    if (version === undefined || others.length > 0) throw new ReleaseFailure("the packages do not share one version")
+    pointsAtLocal(registry)
+    const first = releaseTo(registry)
+    if (!first.ok) throw new ReleaseFailure(`pnpm run release, to ${registry.url}, failed\n${indent(first.said)}`)
+    console.log(`✓ pnpm run release published ${version} to a local registry (${registry.url}, verdaccio)`)
+    const problems = [
+      ...passed(
+        checkViews(registry, version),
+        `npm view shows the ${publishedPackages().length} packages as their package.json says: version, exports, bin, engines, ranges, README`
+      ),
+      ...passed(checkNpx(registry, version), `npx @teo-effect/cli --version prints teo v${version} in an empty folder`),
+      ...passed(
+        checkApiAlone(registry, version),
+        "npm install @teo-effect/api alone brings @teo-effect/auth, nothing of testing or cli, and imports"
+      ),
+      ...checkSecondPublish(registry, version)
+    ]
+    if (problems.length > 0) throw new ReleaseFailure(problems.join("\n"))
+    return registry
+  } catch (error) {
+    await registry.stop()
+    throw error
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const serve = process.argv.includes("--serve")
+  const registry = await releaseLocally().catch((error: unknown) => {
+    console.error(`✗ ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  })
+  if (!serve) {
+    await registry.stop()
+    console.log("✓ the local registry is stopped and its storage removed")
+  } else {
+    console.log(
+      `\nThe release is served at ${registry.url} until Ctrl-C. In the shell where you install it:\n\n  export npm_config_registry=${registry.url}\n\nthen the install lines of docs/getting-started.md § 1, as written. Every other package comes from ${registry.upstream}.`
+    )
+    const stop = () => {
+      void registry.stop().then(() => process.exit(0))
+    }
+    process.once("SIGINT", stop)
+    process.once("SIGTERM", stop)
+  }
+}
