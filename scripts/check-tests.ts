@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative } from "node:path"
 import { root } from "./doc-blocks.ts"
 
-const ignored = new Set(["node_modules", "dist", ".git", ".toolchain", "release"])
+const ignored = new Set(["node_modules", "dist", ".git", ".toolchain"])
 
 const testFiles = (dir: string): Array<string> =>
   readdirSync(dir).flatMap((name) => {

@@ -117,7 +117,14 @@ export const startLocalRegistry = async (): Promise<LocalRegistry> => {
     env: { ...process.env, NODE_NO_WARNINGS: "1" }
   })
   closeSync(stderr)
+  // However this process ends (a failed check's process.exit…), verdaccio and its storage go with it.
+  const cleanUp = () => {
+    child.kill("SIGKILL")
+    rmSync(dir, { recursive: true, force: true })
+  }
+  process.once("exit", cleanUp)
   const stop = async () => {
+    process.removeListener("exit", cleanUp)
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
       child.stdin?.end()

@@ -48,14 +48,32 @@ const configured = (key: string) => {
 }
 const registry = configured("@teo-effect:registry") ?? configured("registry") ?? "https://registry.npmjs.org/"
 
+/** npm's `--json` error: `{ "error": { "code", "summary" } }`, or nothing when its output is not that. */
+const npmError = (stdout: string): { readonly code?: unknown; readonly summary?: unknown } | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(stdout)
+    return typeof parsed === "object" && parsed !== null && "error" in parsed && typeof parsed.error === "object"
+      ? (parsed.error ?? undefined)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Whether the registry has this version of the package; fails when the registry cannot say. */
 const published = (name: string): boolean => {
   const result = npm(["view", `${name}@${version}`, "version", "--json"])
-  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`
-  if (result.status === 0) return output.includes(`"${version}"`)
-  if (/E404|404 Not Found|is not in this registry/.test(output)) return false
-  const reason = result.error?.message ?? output.split("\n").find((line) => /error|ERR!/i.test(line)) ?? output
-  return fail(`could not ask ${registry} whether ${name}@${version} is there: ${reason.trim()}`)
+  const stdout = result.stdout ?? ""
+  if (result.status === 0) return stdout.includes(`"${version}"`)
+  const error = npmError(stdout)
+  if (error?.code === "E404") return false
+  const reason =
+    ((result.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT" ? "no answer within 60 s" : undefined) ??
+    result.error?.message ??
+    (typeof error?.summary === "string"
+      ? `${typeof error.code === "string" ? `${error.code}: ` : ""}${error.summary}`
+      : (`${stdout}${result.stderr ?? ""}`.trim().split("\n")[0] ?? ""))
+  return fail(`could not ask ${registry} whether ${name}@${version} is there: ${reason}`)
 }
 
 const there = packages.filter((manifest) => published(manifest.name)).map((manifest) => manifest.name)

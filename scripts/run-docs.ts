@@ -1,41 +1,39 @@
 /**
- * The docs' programs and tests run, as a reader would paste them: every
- * complete ```ts block — a program (it runs an effect: `runMain`,
+ * The docs' programs and tests run, as a reader would paste them, on the
+ * release as a registry serves it: release-local.ts publishes the packages to
+ * a local registry with the release command (and checks what it serves), then
+ * every complete ```ts block — a program (it runs an effect: `runMain`,
  * `runPromise`…) or a test (it imports vitest) — is written into a fresh
- * project outside the repository that installs the packed packages with npm,
- * as a user would, with `effect`, `@effect/platform-node` and the test
- * libraries at the versions this repository pins. A FakeTeo process
- * (`fake-teo`, from the packed `@teo-effect/testing`) plays téo, in its
- * `documented` profile — only what téo documents, none of our guesses about
- * dossier fields: the programs run with the `TEO_*` environment it prints, as
- * the getting-started guide says; each must exit 0 within a minute. The tests run with vitest.
- * Blocks with `declare` are fragments (they type-check in check-docs.ts, they
- * cannot run). The getting-started guides (EN, FR) are followed literally,
- * each in an empty folder of its own, from `npm init` to `npm test`
- * (walk-guide.ts); the package.json they leave must hold the runtime
- * libraries in dependencies, the tooling in devDependencies, pinned exact.
+ * project outside the repository that installs the packages by name from that
+ * registry (`npm_config_registry`), as a user will from the public one, with
+ * `effect`, `@effect/platform-node` and the test libraries at the versions
+ * this repository pins. A FakeTeo process (`fake-teo`, from the installed
+ * `@teo-effect/testing`) plays téo, in its `documented` profile — only what
+ * téo documents, none of our guesses about dossier fields: the programs run
+ * with the `TEO_*` environment it prints, as the getting-started guide says;
+ * each must exit 0 within a minute. The tests run with vitest. Blocks with
+ * `declare` are fragments (they type-check in check-docs.ts, they cannot
+ * run). The guides (getting started EN and FR, codegen) are followed
+ * literally, each in an empty folder of its own, from `npm init` to
+ * `npm test` (walk-guide.ts), their install lines as written, by name; the
+ * package.json they leave must hold the runtime libraries in dependencies,
+ * the tooling in devDependencies, pinned exact.
  *
  * Usage: node scripts/run-docs.ts
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { delimiter, dirname, join } from "node:path"
 import { launchRedisServer } from "@teo-effect/test-support"
 import { docBlocks, root } from "./doc-blocks.ts"
+import { publishedPackages, releaseLocally } from "./release-local.ts"
 import { namedFile, walkGuide } from "./walk-guide.ts"
-
-/** Where `scripts/pack.ts` writes the release. */
-const releaseDir = join(root, "release")
 
 const isTest = (source: string) => /from "(@effect\/vitest|vitest)"/.test(source)
 const isProgram = (source: string) => /\b(runMain|runPromise|runPromiseExit|runFork)\b/.test(source)
-/** The guides, followed literally in a project of their own (walk-guide.ts); the placeholder of their install lines. */
-const guides = {
-  "docs/getting-started.md": "/path/to/teo-effect",
-  "docs/fr/demarrage.md": "/chemin/vers/teo-effect",
-  "docs/codegen.md": "/path/to/teo-effect"
-}
+/** The guides, followed literally in a project of their own (walk-guide.ts). */
+const guides = ["docs/getting-started.md", "docs/fr/demarrage.md", "docs/codegen.md"]
 // A block naming its file (`// src/teo.ts`) belongs to a guide's project: it runs there.
 const blocks = docBlocks().filter(
   (block) =>
@@ -50,7 +48,12 @@ const fail = (message: string): never => {
 }
 
 const run = (command: string, args: ReadonlyArray<string>, cwd: string, label: string) => {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 300_000 })
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: 300_000,
+    env: { ...process.env, ...registry.installEnv }
+  })
   if (result.status !== 0) fail(`${label}\n${result.stdout ?? ""}${result.stderr ?? ""}${result.error ?? ""}`)
   return result.stdout
 }
@@ -64,17 +67,12 @@ const version = (dir: string, name: string): string => {
   return pinned ?? fail(`${dir}/package.json pins no version of ${name}`)
 }
 
-const project = mkdtempSync(join(tmpdir(), "teo-effect-docs-"))
-// The release as `npm run pack` writes it, installed as the docs say: `npm install ./release/*.tgz`.
-run(process.execPath, [join(root, "scripts", "pack.ts")], root, "the release (scripts/pack.ts)")
-const tarballs = readdirSync(releaseDir).filter((file) => file.endsWith(".tgz"))
-const local = Object.fromEntries(
-  tarballs.map((file) => {
-    // `teo-effect-api-0.1.0.tgz` is `@teo-effect/api`.
-    const name = /^teo-effect-([a-z]+)-\d/.exec(file)?.[1] ?? fail(`unexpected tarball name ${file}`)
-    return [`@teo-effect/${name}`, `file:${join(releaseDir, file)}`]
-  })
+// The release, published to a local registry by the release command; everything below installs from it by name.
+const registry = await releaseLocally().catch((error: unknown) =>
+  fail(`the release, through a local registry (release-local.ts): ${error instanceof Error ? error.message : error}`)
 )
+const project = mkdtempSync(join(tmpdir(), "teo-effect-docs-"))
+const ours = Object.fromEntries(publishedPackages().map(({ manifest }) => [manifest.name, manifest.version]))
 
 writeFileSync(
   join(project, "package.json"),
@@ -84,7 +82,7 @@ writeFileSync(
       private: true,
       type: "module",
       dependencies: {
-        ...local,
+        ...ours,
         effect: version(".", "effect"),
         "@effect/platform-node": version("bench", "@effect/platform-node")
       },
@@ -108,14 +106,16 @@ for (const name of ["vitest", "@effect/vitest"]) {
   if (!guide.includes(pinned))
     fail(`docs/getting-started.md should install ${pinned}, the version this repository tests`)
 }
-run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], project, "npm install (the packed packages)")
-console.log(`✓ a fresh project with the packed packages (${tarballs.length} tarballs)`)
+run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], project, "npm install (from the local registry)")
+console.log(
+  `✓ a fresh project installs ${Object.keys(ours).join(", ")} ${Object.values(ours)[0]} by name from the registry`
+)
 
 for (const block of blocks) {
   writeFileSync(join(project, `${block.name}${isTest(block.source) ? ".test" : ""}.ts`), `${block.source}\n`)
 }
 
-// Every program and test of the docs type-checks with the guide's tsconfig.json and the packed packages.
+// Every program and test of the docs type-checks with the guide's tsconfig.json and the released packages.
 run(
   process.execPath,
   [join(project, "node_modules", "typescript", "bin", "tsc"), "-p", "."],
@@ -194,12 +194,12 @@ try {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name))),
     PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`
   }
-  for (const [file, placeholder] of Object.entries(guides)) {
+  for (const file of guides) {
     const walk = walkGuide({
       file,
       root,
-      env: { ...readersEnvironment, ...fake.env },
-      replace: { [placeholder]: root.replace(/\/$/, "") },
+      env: { ...readersEnvironment, ...fake.env, ...registry.installEnv },
+      replace: {},
       afterwards: (project) => installed(JSON.parse(readFileSync(join(project, "package.json"), "utf8")))
     })
     if (walk.failures.length === 0)
@@ -212,6 +212,7 @@ try {
 } finally {
   fake.process.kill()
   await redis.stop()
+  await registry.stop()
 }
 
 const tests = blocks.filter((block) => isTest(block.source))
@@ -229,4 +230,4 @@ else {
 
 rmSync(project, { recursive: true, force: true })
 if (failures.length > 0) fail(`${failures.length} doc block(s) do not run: ${failures.join(", ")}`)
-console.log(`✓ ${blocks.length} programs and tests of the docs run on the packed packages`)
+console.log(`✓ ${blocks.length} programs and tests of the docs run on the packages installed from the registry`)

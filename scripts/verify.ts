@@ -16,7 +16,10 @@ const steps: ReadonlyArray<readonly [name: string, script: string]> = [
   ["packages (pack, publint, attw, consumer on TypeScript 5.9)", "check:packages"],
   ["docs (every TypeScript block type-checks)", "check:docs"],
   ["API reference (TypeDoc, zero warnings; each service page shows its own members)", "check:api-reference"],
-  ["docs run (every program and test of the docs, on the packed packages, against a FakeTeo process)", "run:docs"]
+  [
+    "release and docs run (published to a local registry, checked; every program, test and guide of the docs installed from it by name)",
+    "run:docs"
+  ]
 ]
 
 const results = steps.map(([name, script]) => {
