@@ -94,15 +94,20 @@ const releaseTo = (registry: LocalRegistry) => {
   return { ok: result.status === 0, said: readable(output(result)) }
 }
 
-/** The publishing environment must point at the local registry and nowhere else (a scoped registry in a global npmrc…). */
+/**
+ * The publishing environment must point at the local registry and nowhere else, for npm (which
+ * publish.ts asks) and pnpm (which publishes): a scoped registry in a global npmrc, say, would not.
+ */
 const pointsAtLocal = (registry: LocalRegistry) => {
-  for (const key of ["registry", "@teo-effect:registry"]) {
-    const value = run("npm", ["config", "get", key], { cwd: root, env: registry.publishEnv }).stdout.trim()
-    if (value !== registry.url && !(key !== "registry" && (value === "undefined" || value === "")))
-      throw new ReleaseFailure(
-        `npm's ${key} is ${value}, not the local registry ${registry.url}: nothing was published`
-      )
-  }
+  for (const tool of ["npm", "pnpm"])
+    for (const key of ["registry", "@teo-effect:registry"]) {
+      const value = run(tool, ["config", "get", key], { cwd: root, env: registry.publishEnv }).stdout.trim()
+      const unset = key !== "registry" && (value === "undefined" || value === "")
+      if (value !== registry.url && !unset)
+        throw new ReleaseFailure(
+          `${tool}'s ${key} is ${value || "(nothing)"}, not the local registry ${registry.url}: nothing was published`
+        )
+    }
 }
 
 const view = (registry: LocalRegistry, spec: string, field?: string): unknown => {
@@ -306,7 +311,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       `\nThe release is served at ${registry.url} until Ctrl-C. In the shell where you install it:\n\n  export npm_config_registry=${registry.url}\n\nthen the install lines of docs/getting-started.md § 1, as written. Every other package comes from ${registry.upstream}.`
     )
     const stop = () => {
-      void registry.stop().then(() => process.exit(0))
+      void registry.stop().then(() => {
+        console.log("\n✓ the local registry is stopped and its storage removed")
+        process.exit(0)
+      })
     }
     process.once("SIGINT", stop)
     process.once("SIGTERM", stop)
