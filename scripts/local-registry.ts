@@ -8,12 +8,18 @@
  *
  * `publishEnv` is what a release needs to publish there (the registry URL, an
  * npm user config holding the token); `installEnv` what a user's shell needs to
- * install from it (the registry URL). Both use a throwaway npm cache: nothing of
- * a local release stays in the user's own.
+ * install from it (the registry URL). Both use a throwaway npm cache, so the
+ * checks leave nothing in the user's own (a shell given only the registry URL,
+ * `--serve`'s, uses its own cache).
+ *
+ * Bounded and cleaned up: the upstream must answer within 15 s before anything
+ * starts, verdaccio must listen within 30 s, and on exit, SIGINT, SIGTERM or
+ * SIGHUP verdaccio and the folder (storage, token) go. A folder left by a
+ * process killed with SIGKILL is removed by the next start.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -26,6 +32,8 @@ export interface LocalRegistry {
   readonly upstream: string
   readonly publishEnv: Readonly<Record<string, string>>
   readonly installEnv: Readonly<Record<string, string>>
+  /** Its throwaway folder: storage, token, cache; removed by `stop`. */
+  readonly folder: string
   /** Where verdaccio writes its log (warnings and errors), for a failure's message. */
   readonly log: string
   readonly stop: () => Promise<void>
@@ -38,6 +46,50 @@ const upstreamRegistry = (): string => {
   const configured = spawnSync("npm", ["config", "get", "registry"], { encoding: "utf8", timeout: 30_000 })
   const url = configured.status === 0 ? configured.stdout.trim() : ""
   return /^https?:\/\//.test(url) ? url : "https://registry.npmjs.org/"
+}
+
+/**
+ * The upstream must answer before verdaccio passes packages through from it: otherwise every install
+ * fails later with a 404 that does not name it (a dead local registry left in `npm_config_registry`…).
+ */
+const probeUpstream = async (upstream: string, timeout: number) => {
+  const reason = await fetch(new URL("effect", upstream), {
+    headers: { accept: "application/vnd.npm.install-v1+json" },
+    signal: AbortSignal.timeout(timeout)
+  }).then(
+    (response) => (response.ok ? undefined : `HTTP ${response.status}`),
+    (error: unknown) =>
+      error instanceof Error && error.name === "TimeoutError"
+        ? `no answer within ${timeout / 1000} s`
+        : String(error instanceof Error && error.cause instanceof Error ? error.cause.message : error)
+  )
+  if (reason !== undefined)
+    throw new Error(
+      `the upstream registry ${upstream} (npm's registry setting: the local registry passes every package but @teo-effect/* through from it) did not answer GET /effect: ${reason}. ` +
+        "If npm_config_registry still points at an earlier local registry, unset it."
+    )
+}
+
+/** Folders of local registries whose process is gone (killed with SIGKILL): their storage and token go. */
+const sweep = () => {
+  for (const name of readdirSync(tmpdir()).filter((entry) => entry.startsWith("teo-effect-registry-"))) {
+    const folder = join(tmpdir(), name)
+    let owner: number
+    try {
+      owner = Number.parseInt(readFileSync(join(folder, "owner.pid"), "utf8"), 10)
+    } catch {
+      continue // being created by another start, or not ours: left alone
+    }
+    const alive = (() => {
+      try {
+        process.kill(owner, 0)
+        return true
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM"
+      }
+    })()
+    if (!alive) rmSync(folder, { recursive: true, force: true })
+  }
 }
 
 const readLog = (file: string) => {
@@ -90,9 +142,19 @@ const addUser = async (url: string): Promise<string> => {
 }
 
 /** Starts verdaccio in a throwaway folder; throws with its log when it does not come up. */
-export const startLocalRegistry = async (): Promise<LocalRegistry> => {
+export const startLocalRegistry = async (
+  options: {
+    /** The registry packages pass through from; by default the one npm is configured with. */
+    readonly upstream?: string
+    /** How long the upstream has to answer before anything starts, in ms (15 s). */
+    readonly upstreamTimeout?: number
+  } = {}
+): Promise<LocalRegistry> => {
+  sweep()
+  const upstream = options.upstream ?? upstreamRegistry()
+  await probeUpstream(upstream, options.upstreamTimeout ?? 15_000)
   const dir = mkdtempSync(join(tmpdir(), "teo-effect-registry-"))
-  const upstream = upstreamRegistry()
+  writeFileSync(join(dir, "owner.pid"), `${process.pid}\n`)
   const log = join(dir, "verdaccio.log")
   // YAML is a superset of JSON: the configuration needs no YAML writer.
   writeFileSync(
@@ -117,14 +179,24 @@ export const startLocalRegistry = async (): Promise<LocalRegistry> => {
     env: { ...process.env, NODE_NO_WARNINGS: "1" }
   })
   closeSync(stderr)
-  // However this process ends (a failed check's process.exit…), verdaccio and its storage go with it.
+  // However this process ends (a failed check's process.exit, Ctrl-C…), verdaccio and its storage go with it.
   const cleanUp = () => {
     child.kill("SIGKILL")
     rmSync(dir, { recursive: true, force: true })
   }
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanUp()
+    console.error(`\nthe local registry is stopped (${signal}) and its storage removed`)
+    for (const name of signals) process.removeListener(name, onSignal)
+    // The signal again, with no listener: the process ends as that signal ends it.
+    process.kill(process.pid, signal)
+  }
   process.once("exit", cleanUp)
+  for (const signal of signals) process.once(signal, onSignal)
   const stop = async () => {
     process.removeListener("exit", cleanUp)
+    for (const signal of signals) process.removeListener(signal, onSignal)
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
       child.stdin?.end()
@@ -143,6 +215,7 @@ export const startLocalRegistry = async (): Promise<LocalRegistry> => {
     return {
       url,
       upstream,
+      folder: dir,
       log,
       publishEnv: { npm_config_registry: url, npm_config_userconfig: npmrc, npm_config_cache: cache },
       installEnv: { npm_config_registry: url, npm_config_cache: cache },

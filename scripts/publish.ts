@@ -14,7 +14,7 @@
  * Usage: pnpm run release   (node scripts/publish.ts when built)
  */
 import { spawnSync } from "node:child_process"
-import { readdirSync, readFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -32,11 +32,31 @@ interface Manifest {
   readonly name: string
   readonly version: string
   readonly private?: boolean
+  readonly exports?: unknown
+  readonly bin?: unknown
 }
 
-const packages = readdirSync(join(root, "packages"))
-  .map((dir) => JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as Manifest)
-  .filter((manifest) => manifest.private !== true)
+const folders = readdirSync(join(root, "packages"))
+  .map((name) => join(root, "packages", name))
+  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest }))
+  .filter(({ manifest }) => manifest.private !== true)
+const packages = folders.map(({ manifest }) => manifest)
+
+/** Every file a package's `exports` and `bin` name, from its folder. */
+const entryPoints = (value: unknown): ReadonlyArray<string> =>
+  typeof value === "string"
+    ? [value]
+    : typeof value === "object" && value !== null
+      ? Object.values(value).flatMap(entryPoints)
+      : []
+// What is published is what is built: a missing entry point is a build that did not run (pnpm run release builds first).
+for (const { dir, manifest } of folders) {
+  const missing = [...entryPoints(manifest.exports), ...entryPoints(manifest.bin)].filter(
+    (file) => !existsSync(join(dir, file))
+  )
+  if (missing.length > 0)
+    fail(`${manifest.name} is not built (${missing.join(", ")} missing): run pnpm run release, which builds first`)
+}
 const versions = [...new Set(packages.map((manifest) => manifest.version))]
 if (versions.length !== 1)
   fail(`the packages carry several versions (${versions.join(", ")}); they are released together`)
@@ -86,7 +106,15 @@ if (there.length === packages.length)
 if (there.length > 0) console.log(`${registry} already has ${version} of ${there.join(", ")}: publishing the others.`)
 
 const changeset = spawnSync("pnpm", ["exec", "changeset", "publish", "--no-git-tag"], { cwd: root, stdio: "inherit" })
-if (changeset.status !== 0) fail(`changeset publish failed (exit ${changeset.status ?? changeset.signal})`)
+if (changeset.status !== 0) {
+  const now = packages.filter((manifest) => published(manifest.name)).map((manifest) => manifest.name)
+  const lacking = packages.map((manifest) => manifest.name).filter((name) => !now.includes(name))
+  fail(
+    `changeset publish to ${registry} failed (exit ${changeset.status ?? changeset.signal}; its reason is above). ` +
+      `${registry} has ${version} of ${now.length > 0 ? now.join(", ") : "none of them"}; not of ${lacking.join(", ")}. ` +
+      "Run the release again once the cause is fixed: it publishes only what is missing."
+  )
+}
 
 const missing = packages.filter((manifest) => !published(manifest.name)).map((manifest) => manifest.name)
 if (missing.length > 0) fail(`after changeset publish, ${registry} still lacks ${version} of ${missing.join(", ")}`)

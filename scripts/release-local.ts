@@ -27,7 +27,7 @@
 import { type SpawnSyncReturns, spawnSync } from "node:child_process"
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { isDeepStrictEqual } from "node:util"
 import { type LocalRegistry, startLocalRegistry } from "./local-registry.ts"
@@ -95,19 +95,45 @@ const releaseTo = (registry: LocalRegistry) => {
 }
 
 /**
- * The publishing environment must point at the local registry and nowhere else, for npm (which
- * publish.ts asks) and pnpm (which publishes): a scoped registry in a global npmrc, say, would not.
+ * Publishing must go to the local registry and nowhere else, for npm (which publish.ts asks) and
+ * pnpm (which publishes), from the root and from each package's folder, where changesets runs
+ * `pnpm publish`: a scoped registry in a global npmrc, a package's own `.npmrc` or its
+ * `publishConfig.registry` would send the upload, with whatever token that config names, elsewhere.
+ * And installing must read `@teo-effect/*` from it (a scope in the user's ~/.npmrc would not).
  */
-const pointsAtLocal = (registry: LocalRegistry) => {
-  for (const tool of ["npm", "pnpm"])
-    for (const key of ["registry", "@teo-effect:registry"]) {
-      const value = run(tool, ["config", "get", key], { cwd: root, env: registry.publishEnv }).stdout.trim()
-      const unset = key !== "registry" && (value === "undefined" || value === "")
-      if (value !== registry.url && !unset)
-        throw new ReleaseFailure(
-          `${tool}'s ${key} is ${value || "(nothing)"}, not the local registry ${registry.url}: nothing was published`
-        )
-    }
+export const pointsAtLocal = (
+  registry: Pick<LocalRegistry, "url" | "publishEnv" | "installEnv">,
+  packages = publishedPackages()
+) => {
+  const problems: Array<string> = []
+  for (const { dir, manifest } of packages) {
+    const publishConfig = (manifest as { readonly publishConfig?: Readonly<Record<string, unknown>> }).publishConfig
+    for (const key of Object.keys(publishConfig ?? {}).filter((key) => /registry$/.test(key)))
+      problems.push(
+        `packages/${basename(dir)}/package.json sets publishConfig.${key}: the release would not go where npm is configured`
+      )
+  }
+  const where = (env: Readonly<Record<string, string>>, cwd: string, tool: string, key: string) =>
+    run(tool, ["config", "get", key], { cwd, env }).stdout.trim()
+  for (const cwd of [root, ...packages.map(({ dir }) => dir)])
+    for (const tool of ["npm", "pnpm"])
+      for (const key of ["registry", "@teo-effect:registry"]) {
+        const value = where(registry.publishEnv, cwd, tool, key)
+        const unset = key !== "registry" && (value === "undefined" || value === "")
+        if (value !== registry.url && !unset)
+          problems.push(
+            `in ${cwd === root ? "the repository" : `packages/${basename(cwd)}`}, ${tool}'s ${key} is ${value || "(nothing)"}, not the local registry`
+          )
+      }
+  const scoped = where(registry.installEnv, tmpdir(), "npm", "@teo-effect:registry")
+  if (scoped !== "undefined" && scoped !== "" && scoped !== registry.url)
+    problems.push(
+      `your npm config sets @teo-effect:registry to ${scoped} (npm config get @teo-effect:registry; ~/.npmrc?): installs would take @teo-effect/* from there, not from the local registry. Remove it (npm config delete @teo-effect:registry)`
+    )
+  if (problems.length > 0)
+    throw new ReleaseFailure(
+      `nothing was published to ${registry.url}:\n${problems.map((problem) => `  ${problem}`).join("\n")}`
+    )
 }
 
 const view = (registry: LocalRegistry, spec: string, field?: string): unknown => {
@@ -116,7 +142,11 @@ const view = (registry: LocalRegistry, spec: string, field?: string): unknown =>
     env: registry.installEnv
   })
   if (result.status !== 0) throw new ReleaseFailure(`npm view ${spec} failed\n${indent(output(result))}`)
-  return JSON.parse(result.stdout)
+  try {
+    return JSON.parse(result.stdout)
+  } catch {
+    throw new ReleaseFailure(`npm view ${spec} printed no JSON\n${indent(output(result))}`)
+  }
 }
 
 /** What the registry should show for a range in package.json: pnpm publish writes `workspace:^` as `^<version>`. */
@@ -157,10 +187,18 @@ const checkViews = (registry: LocalRegistry, version: string): ReadonlyArray<str
     if (typeof tarball !== "string" || !tarball.startsWith(registry.url))
       problems.push(`${manifest.name}: its tarball is not served by the local registry (${String(tarball)})`)
     const readme = view(registry, manifest.name, "readme")
-    if (typeof readme !== "string" || readme.trim() !== readFileSync(join(dir, "README.md"), "utf8").trim())
+    if (typeof readme !== "string" || readme.trim() !== readOr(join(dir, "README.md")).trim())
       problems.push(`${manifest.name}: npm view shows no README, or not packages/${dir.split("/").pop()}/README.md`)
     return problems
   })
+
+const readOr = (file: string) => {
+  try {
+    return readFileSync(file, "utf8")
+  } catch {
+    return "(missing)"
+  }
+}
 
 const inEmptyFolder = <A>(name: string, f: (folder: string) => A): A => {
   const folder = mkdtempSync(join(tmpdir(), `teo-effect-${name}-`))
@@ -310,13 +348,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(
       `\nThe release is served at ${registry.url} until Ctrl-C. In the shell where you install it:\n\n  export npm_config_registry=${registry.url}\n\nthen the install lines of docs/getting-started.md § 1, as written. Every other package comes from ${registry.upstream}.`
     )
-    const stop = () => {
-      void registry.stop().then(() => {
-        console.log("\n✓ the local registry is stopped and its storage removed")
-        process.exit(0)
-      })
-    }
-    process.once("SIGINT", stop)
-    process.once("SIGTERM", stop)
+    // Ctrl-C (SIGINT), SIGTERM or SIGHUP stops it: local-registry.ts removes the storage and says so.
   }
 }

@@ -1,0 +1,205 @@
+/**
+ * The local registry of `npm run release:local` (local-registry.ts) when
+ * things go wrong: an upstream that refuses or never answers, the process
+ * that started it ending by a signal or by SIGKILL; and release-local.ts's
+ * refusal to publish when any configuration would send the upload elsewhere.
+ * Real verdaccio processes and real npm on loopback.
+ *
+ * Usage: pnpm exec vitest run --project scripts local-registry
+ */
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { connect, createServer, type Server } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "@effect/vitest"
+import { startLocalRegistry } from "./local-registry.ts"
+import { pointsAtLocal, ReleaseFailure } from "./release-local.ts"
+
+const module = fileURLToPath(new URL("./local-registry.ts", import.meta.url))
+
+/** A TCP server on a free loopback port: `hang` accepts and never answers; otherwise closed before use. */
+const server = (hang: boolean) =>
+  new Promise<{ readonly url: string; readonly server: Server }>((resolve) => {
+    const listener = createServer(() => {
+      // Accepted, never answered: a frozen registry.
+    })
+    listener.listen(0, "127.0.0.1", () => {
+      const address = listener.address()
+      const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/`
+      if (hang) resolve({ url, server: listener })
+      else listener.close(() => resolve({ url, server: listener }))
+    })
+  })
+
+/** Whether something accepts connections at the URL's port. */
+const accepts = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(Number(new URL(url).port), "127.0.0.1")
+    socket.once("connect", () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once("error", () => resolve(false))
+  })
+
+/** A process that starts a local registry, prints `ready <url> <folder>` and waits. */
+const owner = () =>
+  new Promise<{ readonly child: ReturnType<typeof spawn>; readonly url: string; readonly folder: string }>(
+    (resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `const { startLocalRegistry } = await import(${JSON.stringify(new URL(`file://${module}`).href)})
+           const registry = await startLocalRegistry()
+           console.log("ready", registry.url, registry.folder)
+           setInterval(() => {}, 1000)`
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] }
+      )
+      let out = ""
+      child.stdout?.on("data", (chunk: Buffer) => {
+        out += chunk.toString("utf8")
+        const ready = /^ready (\S+) (\S+)$/m.exec(out)
+        if (ready !== null) resolve({ child, url: ready[1] ?? "", folder: ready[2] ?? "" })
+      })
+      child.once("exit", (code) => reject(new Error(`the owner exited with ${code} before its registry was ready`)))
+    }
+  )
+
+const exited = (child: ReturnType<typeof spawn>) =>
+  new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)))
+
+/** Polls until `f` holds, 20 s at most: a process's end is observed, not timed. */
+const eventually = async (f: () => Promise<boolean> | boolean) => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (await f()) return true
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return false
+}
+
+describe("startLocalRegistry", () => {
+  it("refuses to start, naming it, when the upstream refuses connections", async () => {
+    const { url } = await server(false)
+    await expect(startLocalRegistry({ upstream: url })).rejects.toThrow(
+      new RegExp(`^the upstream registry ${url.replace(/\./g, "\\.")} .*did not answer GET /effect: .*ECONNREFUSED`)
+    )
+  })
+
+  it("refuses to start, naming it, when the upstream never answers", async () => {
+    const { url, server: frozen } = await server(true)
+    try {
+      await expect(startLocalRegistry({ upstream: url, upstreamTimeout: 500 })).rejects.toThrow(
+        `the upstream registry ${url}`
+      )
+      await expect(startLocalRegistry({ upstream: url, upstreamTimeout: 500 })).rejects.toThrow(
+        "no answer within 0.5 s"
+      )
+    } finally {
+      frozen.close()
+    }
+  })
+
+  it("goes, storage and token with it, when its process gets SIGTERM", { timeout: 60_000 }, async () => {
+    const { child, url, folder } = await owner()
+    expect(existsSync(join(folder, "npmrc"))).toBe(true)
+    child.kill("SIGTERM")
+    expect(await exited(child)).toBe("SIGTERM")
+    expect(existsSync(folder)).toBe(false)
+    expect(await eventually(async () => !(await accepts(url)))).toBe(true)
+  })
+
+  it("ends with its process killed by SIGKILL; the next start removes the folder left", {
+    timeout: 60_000
+  }, async () => {
+    const { child, url, folder } = await owner()
+    child.kill("SIGKILL")
+    await exited(child)
+    expect(existsSync(folder)).toBe(true)
+    expect(await eventually(async () => !(await accepts(url)))).toBe(true)
+    const next = await startLocalRegistry()
+    try {
+      expect(existsSync(folder)).toBe(false)
+    } finally {
+      await next.stop()
+    }
+    expect(existsSync(next.folder)).toBe(false)
+  })
+})
+
+describe("pointsAtLocal", () => {
+  const registry = (url: string) => ({
+    url,
+    publishEnv: { npm_config_registry: url },
+    installEnv: { npm_config_registry: url }
+  })
+  const aPackage = (files: Readonly<Record<string, string>>) => {
+    const dir = mkdtempSync(join(tmpdir(), "teo-effect-package-"))
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+    return dir
+  }
+  const manifest = (extra: Record<string, unknown> = {}) => ({ name: "@teo-effect/x", version: "1.0.0", ...extra })
+
+  it("lets a release through when everything resolves to the local registry", () => {
+    const dir = aPackage({ "package.json": JSON.stringify(manifest()) })
+    try {
+      expect(() => pointsAtLocal(registry("http://127.0.0.1:1/"), [{ dir, manifest: manifest() }])).not.toThrow()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("refuses a package whose publishConfig names a registry", () => {
+    const configured = manifest({ publishConfig: { access: "public", registry: "https://registry.npmjs.org/" } })
+    const dir = aPackage({ "package.json": JSON.stringify(configured) })
+    try {
+      expect(() => pointsAtLocal(registry("http://127.0.0.1:1/"), [{ dir, manifest: configured }])).toThrow(
+        ReleaseFailure
+      )
+      expect(() => pointsAtLocal(registry("http://127.0.0.1:1/"), [{ dir, manifest: configured }])).toThrow(
+        /nothing was published to http:\/\/127\.0\.0\.1:1\/:\n.*sets publishConfig\.registry/
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  // (A package's `registry=` loses to npm_config_registry; its scope's registry wins over it.)
+  it("refuses a package whose own .npmrc sends its scope elsewhere", () => {
+    const dir = aPackage({
+      "package.json": JSON.stringify(manifest()),
+      ".npmrc": "@teo-effect:registry=http://127.0.0.1:4873/\n"
+    })
+    try {
+      expect(() => pointsAtLocal(registry("http://127.0.0.1:1/"), [{ dir, manifest: manifest() }])).toThrow(
+        /in packages\/teo-effect-package-\w+, npm's @teo-effect:registry is http:\/\/127\.0\.0\.1:4873\/, not the local registry/
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("refuses when the user's npm config takes @teo-effect/* from another registry", () => {
+    const home = mkdtempSync(join(tmpdir(), "teo-effect-home-"))
+    writeFileSync(join(home, "npmrc"), "@teo-effect:registry=http://127.0.0.1:4873/\n")
+    const url = "http://127.0.0.1:1/"
+    try {
+      expect(() =>
+        pointsAtLocal(
+          {
+            url,
+            publishEnv: { npm_config_registry: url },
+            installEnv: { npm_config_registry: url, npm_config_userconfig: join(home, "npmrc") }
+          },
+          []
+        )
+      ).toThrow(/your npm config sets @teo-effect:registry to http:\/\/127\.0\.0\.1:4873\/ .*npm config delete/)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+})
