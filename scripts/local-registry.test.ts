@@ -9,29 +9,16 @@
  */
 import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { connect, createServer, type Server } from "node:net"
+import { connect } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import { startLocalRegistry } from "./local-registry.ts"
+import { frozenServer, refusingUrl } from "./loopback.ts"
 import { pointsAtLocal, ReleaseFailure } from "./release-local.ts"
 
 const module = fileURLToPath(new URL("./local-registry.ts", import.meta.url))
-
-/** A TCP server on a free loopback port: `hang` accepts and never answers; otherwise closed before use. */
-const server = (hang: boolean) =>
-  new Promise<{ readonly url: string; readonly server: Server }>((resolve) => {
-    const listener = createServer(() => {
-      // Accepted, never answered: a frozen registry.
-    })
-    listener.listen(0, "127.0.0.1", () => {
-      const address = listener.address()
-      const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/`
-      if (hang) resolve({ url, server: listener })
-      else listener.close(() => resolve({ url, server: listener }))
-    })
-  })
 
 /** Whether something accepts connections at the URL's port. */
 const accepts = (url: string) =>
@@ -84,14 +71,14 @@ const eventually = async (f: () => Promise<boolean> | boolean) => {
 
 describe("startLocalRegistry", () => {
   it("refuses to start, naming it, when the upstream refuses connections", async () => {
-    const { url } = await server(false)
+    const url = await refusingUrl()
     await expect(startLocalRegistry({ upstream: url })).rejects.toThrow(
       new RegExp(`^the upstream registry ${url.replace(/\./g, "\\.")} .*did not answer GET /effect: .*ECONNREFUSED`)
     )
   })
 
   it("refuses to start, naming it, when the upstream never answers", async () => {
-    const { url, server: frozen } = await server(true)
+    const { url, server: frozen } = await frozenServer()
     try {
       await expect(startLocalRegistry({ upstream: url, upstreamTimeout: 500 })).rejects.toThrow(
         `the upstream registry ${url}`

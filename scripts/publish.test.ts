@@ -10,11 +10,11 @@
  */
 import { spawn, spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
-import { createServer, type Server } from "node:net"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import { startLocalRegistry } from "./local-registry.ts"
+import { frozenServer, refusingUrl } from "./loopback.ts"
 
 const script = fileURLToPath(new URL("./publish.ts", import.meta.url))
 const root = fileURLToPath(new URL("..", import.meta.url))
@@ -36,20 +36,6 @@ const publish = (env: Readonly<Record<string, string>>) =>
       stderr += chunk.toString("utf8")
     })
     child.once("close", (status) => resolve({ status, stdout, stderr }))
-  })
-
-/** A TCP server on a free loopback port: `hang` accepts and never answers, otherwise it is closed before use. */
-const server = (hang: boolean) =>
-  new Promise<{ readonly url: string; readonly server: Server }>((resolve) => {
-    const listener = createServer(() => {
-      // Accepted, never answered: what a frozen registry does.
-    })
-    listener.listen(0, "127.0.0.1", () => {
-      const address = listener.address()
-      const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/`
-      if (hang) resolve({ url, server: listener })
-      else listener.close(() => resolve({ url, server: listener }))
-    })
   })
 
 const tags = () => spawnSync("git", ["tag", "--list", "@teo-effect/*"], { cwd: root, encoding: "utf8" }).stdout.trim()
@@ -86,7 +72,7 @@ describe("publish.ts", () => {
   })
 
   it("stops, naming the registry, when it refuses connections", { timeout: 120_000 }, async () => {
-    const { url } = await server(false)
+    const url = await refusingUrl()
     const run = await publish({ npm_config_registry: url, npm_config_fetch_retries: "0" })
     expect(run.status).toBe(1)
     expect(run.stderr).toMatch(new RegExp(`^✗ could not ask ${url.replace(/[.]/g, "\\.")} whether @teo-effect/`))
@@ -95,7 +81,7 @@ describe("publish.ts", () => {
   })
 
   it("stops, naming the registry, when it accepts and never answers", { timeout: 120_000 }, async () => {
-    const { url, server: frozen } = await server(true)
+    const { url, server: frozen } = await frozenServer()
     try {
       const run = await publish({
         npm_config_registry: url,

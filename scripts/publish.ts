@@ -14,9 +14,10 @@
  * Usage: pnpm run release   (node scripts/publish.ts when built)
  */
 import { spawnSync } from "node:child_process"
-import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { publishedPackages } from "./published-packages.ts"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
@@ -28,18 +29,7 @@ const fail = (message: string): never => {
 const npm = (args: ReadonlyArray<string>) =>
   spawnSync("npm", args, { cwd: root, encoding: "utf8", timeout: 60_000, env: process.env })
 
-interface Manifest {
-  readonly name: string
-  readonly version: string
-  readonly private?: boolean
-  readonly exports?: unknown
-  readonly bin?: unknown
-}
-
-const folders = readdirSync(join(root, "packages"))
-  .map((name) => join(root, "packages", name))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest }))
-  .filter(({ manifest }) => manifest.private !== true)
+const folders = publishedPackages()
 const packages = folders.map(({ manifest }) => manifest)
 
 /** Every file a package's `exports` and `bin` name, from its folder. */

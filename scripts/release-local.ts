@@ -25,32 +25,15 @@
  * Usage: npm run release:local [-- --serve]
  */
 import { type SpawnSyncReturns, spawnSync } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { isDeepStrictEqual } from "node:util"
 import { type LocalRegistry, startLocalRegistry } from "./local-registry.ts"
+import { publishedPackages } from "./published-packages.ts"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
-
-interface Manifest {
-  readonly name: string
-  readonly version: string
-  readonly private?: boolean
-  readonly exports?: unknown
-  readonly bin?: unknown
-  readonly engines?: unknown
-  readonly dependencies?: Readonly<Record<string, string>>
-  readonly peerDependencies?: Readonly<Record<string, string>>
-}
-
-/** The published packages: `packages/*`, read from their package.json. */
-export const publishedPackages = (): ReadonlyArray<{ readonly dir: string; readonly manifest: Manifest }> =>
-  readdirSync(join(root, "packages"))
-    .map((name) => join(root, "packages", name))
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest }))
-    .filter(({ manifest }) => manifest.private !== true)
 
 /** A failed step of the release, with what the commands said. */
 export class ReleaseFailure extends Error {}

@@ -27,7 +27,8 @@ import { tmpdir } from "node:os"
 import { delimiter, dirname, join } from "node:path"
 import { launchRedisServer } from "@teo-effect/test-support"
 import { docBlocks, root } from "./doc-blocks.ts"
-import { publishedPackages, releaseLocally } from "./release-local.ts"
+import { publishedPackages } from "./published-packages.ts"
+import { releaseLocally } from "./release-local.ts"
 import { namedFile, walkGuide } from "./walk-guide.ts"
 
 const isTest = (source: string) => /from "(@effect\/vitest|vitest)"/.test(source)
