@@ -1,13 +1,16 @@
 // Bootstrap behind the README's commands (`npm test`, …), in the spirit of `./mvnw`.
 //
 //   node scripts/bootstrap.mjs <pnpm script> [args…]
+//   node scripts/bootstrap.mjs <file.ts> [args…]    (run by that Node itself, not through pnpm)
 //
 // 1. Node: the repository needs Node >= 22.19. When the Node running this file is older, Node 24
 //    is installed from the npm registry (package `node-<platform>-<arch>`) into `.toolchain/`.
 //    TEO_NODE_MAJOR=22 (say) selects another major, for CI.
 // 2. pnpm: the version of `packageManager` in package.json, installed into `.toolchain/` with npm
 //    (pure JavaScript; no corepack, no global install), and a `pnpm` shim on PATH for scripts.
-// 3. `pnpm install --frozen-lockfile`, then `pnpm run <script>` with that Node first on PATH.
+// 3. `pnpm install --frozen-lockfile`, then `pnpm run <script>` with that Node first on PATH, or
+//    `node <file.ts>` for a command that ends on Ctrl-C (`release:local --serve`): pnpm reports an
+//    interrupted script as failed, whatever it exits with.
 //
 // Idempotent: once `.toolchain/` and node_modules are in place it only checks them. Written for
 // Node 18 and later, with no dependencies: it is what runs before anything is installed.
@@ -203,7 +206,7 @@ const ensureChromium = () => {
 }
 
 const [script, ...args] = process.argv.slice(2)
-if (script === undefined) fail("usage: node scripts/bootstrap.mjs <pnpm script> [args…]")
+if (script === undefined) fail("usage: node scripts/bootstrap.mjs <pnpm script | file.ts> [args…]")
 if (script === "verify") {
   ensureRedis()
   ensureChromium()
@@ -230,5 +233,18 @@ if (install.status !== 0) {
   )
 }
 
-const run = runPnpm(["run", script, ...args])
+// Ctrl-C reaches the whole process group: the command decides what it means (`release:local --serve`
+// stops and succeeds), and this process, as a shell does, waits for it and ends as it ended.
+process.on("SIGINT", () => {})
+const run = script.endsWith(".ts")
+  ? spawnSync(node, [join(root, script), ...args], {
+      cwd: root,
+      env: { ...env, PATH: [join(root, "node_modules", ".bin"), env.PATH].join(delimiter) },
+      stdio: "inherit"
+    })
+  : runPnpm(["run", script, ...args])
+if (run.signal !== null) {
+  process.removeAllListeners("SIGINT")
+  process.kill(process.pid, run.signal)
+}
 process.exit(run.status ?? 1)

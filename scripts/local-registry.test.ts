@@ -1,8 +1,10 @@
 /**
  * The local registry of `npm run release:local` (local-registry.ts) when
  * things go wrong: an upstream that refuses or never answers, the process
- * that started it ending by a signal or by SIGKILL; and release-local.ts's
- * refusal to publish when any configuration would send the upload elsewhere.
+ * that started it ending by a signal or by SIGKILL, a port asked for that is
+ * taken; served until a signal, it ends normally. And release-local.ts: its
+ * arguments, and its refusal to publish when any configuration would send
+ * the upload elsewhere.
  * Real verdaccio processes and real npm on loopback.
  *
  * Usage: pnpm exec vitest run --project scripts local-registry
@@ -16,7 +18,7 @@ import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import { startLocalRegistry } from "./local-registry.ts"
 import { frozenServer, refusingUrl } from "./loopback.ts"
-import { pointsAtLocal, ReleaseFailure } from "./release-local.ts"
+import { parseArguments, pointsAtLocal, ReleaseFailure } from "./release-local.ts"
 
 const module = fileURLToPath(new URL("./local-registry.ts", import.meta.url))
 
@@ -31,8 +33,8 @@ const accepts = (url: string) =>
     socket.once("error", () => resolve(false))
   })
 
-/** A process that starts a local registry, prints `ready <url> <folder>` and waits. */
-const owner = () =>
+/** A process that starts a local registry, prints `ready <url> <folder>` and waits (`serve`: until a signal, then exits 0). */
+const owner = (serve = false) =>
   new Promise<{ readonly child: ReturnType<typeof spawn>; readonly url: string; readonly folder: string }>(
     (resolve, reject) => {
       const child = spawn(
@@ -43,7 +45,7 @@ const owner = () =>
           `const { startLocalRegistry } = await import(${JSON.stringify(new URL(`file://${module}`).href)})
            const registry = await startLocalRegistry()
            console.log("ready", registry.url, registry.folder)
-           setInterval(() => {}, 1000)`
+           ${serve ? "await registry.untilSignal(); process.exit(0)" : "setInterval(() => {}, 1000)"}`
         ],
         { stdio: ["ignore", "pipe", "pipe"] }
       )
@@ -59,6 +61,9 @@ const owner = () =>
 
 const exited = (child: ReturnType<typeof spawn>) =>
   new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)))
+
+const exitCode = (child: ReturnType<typeof spawn>) =>
+  new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
 
 /** Polls until `f` holds, 20 s at most: a process's end is observed, not timed. */
 const eventually = async (f: () => Promise<boolean> | boolean) => {
@@ -98,6 +103,43 @@ describe("startLocalRegistry", () => {
     expect(await exited(child)).toBe("SIGTERM")
     expect(existsSync(folder)).toBe(false)
     expect(await eventually(async () => !(await accepts(url)))).toBe(true)
+  })
+
+  it("served until SIGINT: stops, storage removed, and its process ends normally (exit 0)", {
+    timeout: 60_000
+  }, async () => {
+    const { child, url, folder } = await owner(true)
+    let stderr = ""
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+    })
+    const code = exitCode(child)
+    child.kill("SIGINT")
+    expect(await code).toBe(0)
+    expect(stderr).toContain("the local registry is stopped (SIGINT) and its storage removed")
+    expect(existsSync(folder)).toBe(false)
+    expect(await eventually(async () => !(await accepts(url)))).toBe(true)
+  })
+
+  it("listens on the port asked for, and refuses to start, naming it, when that port is taken", {
+    timeout: 60_000
+  }, async () => {
+    const { url, server: taken } = await frozenServer()
+    const port = Number(new URL(url).port)
+    try {
+      await expect(startLocalRegistry({ port })).rejects.toThrow(
+        `the local registry cannot start: port ${port} on 127.0.0.1 is in use`
+      )
+    } finally {
+      await new Promise((resolve) => taken.close(resolve))
+    }
+    const registry = await startLocalRegistry({ port })
+    try {
+      expect(registry.url).toBe(`http://127.0.0.1:${port}/`)
+      expect(await accepts(registry.url)).toBe(true)
+    } finally {
+      await registry.stop()
+    }
   })
 
   it("ends with its process killed by SIGKILL; the next start removes the folder left", {
@@ -187,6 +229,29 @@ describe("pointsAtLocal", () => {
       ).toThrow(/your npm config sets @teo-effect:registry to http:\/\/127\.0\.0\.1:4873\/ .*npm config delete/)
     } finally {
       rmSync(home, { recursive: true, force: true })
+    }
+  })
+})
+
+describe("release:local's arguments", () => {
+  it("takes --serve, and --port with it", () => {
+    expect(parseArguments([])).toEqual({ serve: false })
+    expect(parseArguments(["--serve"])).toEqual({ serve: true })
+    expect(parseArguments(["--serve", "--port", "4873"])).toEqual({ serve: true, port: 4873 })
+    expect(parseArguments(["--port", "4873", "--serve"])).toEqual({ serve: true, port: 4873 })
+  })
+
+  it("refuses, naming it, an unknown argument, a port out of range or missing, and --port without --serve", () => {
+    for (const [args, said] of [
+      [["--sevre"], 'unknown argument "--sevre"'],
+      [["--serve", "--port"], '--port needs a port from 1024 to 65535, not ""'],
+      [["--serve", "--port", "80"], '--port needs a port from 1024 to 65535, not "80"'],
+      [["--serve", "--port", "70000"], '--port needs a port from 1024 to 65535, not "70000"'],
+      [["--serve", "--port", "4873.5"], '--port needs a port from 1024 to 65535, not "4873.5"'],
+      [["--port", "4873"], "--port goes with --serve"]
+    ] as const) {
+      expect(() => parseArguments(args)).toThrow(ReleaseFailure)
+      expect(() => parseArguments(args)).toThrow(said)
     }
   })
 })

@@ -37,6 +37,12 @@ export interface LocalRegistry {
   /** Where verdaccio writes its log (warnings and errors), for a failure's message. */
   readonly log: string
   readonly stop: () => Promise<void>
+  /**
+   * Serves until SIGINT, SIGTERM or SIGHUP, then stops as on any signal, but
+   * resolves with the signal instead of ending the process by it: a served
+   * registry's normal end (`--serve`'s Ctrl-C).
+   */
+  readonly untilSignal: () => Promise<NodeJS.Signals>
 }
 
 const server = fileURLToPath(new URL("local-registry-server.ts", import.meta.url))
@@ -100,7 +106,7 @@ const readLog = (file: string) => {
   }
 }
 
-/** Waits for the server's `listening <url>` line, 30 s at most. */
+/** Waits for the server's `listening <url>` line, 30 s at most; its `cannot listen: <why>` is the error. */
 const listening = (child: ChildProcess, log: string) =>
   new Promise<string>((resolve, reject) => {
     let out = ""
@@ -116,9 +122,17 @@ const listening = (child: ChildProcess, log: string) =>
         resolve(url)
       }
     })
-    child.once("exit", (code, signal) => {
+    // "close", not "exit": its last line on stdout is read by then.
+    child.once("close", (code, signal) => {
       clearTimeout(timer)
-      reject(new Error(`verdaccio exited before listening (${signal ?? `code ${code}`})\n${readLog(log)}`))
+      const refused = /^cannot listen: (.*)$/m.exec(out)?.[1]
+      reject(
+        new Error(
+          refused !== undefined
+            ? `the local registry cannot start: ${refused}`
+            : `verdaccio exited before listening (${signal ?? `code ${code}`})\n${readLog(log)}`
+        )
+      )
     })
   })
 
@@ -148,6 +162,8 @@ export const startLocalRegistry = async (
     readonly upstream?: string
     /** How long the upstream has to answer before anything starts, in ms (15 s). */
     readonly upstreamTimeout?: number
+    /** The loopback port to listen on; by default a free one. */
+    readonly port?: number
   } = {}
 ): Promise<LocalRegistry> => {
   sweep()
@@ -174,7 +190,7 @@ export const startLocalRegistry = async (
     })
   )
   const stderr = openSync(log, "a")
-  const child = spawn(process.execPath, [server, join(dir, "config.yaml")], {
+  const child = spawn(process.execPath, [server, join(dir, "config.yaml"), String(options.port ?? 0)], {
     stdio: ["pipe", "pipe", stderr],
     env: { ...process.env, NODE_NO_WARNINGS: "1" }
   })
@@ -185,12 +201,15 @@ export const startLocalRegistry = async (
     rmSync(dir, { recursive: true, force: true })
   }
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const
+  let served: ((signal: NodeJS.Signals) => void) | undefined
   const onSignal = (signal: NodeJS.Signals) => {
     cleanUp()
     console.error(`\nthe local registry is stopped (${signal}) and its storage removed`)
     for (const name of signals) process.removeListener(name, onSignal)
+    process.removeListener("exit", cleanUp)
+    if (served !== undefined) served(signal)
     // The signal again, with no listener: the process ends as that signal ends it.
-    process.kill(process.pid, signal)
+    else process.kill(process.pid, signal)
   }
   process.once("exit", cleanUp)
   for (const signal of signals) process.once(signal, onSignal)
@@ -219,7 +238,11 @@ export const startLocalRegistry = async (
       log,
       publishEnv: { npm_config_registry: url, npm_config_userconfig: npmrc, npm_config_cache: cache },
       installEnv: { npm_config_registry: url, npm_config_cache: cache },
-      stop
+      stop,
+      untilSignal: () =>
+        new Promise<NodeJS.Signals>((resolve) => {
+          served = resolve
+        })
     }
   } catch (error) {
     await stop()

@@ -10,6 +10,8 @@
  *   dependencies and peer ranges as its package.json says (`workspace:^`
  *   become `^<version>`), its README, its tarball served from this registry;
  * - `npx @teo-effect/cli --version`, in an empty folder, prints the version;
+ *   `--fake` there exits 2 naming the npx form that brings
+ *   `@teo-effect/testing`, and that form lists dossiers;
  * - `npm install @teo-effect/api` alone, in an empty folder, brings
  *   `@teo-effect/auth` and nothing of `@teo-effect/testing` or
  *   `@teo-effect/cli`, and the package imports;
@@ -22,7 +24,11 @@
  * it prints the `export npm_config_registry=…` line to use; Ctrl-C stops it.
  * run-docs.ts uses the same release and checks before following the docs.
  *
- * Usage: npm run release:local [-- --serve]
+ * With `--port <n>` as well, it serves on that port rather than a free one:
+ * the same address from one run to the next, so a lockfile made against it
+ * (which records the address) installs again after a restart.
+ *
+ * Usage: npm run release:local [-- --serve [--port <n>]]
  */
 import { type SpawnSyncReturns, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -192,15 +198,41 @@ const inEmptyFolder = <A>(name: string, f: (folder: string) => A): A => {
   }
 }
 
-/** `npx @teo-effect/cli --version` in an empty folder prints the version. */
+/** In an empty folder: `npx @teo-effect/cli --version` prints the version; `--fake` asks for the npx form that works. */
 const checkNpx = (registry: LocalRegistry, version: string): ReadonlyArray<string> =>
   inEmptyFolder("npx", (folder) => {
-    const result = run("npx", ["--yes", "@teo-effect/cli", "--version"], { cwd: folder, env: registry.installEnv })
-    return result.status === 0 && result.stdout.trim() === `teo v${version}`
-      ? []
-      : [
-          `npx @teo-effect/cli --version printed ${JSON.stringify(result.stdout.trim())} (exit ${result.status})\n${indent(output(result))}`
-        ]
+    const npx = (args: ReadonlyArray<string>) =>
+      run("npx", ["--yes", ...args], { cwd: folder, env: registry.installEnv })
+    const problems: Array<string> = []
+    const result = npx(["@teo-effect/cli", "--version"])
+    if (result.status !== 0 || result.stdout.trim() !== `teo v${version}`)
+      problems.push(
+        `npx @teo-effect/cli --version printed ${JSON.stringify(result.stdout.trim())} (exit ${result.status})\n${indent(output(result))}`
+      )
+    // Without @teo-effect/testing, --fake names the npx form that brings it; that form works.
+    const alone = npx(["@teo-effect/cli", "--fake", "dossiers", "list", "--limit", "1"])
+    const form = `npx -p @teo-effect/cli@${version} -p @teo-effect/testing@${version} teo`
+    if (alone.status !== 2 || !alone.stderr.includes(form))
+      problems.push(
+        `npx @teo-effect/cli --fake did not exit 2 naming "${form} …" (exit ${alone.status})\n${indent(output(alone))}`
+      )
+    const both = npx([
+      "-p",
+      `@teo-effect/cli@${version}`,
+      "-p",
+      `@teo-effect/testing@${version}`,
+      "teo",
+      "--fake",
+      "dossiers",
+      "list",
+      "--limit",
+      "1"
+    ])
+    if (both.status !== 0 || !/D-\d{4}-\d{4}/.test(both.stdout))
+      problems.push(
+        `${form} --fake dossiers list --limit 1 did not list a dossier (exit ${both.status})\n${indent(output(both))}`
+      )
+    return problems
   })
 
 /** `npm install @teo-effect/api` alone brings auth, nothing of testing or cli, and imports. */
@@ -289,8 +321,8 @@ const checkSecondPublish = (registry: LocalRegistry, version: string): ReadonlyA
  * and checks what it serves. Resolves with the registry, still running (the
  * caller stops it); throws a ReleaseFailure naming every problem.
  */
-export const releaseLocally = async (): Promise<LocalRegistry> => {
-  const registry = await startLocalRegistry()
+export const releaseLocally = async (options: { readonly port?: number } = {}): Promise<LocalRegistry> => {
+  const registry = await startLocalRegistry(options)
   try {
     const [version, ...others] = [...new Set(publishedPackages().map(({ manifest }) => manifest.version))]
     if (version === undefined || others.length > 0) throw new ReleaseFailure("the packages do not share one version")
@@ -303,7 +335,10 @@ export const releaseLocally = async (): Promise<LocalRegistry> => {
         checkViews(registry, version),
         `npm view shows the ${publishedPackages().length} packages as their package.json says: version, exports, bin, engines, ranges, README`
       ),
-      ...passed(checkNpx(registry, version), `npx @teo-effect/cli --version prints teo v${version} in an empty folder`),
+      ...passed(
+        checkNpx(registry, version),
+        `npx @teo-effect/cli --version prints teo v${version} in an empty folder; --fake there names the npx form that brings @teo-effect/testing, and that form lists dossiers`
+      ),
       ...passed(
         checkApiAlone(registry, version),
         "npm install @teo-effect/api alone brings @teo-effect/auth, nothing of testing or cli, and imports"
@@ -318,19 +353,48 @@ export const releaseLocally = async (): Promise<LocalRegistry> => {
   }
 }
 
+/** The command line: `[--serve [--port <n>]]`; anything else is refused, naming it. */
+export const parseArguments = (args: ReadonlyArray<string>): { readonly serve: boolean; readonly port?: number } => {
+  const usage = "usage: npm run release:local [-- --serve [--port <1024-65535>]]"
+  let serve = false
+  let port: number | undefined
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    if (arg === "--serve") serve = true
+    else if (arg === "--port") {
+      const value = args[++i]
+      if (value === undefined || !/^\d{4,5}$/.test(value) || Number(value) < 1024 || Number(value) > 65535)
+        throw new ReleaseFailure(`--port needs a port from 1024 to 65535, not ${JSON.stringify(value ?? "")}\n${usage}`)
+      port = Number(value)
+    } else throw new ReleaseFailure(`unknown argument ${JSON.stringify(arg)}\n${usage}`)
+  }
+  if (port !== undefined && !serve) throw new ReleaseFailure(`--port goes with --serve\n${usage}`)
+  return port === undefined ? { serve } : { serve, port }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const serve = process.argv.includes("--serve")
-  const registry = await releaseLocally().catch((error: unknown) => {
+  const failed = (error: unknown): never => {
     console.error(`✗ ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)
-  })
+  }
+  const { serve, port } = (() => {
+    try {
+      return parseArguments(process.argv.slice(2))
+    } catch (error) {
+      return failed(error)
+    }
+  })()
+  const registry = await releaseLocally(port === undefined ? {} : { port }).catch(failed)
   if (!serve) {
     await registry.stop()
     console.log("✓ the local registry is stopped and its storage removed")
   } else {
     console.log(
-      `\nThe release is served at ${registry.url} until Ctrl-C. In the shell where you install it:\n\n  export npm_config_registry=${registry.url}\n\nthen the install lines of docs/getting-started.md § 1, as written. Every other package comes from ${registry.upstream}.`
+      `\nThe release is served at ${registry.url} until Ctrl-C. In the shell where you install it:\n\n  export npm_config_registry=${registry.url}\n\nthen the install lines of docs/getting-started.md § 1, as written. Every other package comes from ${registry.upstream}.${port === undefined ? "\nA package-lock.json made now records this address, which the next run changes: --serve --port <n> keeps one." : ""}`
     )
-    // Ctrl-C (SIGINT), SIGTERM or SIGHUP stops it: local-registry.ts removes the storage and says so.
+    // Ctrl-C (SIGINT), SIGTERM or SIGHUP stops it: local-registry.ts removes the storage and says so;
+    // that is how serving ends, so the command succeeds.
+    await registry.untilSignal()
+    process.exit(0)
   }
 }

@@ -28,6 +28,9 @@ export const version: string = (createRequire(import.meta.url)("../package.json"
  */
 export const name = "@teo-effect/testing"
 
+/** What installs it: in the project (where `teo` is installed too), or for one run through npx, which sees no project's packages. */
+const install = `npm install -D --save-exact ${name}@${version} (or, for one run without installing: npx -p @teo-effect/cli@${version} -p ${name}@${version} teo …)`
+
 /**
  * The usage error for `feature` (`--fake`, `teo fake-server`) when the
  * package is not installed: the command that installs it.
@@ -37,7 +40,7 @@ export const name = "@teo-effect/testing"
  */
 export const missing = (feature: string): UsageError =>
   new UsageError({
-    message: `${feature} needs ${name}: npm install -D --save-exact ${name}@${version}`
+    message: `${feature} needs ${name}: ${install}`
   })
 
 /**
@@ -73,7 +76,7 @@ const isAbsent = (error: unknown): boolean =>
  */
 export const mismatched = (feature: string, found: string | undefined): UsageError =>
   new UsageError({
-    message: `${feature} needs ${name} ${version}, found ${found === undefined ? "no readable version" : /^[\w.+-]{1,64}$/.test(found) ? found : JSON.stringify(found.slice(0, 64))}: npm install -D --save-exact ${name}@${version}`
+    message: `${feature} needs ${name} ${version}, found ${found === undefined ? "no readable version" : /^[\w.+-]{1,64}$/.test(found) ? found : JSON.stringify(found.slice(0, 64))}: ${install}`
   })
 
 /** The version in the installed package's `package.json` (exported), or `undefined`. */

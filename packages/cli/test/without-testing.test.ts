@@ -134,12 +134,12 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true })
 })
 
-const install = `npm install -D --save-exact @teo-effect/testing@${manifest.version}`
+const installHint = `npm install -D --save-exact @teo-effect/testing@${manifest.version} (or, for one run without installing: npx -p @teo-effect/cli@${manifest.version} -p @teo-effect/testing@${manifest.version} teo …)`
 
 /** A usage error, not a crash: exit 2, the message, nothing on stdout, no stack trace. */
 const assertNeedsTesting = (run: Run, feature: string) => {
   assert.strictEqual(run.code, 2, run.stderr)
-  assert.include(run.stderr, `teo: ${feature} needs @teo-effect/testing: ${install}`)
+  assert.include(run.stderr, `teo: ${feature} needs @teo-effect/testing: ${installHint}`)
   assert.strictEqual(run.stdout, "")
   assert.notInclude(run.stderr, "unexpected error")
   assert.notMatch(run.stderr, /^\s+at /m)
@@ -232,7 +232,7 @@ describe("teo without @teo-effect/testing (an optional peer)", () => {
         assert.strictEqual(run.code, 2, run.stderr)
         assert.strictEqual(
           run.stderr,
-          `teo: ${feature} needs @teo-effect/testing ${manifest.version}, found 0.0.9: npm install -D --save-exact @teo-effect/testing@${manifest.version}\n`
+          `teo: ${feature} needs @teo-effect/testing ${manifest.version}, found 0.0.9: ${installHint}\n`
         )
         assert.strictEqual(run.stdout, "")
       }
