@@ -14,7 +14,7 @@
 //
 // Idempotent: once `.toolchain/` and node_modules are in place it only checks them. Written for
 // Node 18 and later, with no dependencies: it is what runs before anything is installed.
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { delimiter, dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -233,18 +233,24 @@ if (install.status !== 0) {
   )
 }
 
-// Ctrl-C reaches the whole process group: the command decides what it means (`release:local --serve`
-// stops and succeeds), and this process, as a shell does, waits for it and ends as it ended.
-process.on("SIGINT", () => {})
-const run = script.endsWith(".ts")
-  ? spawnSync(node, [join(root, script), ...args], {
+// The command decides what a signal means (`release:local --serve` stops and succeeds); this process,
+// as a shell does, waits for it and ends as it ended. Ctrl-C reaches the whole process group, the
+// command included; SIGTERM and SIGHUP may be sent to this process alone, so they are passed on.
+const command = script.endsWith(".ts")
+  ? spawn(node, [join(root, script), ...args], {
       cwd: root,
       env: { ...env, PATH: [join(root, "node_modules", ".bin"), env.PATH].join(delimiter) },
       stdio: "inherit"
     })
-  : runPnpm(["run", script, ...args])
-if (run.signal !== null) {
-  process.removeAllListeners("SIGINT")
-  process.kill(process.pid, run.signal)
+  : spawn(node, [pnpm.entry, "run", script, ...args], { cwd: root, env, stdio: "inherit" })
+const signals = ["SIGINT", "SIGTERM", "SIGHUP"]
+const passOn = (signal) => {
+  if (signal !== "SIGINT") command.kill(signal)
 }
-process.exit(run.status ?? 1)
+for (const signal of signals) process.on(signal, passOn)
+command.once("error", (error) => fail(`could not run ${script}: ${error.message}`))
+command.once("exit", (code, signal) => {
+  for (const name of signals) process.removeListener(name, passOn)
+  if (signal !== null) process.kill(process.pid, signal)
+  process.exit(code ?? 1)
+})

@@ -11,14 +11,15 @@
  */
 import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { createServer } from "node:http"
 import { connect } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
-import { startLocalRegistry } from "./local-registry.ts"
+import { npmEnvironment, startLocalRegistry } from "./local-registry.ts"
 import { frozenServer, refusingUrl } from "./loopback.ts"
-import { parseArguments, pointsAtLocal, ReleaseFailure } from "./release-local.ts"
+import { Interrupted, parseArguments, pointsAtLocal, ReleaseFailure, run } from "./release-local.ts"
 
 const module = fileURLToPath(new URL("./local-registry.ts", import.meta.url))
 
@@ -80,6 +81,32 @@ describe("startLocalRegistry", () => {
     await expect(startLocalRegistry({ upstream: url })).rejects.toThrow(
       new RegExp(`^the upstream registry ${url.replace(/\./g, "\\.")} .*did not answer GET /effect: .*ECONNREFUSED`)
     )
+  })
+
+  it("takes an upstream under a path, written without its trailing slash as npm accepts it", {
+    timeout: 60_000
+  }, async () => {
+    // A registry served under /art/npm/ (a company's artifact proxy): it knows effect there only.
+    const upstream = createServer((request, response) => {
+      response.writeHead(request.url === "/art/npm/effect" ? 200 : 404, { "content-type": "application/json" })
+      response.end(request.url === "/art/npm/effect" ? '{"name":"effect","versions":{}}' : "{}")
+    })
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve))
+    const address = upstream.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    try {
+      const registry = await startLocalRegistry({ upstream: `http://127.0.0.1:${port}/art/npm` })
+      try {
+        expect(registry.upstream).toBe(`http://127.0.0.1:${port}/art/npm/`)
+      } finally {
+        await registry.stop()
+      }
+      await expect(startLocalRegistry({ upstream: `http://127.0.0.1:${port}/art` })).rejects.toThrow(
+        "did not answer GET /art/effect: HTTP 404"
+      )
+    } finally {
+      await new Promise((resolve) => upstream.close(resolve))
+    }
   })
 
   it("refuses to start, naming it, when the upstream never answers", async () => {
@@ -248,10 +275,45 @@ describe("release:local's arguments", () => {
       [["--serve", "--port", "80"], '--port needs a port from 1024 to 65535, not "80"'],
       [["--serve", "--port", "70000"], '--port needs a port from 1024 to 65535, not "70000"'],
       [["--serve", "--port", "4873.5"], '--port needs a port from 1024 to 65535, not "4873.5"'],
-      [["--port", "4873"], "--port goes with --serve"]
+      [["--port", "4873"], "--port goes with --serve"],
+      [["--serve", "--port", "4874", "--port", "4873"], "--port is given twice"]
     ] as const) {
       expect(() => parseArguments(args)).toThrow(ReleaseFailure)
       expect(() => parseArguments(args)).toThrow(said)
+    }
+  })
+})
+
+describe("release:local's commands", () => {
+  it("a command a signal ended is an interruption, naming the signal, not a failed check", () => {
+    const node = process.execPath
+    const env = {}
+    expect(() => run(node, ["-e", "process.kill(process.pid, 'SIGINT')"], { cwd: tmpdir(), env })).toThrow(
+      new Interrupted("SIGINT")
+    )
+    // npm and pnpm, interrupted, exit 128 + the signal's number.
+    expect(() => run(node, ["-e", "process.exit(143)"], { cwd: tmpdir(), env })).toThrow(Interrupted)
+    expect(() => run(node, ["-e", "process.exit(143)"], { cwd: tmpdir(), env })).toThrow("interrupted (SIGTERM)")
+    expect(run(node, ["-e", "process.exit(1)"], { cwd: tmpdir(), env }).status).toBe(1)
+  })
+
+  it("use the registry's npm settings whatever their spelling in the environment", () => {
+    const saved = process.env.NPM_CONFIG_USERCONFIG
+    process.env.NPM_CONFIG_USERCONFIG = "/elsewhere/.npmrc"
+    try {
+      const env = npmEnvironment({ npm_config_userconfig: "/local/npmrc" })
+      expect(env.npm_config_userconfig).toBe("/local/npmrc")
+      expect(Object.keys(env).filter((name) => name.toLowerCase() === "npm_config_userconfig")).toEqual([
+        "npm_config_userconfig"
+      ])
+      const shown = run(process.execPath, ["-e", "console.log(process.env.NPM_CONFIG_USERCONFIG ?? 'unset')"], {
+        cwd: tmpdir(),
+        env: { npm_config_userconfig: "/local/npmrc" }
+      })
+      expect(shown.stdout.trim()).toBe("unset")
+    } finally {
+      if (saved === undefined) delete process.env.NPM_CONFIG_USERCONFIG
+      else process.env.NPM_CONFIG_USERCONFIG = saved
     }
   })
 })

@@ -47,6 +47,23 @@ export interface LocalRegistry {
 
 const server = fileURLToPath(new URL("local-registry-server.ts", import.meta.url))
 
+/**
+ * The environment for a command that must use these npm settings: the process's own, without any
+ * other spelling of the same settings (`NPM_CONFIG_USERCONFIG` would win over `npm_config_userconfig`
+ * in pnpm, and send a publish to a config without the token), then the settings.
+ */
+export const npmEnvironment = (settings: Readonly<Record<string, string>>): Record<string, string> => {
+  const names = new Set(Object.keys(settings).map((name) => name.toLowerCase()))
+  return {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined && !names.has(entry[0].toLowerCase())
+      )
+    ),
+    ...settings
+  }
+}
+
 /** What npm installs from when nothing points it elsewhere: the uplink. */
 const upstreamRegistry = (): string => {
   const configured = spawnSync("npm", ["config", "get", "registry"], { encoding: "utf8", timeout: 30_000 })
@@ -59,7 +76,7 @@ const upstreamRegistry = (): string => {
  * fails later with a 404 that does not name it (a dead local registry left in `npm_config_registry`…).
  */
 const probeUpstream = async (upstream: string, timeout: number) => {
-  const reason = await fetch(new URL("effect", upstream), {
+  const reason = await fetch(`${upstream}effect`, {
     headers: { accept: "application/vnd.npm.install-v1+json" },
     signal: AbortSignal.timeout(timeout)
   }).then(
@@ -71,7 +88,7 @@ const probeUpstream = async (upstream: string, timeout: number) => {
   )
   if (reason !== undefined)
     throw new Error(
-      `the upstream registry ${upstream} (npm's registry setting: the local registry passes every package but @teo-effect/* through from it) did not answer GET /effect: ${reason}. ` +
+      `the upstream registry ${upstream} (npm's registry setting: the local registry passes every package but @teo-effect/* through from it) did not answer GET ${new URL(upstream).pathname}effect: ${reason}. ` +
         "If npm_config_registry still points at an earlier local registry, unset it."
     )
 }
@@ -167,7 +184,8 @@ export const startLocalRegistry = async (
   } = {}
 ): Promise<LocalRegistry> => {
   sweep()
-  const upstream = options.upstream ?? upstreamRegistry()
+  // npm accepts a registry path without its trailing slash; URLs resolve against it only with one.
+  const upstream = (options.upstream ?? upstreamRegistry()).replace(/\/?$/, "/")
   await probeUpstream(upstream, options.upstreamTimeout ?? 15_000)
   const dir = mkdtempSync(join(tmpdir(), "teo-effect-registry-"))
   writeFileSync(join(dir, "owner.pid"), `${process.pid}\n`)
@@ -204,7 +222,11 @@ export const startLocalRegistry = async (
   let served: ((signal: NodeJS.Signals) => void) | undefined
   const onSignal = (signal: NodeJS.Signals) => {
     cleanUp()
-    console.error(`\nthe local registry is stopped (${signal}) and its storage removed`)
+    console.error(
+      served !== undefined
+        ? `\nthe local registry is stopped (${signal}) and its storage removed`
+        : `\n✗ interrupted (${signal}): the local registry is stopped and its storage removed`
+    )
     for (const name of signals) process.removeListener(name, onSignal)
     process.removeListener("exit", cleanUp)
     if (served !== undefined) served(signal)

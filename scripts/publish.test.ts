@@ -9,11 +9,11 @@
  * Usage: pnpm exec vitest run --project scripts publish
  */
 import { spawn, spawnSync } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
-import { startLocalRegistry } from "./local-registry.ts"
+import { npmEnvironment, startLocalRegistry } from "./local-registry.ts"
 import { frozenServer, refusingUrl } from "./loopback.ts"
 
 const script = fileURLToPath(new URL("./publish.ts", import.meta.url))
@@ -26,7 +26,7 @@ const { version } = JSON.parse(readFileSync(join(root, "packages/auth/package.js
 /** publish.ts as `pnpm run release` runs it, in a process of its own (spawn: the registry may be in this one). */
 const publish = (env: Readonly<Record<string, string>>) =>
   new Promise<{ readonly status: number | null; readonly stdout: string; readonly stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [script], { cwd: root, env: { ...process.env, ...env } })
+    const child = spawn(process.execPath, [script], { cwd: root, env: npmEnvironment(env) })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (chunk: Buffer) => {
@@ -47,7 +47,7 @@ describe("publish.ts", () => {
       // An earlier release that stopped after one package.
       const first = spawnSync("pnpm", ["publish", "--no-git-checks"], {
         cwd: join(root, "packages/auth"),
-        env: { ...process.env, ...registry.publishEnv },
+        env: npmEnvironment(registry.publishEnv),
         encoding: "utf8"
       })
       expect(first.status, first.stderr).toBe(0)
@@ -59,7 +59,7 @@ describe("publish.ts", () => {
       expect(run.stdout).toContain(`✓ ${registry.url} has ${version} of ${names.join(", ")}`)
       for (const name of names) {
         const shown = spawnSync("npm", ["view", name, "versions", "--json"], {
-          env: { ...process.env, ...registry.installEnv },
+          env: npmEnvironment(registry.installEnv),
           encoding: "utf8"
         })
         expect(JSON.parse(shown.stdout)).toEqual([version])
@@ -68,6 +68,25 @@ describe("publish.ts", () => {
       expect(tags()).toEqual(tagsBefore)
     } finally {
       await registry.stop()
+    }
+  })
+
+  it("refuses a file in a published folder that git does not track, before asking any registry", {
+    timeout: 120_000
+  }, async () => {
+    // A local secret beside the sources: `files` publishes src/, so the release would carry it.
+    const stray = join(root, "packages/auth/src", `.env.publish-test-${process.pid}`)
+    writeFileSync(stray, "TEO_CLIENT_SECRET=canary\n")
+    try {
+      const url = await refusingUrl()
+      const run = await publish({ npm_config_registry: url, npm_config_fetch_retries: "0" })
+      expect(run.status).toBe(1)
+      expect(run.stderr).toBe(
+        `✗ @teo-effect/auth would publish files git does not track: packages/auth/src/.env.publish-test-${process.pid}. Commit them or remove them, then release\n`
+      )
+      expect(`${run.stdout}${run.stderr}`).not.toContain("canary")
+    } finally {
+      rmSync(stray, { force: true })
     }
   })
 

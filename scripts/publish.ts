@@ -14,8 +14,8 @@
  * Usage: pnpm run release   (node scripts/publish.ts when built)
  */
 import { spawnSync } from "node:child_process"
-import { existsSync } from "node:fs"
-import { join } from "node:path"
+import { existsSync, readFileSync } from "node:fs"
+import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { publishedPackages } from "./published-packages.ts"
 
@@ -39,13 +39,38 @@ const entryPoints = (value: unknown): ReadonlyArray<string> =>
     : typeof value === "object" && value !== null
       ? Object.values(value).flatMap(entryPoints)
       : []
+/** What a bin that exists before the build (`bin/teo.js`) loads of its package: its relative imports. */
+const binImports = (dir: string, bin: string): ReadonlyArray<string> => {
+  const file = join(dir, bin)
+  if (!existsSync(file)) return []
+  return [...readFileSync(file, "utf8").matchAll(/(?:from|import\()\s*"(\.\.?\/[^"]+)"/g)].map((match) =>
+    relative(dir, resolve(dirname(file), match[1] ?? "."))
+  )
+}
 // What is published is what is built: a missing entry point is a build that did not run (pnpm run release builds first).
 for (const { dir, manifest } of folders) {
-  const missing = [...entryPoints(manifest.exports), ...entryPoints(manifest.bin)].filter(
+  const bins = entryPoints(manifest.bin)
+  const missing = [...entryPoints(manifest.exports), ...bins, ...bins.flatMap((bin) => binImports(dir, bin))].filter(
     (file) => !existsSync(join(dir, file))
   )
   if (missing.length > 0)
     fail(`${manifest.name} is not built (${missing.join(", ")} missing): run pnpm run release, which builds first`)
+}
+// What is published is what git has, and the build: a file in a published folder that git does not
+// track (a local .env, an experiment) would go out with the release.
+for (const { dir, manifest } of folders) {
+  const published = (manifest.files ?? []).filter((entry) => entry !== "dist")
+  if (published.length === 0) continue
+  const listed = spawnSync("git", ["ls-files", "--others", "-z", "--", ...published], { cwd: dir, encoding: "utf8" })
+  if (listed.status !== 0)
+    fail(
+      `cannot ask git which files of ${manifest.name} it tracks (${(listed.stderr ?? String(listed.error)).trim()}): a release is made from a git checkout`
+    )
+  const untracked = listed.stdout.split("\0").filter((file) => file !== "")
+  if (untracked.length > 0)
+    fail(
+      `${manifest.name} would publish files git does not track: ${untracked.map((file) => relative(root, join(dir, file))).join(", ")}. Commit them or remove them, then release`
+    )
 }
 const versions = [...new Set(packages.map((manifest) => manifest.version))]
 if (versions.length !== 1)

@@ -16,6 +16,7 @@ export interface Manifest {
   readonly private?: boolean
   readonly exports?: unknown
   readonly bin?: unknown
+  readonly files?: ReadonlyArray<string>
   readonly engines?: unknown
   readonly dependencies?: Readonly<Record<string, string>>
   readonly peerDependencies?: Readonly<Record<string, string>>

@@ -36,13 +36,25 @@ import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { isDeepStrictEqual } from "node:util"
-import { type LocalRegistry, startLocalRegistry } from "./local-registry.ts"
+import { type LocalRegistry, npmEnvironment, startLocalRegistry } from "./local-registry.ts"
 import { publishedPackages } from "./published-packages.ts"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
 /** A failed step of the release, with what the commands said. */
 export class ReleaseFailure extends Error {}
+
+/** A command of the release ended by a signal, which reached this process too (Ctrl-C reaches the whole group). */
+export class Interrupted extends ReleaseFailure {
+  readonly signal: NodeJS.Signals
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted (${signal})`)
+    this.signal = signal
+  }
+}
+
+/** The exit codes npm and pnpm end with when a signal interrupts them: 128 + its number. */
+const signalled: Readonly<Record<number, NodeJS.Signals>> = { 129: "SIGHUP", 130: "SIGINT", 143: "SIGTERM" }
 
 const output = (result: SpawnSyncReturns<string>) =>
   `${result.stdout ?? ""}${result.stderr ?? ""}${result.error === undefined ? "" : `\n${result.error.message}`}`
@@ -65,17 +77,29 @@ const passed = (problems: ReadonlyArray<string>, ...lines: ReadonlyArray<string>
 
 const indent = (text: string) => text.replace(/^/gm, "    ")
 
-const run = (
+/**
+ * Runs a command to its end (5 minutes at most). One that a signal ended is an interruption, not
+ * a failed check: while a command runs, this process's own signal handlers cannot (it is blocked),
+ * and the signal that ended the command reached it too.
+ */
+export const run = (
   command: string,
   args: ReadonlyArray<string>,
   options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> }
-) =>
-  spawnSync(command, args, {
+) => {
+  const result = spawnSync(command, args, {
     cwd: options.cwd,
     encoding: "utf8",
     timeout: 300_000,
-    env: { ...process.env, ...options.env }
+    env: npmEnvironment(options.env)
   })
+  const signal = result.error === undefined ? (result.signal ?? signalled[result.status ?? 0]) : undefined
+  if (signal !== undefined && signal !== null) throw new Interrupted(signal)
+  return result
+}
+
+/** Lets a signal that arrived while a command ran reach its handler (local-registry.ts: stop, clean up, end). */
+const tick = () => new Promise((resolve) => setImmediate(resolve))
 
 /** Runs `pnpm run release` against the registry; what it printed, readable. */
 const releaseTo = (registry: LocalRegistry) => {
@@ -327,24 +351,34 @@ export const releaseLocally = async (options: { readonly port?: number } = {}): 
     const [version, ...others] = [...new Set(publishedPackages().map(({ manifest }) => manifest.version))]
     if (version === undefined || others.length > 0) throw new ReleaseFailure("the packages do not share one version")
     pointsAtLocal(registry)
+    await tick()
+    console.log(`… pnpm run release (build, then publish) to ${registry.url}, then checks: about a minute`)
     const first = releaseTo(registry)
     if (!first.ok) throw new ReleaseFailure(`pnpm run release, to ${registry.url}, failed\n${indent(first.said)}`)
     console.log(`✓ pnpm run release published ${version} to a local registry (${registry.url}, verdaccio)`)
-    const problems = [
-      ...passed(
-        checkViews(registry, version),
-        `npm view shows the ${publishedPackages().length} packages as their package.json says: version, exports, bin, engines, ranges, README`
-      ),
-      ...passed(
-        checkNpx(registry, version),
-        `npx @teo-effect/cli --version prints teo v${version} in an empty folder; --fake there names the npx form that brings @teo-effect/testing, and that form lists dossiers`
-      ),
-      ...passed(
-        checkApiAlone(registry, version),
-        "npm install @teo-effect/api alone brings @teo-effect/auth, nothing of testing or cli, and imports"
-      ),
-      ...checkSecondPublish(registry, version)
-    ]
+    const problems: Array<string> = []
+    for (const check of [
+      () =>
+        passed(
+          checkViews(registry, version),
+          `npm view shows the ${publishedPackages().length} packages as their package.json says: version, exports, bin, engines, ranges, README`
+        ),
+      () =>
+        passed(
+          checkNpx(registry, version),
+          `npx @teo-effect/cli --version prints teo v${version} in an empty folder; --fake there names the npx form that brings @teo-effect/testing, and that form lists dossiers`
+        ),
+      () =>
+        passed(
+          checkApiAlone(registry, version),
+          "npm install @teo-effect/api alone brings @teo-effect/auth, nothing of testing or cli, and imports"
+        ),
+      () => checkSecondPublish(registry, version)
+    ]) {
+      await tick()
+      problems.push(...check())
+    }
+    await tick()
     if (problems.length > 0) throw new ReleaseFailure(problems.join("\n"))
     return registry
   } catch (error) {
@@ -362,6 +396,7 @@ export const parseArguments = (args: ReadonlyArray<string>): { readonly serve: b
     const arg = args[i]
     if (arg === "--serve") serve = true
     else if (arg === "--port") {
+      if (port !== undefined) throw new ReleaseFailure(`--port is given twice\n${usage}`)
       const value = args[++i]
       if (value === undefined || !/^\d{4,5}$/.test(value) || Number(value) < 1024 || Number(value) > 65535)
         throw new ReleaseFailure(`--port needs a port from 1024 to 65535, not ${JSON.stringify(value ?? "")}\n${usage}`)
@@ -374,6 +409,11 @@ export const parseArguments = (args: ReadonlyArray<string>): { readonly serve: b
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const failed = (error: unknown): never => {
+    if (error instanceof Interrupted) {
+      // releaseLocally stopped the registry; the process ends as the signal ends it.
+      console.error(`\n✗ ${error.message}: the local registry is stopped and its storage removed`)
+      process.kill(process.pid, error.signal)
+    }
     console.error(`✗ ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)
   }
@@ -393,7 +433,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       `\nThe release is served at ${registry.url} until Ctrl-C. In the shell where you install it:\n\n  export npm_config_registry=${registry.url}\n\nthen the install lines of docs/getting-started.md § 1, as written. Every other package comes from ${registry.upstream}.${port === undefined ? "\nA package-lock.json made now records this address, which the next run changes: --serve --port <n> keeps one." : ""}`
     )
     // Ctrl-C (SIGINT), SIGTERM or SIGHUP stops it: local-registry.ts removes the storage and says so;
-    // that is how serving ends, so the command succeeds.
+    // that is how serving ends, so this process succeeds (npm itself still reports 130 after Ctrl-C).
     await registry.untilSignal()
     process.exit(0)
   }

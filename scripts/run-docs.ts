@@ -27,6 +27,7 @@ import { tmpdir } from "node:os"
 import { delimiter, dirname, join } from "node:path"
 import { launchRedisServer } from "@teo-effect/test-support"
 import { docBlocks, root } from "./doc-blocks.ts"
+import { npmEnvironment } from "./local-registry.ts"
 import { publishedPackages } from "./published-packages.ts"
 import { releaseLocally } from "./release-local.ts"
 import { namedFile, walkGuide } from "./walk-guide.ts"
@@ -53,7 +54,7 @@ const run = (command: string, args: ReadonlyArray<string>, cwd: string, label: s
     cwd,
     encoding: "utf8",
     timeout: 300_000,
-    env: { ...process.env, ...registry.installEnv }
+    env: npmEnvironment(registry.installEnv)
   })
   if (result.status !== 0) fail(`${label}\n${result.stdout ?? ""}${result.stderr ?? ""}${result.error ?? ""}`)
   return result.stdout
