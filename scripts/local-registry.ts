@@ -64,6 +64,10 @@ export const npmEnvironment = (settings: Readonly<Record<string, string>>): Reco
   }
 }
 
+/** What a run interrupted before it serves says, once the registry is stopped. */
+export const interruptedLine = (signal: NodeJS.Signals) =>
+  `✗ interrupted (${signal}): the local registry is stopped and its storage removed`
+
 /** What npm installs from when nothing points it elsewhere: the uplink. */
 const upstreamRegistry = (): string => {
   const configured = spawnSync("npm", ["config", "get", "registry"], { encoding: "utf8", timeout: 30_000 })
@@ -225,7 +229,7 @@ export const startLocalRegistry = async (
     console.error(
       served !== undefined
         ? `\nthe local registry is stopped (${signal}) and its storage removed`
-        : `\n✗ interrupted (${signal}): the local registry is stopped and its storage removed`
+        : `\n${interruptedLine(signal)}`
     )
     for (const name of signals) process.removeListener(name, onSignal)
     process.removeListener("exit", cleanUp)

@@ -20,6 +20,7 @@ export interface Manifest {
   readonly engines?: unknown
   readonly dependencies?: Readonly<Record<string, string>>
   readonly peerDependencies?: Readonly<Record<string, string>>
+  readonly publishConfig?: Readonly<Record<string, unknown>>
 }
 
 /** The published packages, each with its folder and manifest. */

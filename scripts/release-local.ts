@@ -36,7 +36,7 @@ import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { isDeepStrictEqual } from "node:util"
-import { type LocalRegistry, npmEnvironment, startLocalRegistry } from "./local-registry.ts"
+import { interruptedLine, type LocalRegistry, npmEnvironment, startLocalRegistry } from "./local-registry.ts"
 import { publishedPackages } from "./published-packages.ts"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
@@ -120,8 +120,7 @@ export const pointsAtLocal = (
 ) => {
   const problems: Array<string> = []
   for (const { dir, manifest } of packages) {
-    const publishConfig = (manifest as { readonly publishConfig?: Readonly<Record<string, unknown>> }).publishConfig
-    for (const key of Object.keys(publishConfig ?? {}).filter((key) => /registry$/.test(key)))
+    for (const key of Object.keys(manifest.publishConfig ?? {}).filter((key) => /registry$/.test(key)))
       problems.push(
         `packages/${basename(dir)}/package.json sets publishConfig.${key}: the release would not go where npm is configured`
       )
@@ -411,7 +410,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const failed = (error: unknown): never => {
     if (error instanceof Interrupted) {
       // releaseLocally stopped the registry; the process ends as the signal ends it.
-      console.error(`\n✗ ${error.message}: the local registry is stopped and its storage removed`)
+      console.error(`\n${interruptedLine(error.signal)}`)
       process.kill(process.pid, error.signal)
     }
     console.error(`✗ ${error instanceof Error ? error.message : String(error)}`)
